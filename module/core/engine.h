@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * engine.h - the engine core's programming interface.
+ *
+ * A program goes through: abpf_prog_alloc() (copy of the instructions),
+ * abpf_check() (the safety checker: rejects with "insn N: reason" in the
+ * log, or fills in per-instruction facts for the engines), then runs on
+ * any engine with a struct abpf_run_ctx, and is released with
+ * abpf_prog_free().
+ *
+ * Safety model, identical for every engine:
+ *  - a load/store whose address the checker proved (stack at a constant
+ *    offset, within the frame) runs unchecked;
+ *  - every other load/store is flagged ABPF_AUX_MEMCHK and checked at run
+ *    time against the run's regions (the whole BPF stack, plus the regions
+ *    in struct abpf_run_ctx); outside them the run aborts with -ERANGE;
+ *  - loops: each taken jump to an earlier-or-same instruction and each
+ *    local call costs one unit of rc->budget; when it is exhausted the run
+ *    aborts with -ELOOP;
+ *  - helpers check any memory they are handed with abpf_mem_ok();
+ *  - an abort stops the program with r0 = 0, rc->error set (negative
+ *    errno) and rc->error_pc the instruction index.
+ */
+#ifndef ALTBPF_CORE_ENGINE_H
+#define ALTBPF_CORE_ENGINE_H
+
+#include "host.h"
+#include "isa.h"
+
+/* Program types: the context a program gets and the helpers it may call. */
+enum abpf_prog_type {
+	/* r1 = data, r2 = data length; LD_ABS/LD_IND read the data too.
+	 * The model of the conformance corpus and of `altbpf run`. */
+	ABPF_PROG_TYPE_MEM = 0,
+	/* The conformance plugin's type: MEM plus the reference plugins'
+	 * helpers 0-5 (gather_bytes, memfrob, no_op, sqrti, strcmp_ext,
+	 * unwind). */
+	ABPF_PROG_TYPE_CONFORMANCE = 1,
+	ABPF_PROG_TYPE__COUNT,
+};
+
+enum abpf_engine {
+	ABPF_ENGINE_DEFAULT = 0,	/* JIT when available, else interpreter */
+	ABPF_ENGINE_INTERP = 1,
+	ABPF_ENGINE_JIT = 2,
+	ABPF_ENGINE_KERNEL_INTERP = 3,	/* the kernel's ___bpf_prog_run */
+	ABPF_ENGINE_KERNEL_JIT = 4,	/* the kernel's bpf_int_jit_compile */
+	ABPF_ENGINE__COUNT,
+};
+
+#define ABPF_MAX_REGIONS	4
+#define ABPF_DEFAULT_BUDGET	(1ULL << 24)
+
+struct abpf_region {
+	u64 start;
+	u64 len;
+	bool writable;
+};
+
+struct abpf_run_ctx {
+	/* in */
+	u64 r1, r2;			/* initial r1 and r2 */
+	const u8 *pkt;			/* LD_ABS/LD_IND source */
+	u32 pkt_len;
+	u32 nr_regions;
+	struct abpf_region regions[ABPF_MAX_REGIONS];	/* besides the stack */
+	u64 budget;			/* back-edges + local calls allowed */
+	void *host;			/* for the host's helpers */
+	/* set by the engine */
+	u64 stack_lo, stack_hi;		/* BPF stack of this run (for helpers) */
+	bool stop;			/* a helper asked to stop (r0 = 0) */
+	int error;			/* 0 or -ERANGE, -ELOOP, -EINVAL ... */
+	u32 error_pc;
+};
+
+typedef u64 (*abpf_helper_fn)(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5,
+			      struct abpf_run_ctx *rc);
+
+#define ABPF_HELPER_MAY_STOP	0x1	/* may set rc->stop or rc->error */
+
+struct abpf_helper {
+	const char *name;
+	abpf_helper_fn fn;
+	u32 flags;
+	u8 nr_args;
+};
+
+struct abpf_helper_table {
+	u32 count;			/* ids 0..count-1; fn == NULL: none */
+	const struct abpf_helper *helpers;
+};
+
+/* Per-instruction facts from the checker (prog->aux[i].flags). */
+#define ABPF_AUX_MEMCHK		0x01	/* load/store needs a run-time check */
+#define ABPF_AUX_BACKEDGE	0x02	/* jump/call that costs budget */
+#define ABPF_AUX_SUBPROG_START	0x04	/* first insn of a subprogram */
+#define ABPF_AUX_LDDW_HI	0x08	/* second slot of an lddw */
+#define ABPF_AUX_REACHED	0x10
+
+struct abpf_insn_aux {
+	u8 flags;
+	u8 reserved;
+	u16 subprog;			/* index of the owning subprogram */
+};
+
+/* prog->flags */
+#define ABPF_PROG_CHECKED	0x01
+#define ABPF_PROG_ZERO_STACK	0x02	/* stack may be read uninitialised
+					 * through a checked pointer: zero it */
+#define ABPF_PROG_HAS_CALLS	0x04	/* bpf-to-bpf calls */
+#define ABPF_PROG_HAS_HELPERS	0x08
+#define ABPF_PROG_HAS_LD_PKT	0x10	/* LD_ABS / LD_IND */
+
+struct abpf_subprog {
+	u32 start;			/* first instruction */
+	u32 stack_depth;		/* bytes below its r10, multiple of 8 */
+};
+
+struct abpf_prog {
+	u32 len;			/* instructions (lddw counts 2) */
+	u32 type;			/* enum abpf_prog_type */
+	u32 flags;
+	u32 stack_depth;		/* max combined over any call chain */
+	struct bpf_insn *insns;
+	struct abpf_insn_aux *aux;	/* len entries, after abpf_check() */
+	u32 nr_subprogs;
+	struct abpf_subprog *subprogs;
+	const struct abpf_helper_table *helpers;
+
+	/* JIT image (host-managed memory), NULL when not compiled. */
+	void *jit_image;
+	u32 jit_size;
+	u64 (*jit_func)(struct abpf_run_ctx *rc);
+	void *host_priv;
+
+	/* Interpreter's pre-decoded form (abpf_interp_prepare()). */
+	void *interp_priv;
+};
+
+/* Verifier log: bounded, always NUL-terminated when size > 0. */
+struct abpf_log {
+	char *buf;
+	u32 size;
+	u32 len;
+	u32 level;			/* 0 errors only, 1 + summary, 2 trace */
+	bool truncated;
+};
+
+void abpf_log_printf(struct abpf_log *log, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* prog.c */
+struct abpf_prog *abpf_prog_alloc(const struct bpf_insn *insns, u32 len,
+				  u32 type);
+void abpf_prog_free(struct abpf_prog *prog);
+const struct abpf_helper_table *abpf_helpers_for_type(u32 type);
+void abpf_run_ctx_init_mem(struct abpf_run_ctx *rc, void *data, u32 len);
+/* Is [addr, addr + size) inside the stack or one region (writable if asked)? */
+bool abpf_mem_ok(const struct abpf_run_ctx *rc, u64 addr, u64 size,
+		 bool write);
+const char *abpf_engine_name(u32 engine);
+const char *abpf_run_error_str(int error);
+
+/* verifier.c: 0, or -EINVAL (malformed), -EACCES (unsafe), -E2BIG. */
+int abpf_check(struct abpf_prog *prog, struct abpf_log *log);
+
+/* interp.c: returns r0; on abort r0 = 0 and rc->error is set. */
+u64 abpf_interp_run(const struct abpf_prog *prog, struct abpf_run_ctx *rc);
+/*
+ * Pre-decode a checked program for abpf_interp_run() (may sleep: call it
+ * after abpf_check(), before the program can run).  0 or -EINVAL/-ENOMEM.
+ * abpf_prog_free() releases it.
+ */
+int abpf_interp_prepare(struct abpf_prog *prog);
+void abpf_interp_release(struct abpf_prog *prog);
+
+/* disasm.c: one instruction (two slots for lddw) in conformance syntax. */
+int abpf_disasm_insn(const struct bpf_insn *insns, u32 len, u32 idx,
+		     char *buf, u32 size);
+
+/* helpers.c: the conformance plugins' helpers 0-5. */
+extern const struct abpf_helper_table abpf_conformance_helpers;
+
+#endif /* ALTBPF_CORE_ENGINE_H */
