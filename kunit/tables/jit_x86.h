@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * jit_x86.h - run tests aimed at the x86-64 JIT's weak spots: registers
+ * the code generator borrows (rax/rdx for div, rcx for shifts, r0 for
+ * cmpxchg loops) must come back unchanged, idiv must never see
+ * INT_MIN / -1, imm8 vs imm32 encodings at their edges, and aborts from
+ * inside a subprogram must unwind every frame.  Engine-independent: every
+ * engine must pass them.
+ */
+#ifndef ALTBPF_TABLES_JIT_X86_H
+#define ALTBPF_TABLES_JIT_X86_H
+
+#include "table.h"
+
+/* r0..r9 (but r1) = 1000 + n; r1 keeps the memory pointer */
+#define JT_SETREGS							\
+	ABPF_MOV64_IMM(0, 1000), ABPF_MOV64_IMM(2, 1002),		\
+	ABPF_MOV64_IMM(3, 1003), ABPF_MOV64_IMM(4, 1004),		\
+	ABPF_MOV64_IMM(5, 1005), ABPF_MOV64_IMM(6, 1006),		\
+	ABPF_MOV64_IMM(7, 1007), ABPF_MOV64_IMM(8, 1008),		\
+	ABPF_MOV64_IMM(9, 1009)
+/* check K of 8: if rN != 1000 + N goto JT_BAD (after 8 checks + 2 insns) */
+#define JT_CHK(N, K)	ABPF_JMP_IMM(BPF_JNE, N, 1000 + (N), 9 - (K))
+#define JT_BAD		ABPF_MOV64_IMM(0, 0xbad), ABPF_EXIT()
+
+static const struct abpf_run_test abpf_jit_x86_tests[] = {
+	{
+		/* div with dst = r3 (rdx) and src = r4 (rcx): only r3 changes */
+		"jit: div64 r3 /= r4 keeps every other register",
+		{ JT_SETREGS, ABPF_ALU64_REG(BPF_DIV, 3, 4),
+		  JT_CHK(0, 0), JT_CHK(2, 1), JT_CHK(4, 2), JT_CHK(5, 3),
+		  JT_CHK(6, 4), JT_CHK(7, 5), JT_CHK(8, 6), JT_CHK(9, 7),
+		  ABPF_MOV64_REG(0, 3), ABPF_EXIT(), JT_BAD },
+		.result = 0,
+	},
+	{
+		"jit: sdiv64 r0 /= r3 keeps every other register",
+		{ JT_SETREGS, ABPF_ALU64_SREG(BPF_DIV, 0, 3),
+		  ABPF_MOV64_REG(1, 0), ABPF_MOV64_IMM(0, 1000),
+		  JT_CHK(0, 0), JT_CHK(2, 1), JT_CHK(3, 2), JT_CHK(4, 3),
+		  JT_CHK(5, 4), JT_CHK(6, 5), JT_CHK(7, 6), JT_CHK(8, 7),
+		  ABPF_MOV64_REG(0, 1), ABPF_EXIT(), JT_BAD },
+		.result = 0,
+	},
+	{
+		"jit: lsh64 r2 <<= r4 and mod32 r5 %= r0 keep the others",
+		{ JT_SETREGS, ABPF_MOV64_IMM(4, 3), ABPF_ALU64_REG(BPF_LSH, 2, 4),
+		  ABPF_ALU32_REG(BPF_MOD, 5, 0), ABPF_MOV64_IMM(4, 1004),
+		  ABPF_ALU64_IMM(BPF_SUB, 2, 8016 - 1002),
+		  ABPF_ALU64_IMM(BPF_ADD, 5, 1000),
+		  JT_CHK(0, 0), JT_CHK(2, 1), JT_CHK(3, 2), JT_CHK(4, 3),
+		  JT_CHK(5, 4), JT_CHK(6, 5), JT_CHK(7, 6), JT_CHK(8, 7),
+		  ABPF_MOV64_IMM(0, 1), ABPF_EXIT(), JT_BAD },
+		.result = 1,
+	},
+	{
+		"jit: mod32 r0 %= r3 (dst rax, src rdx)",
+		{ ABPF_MOV64_IMM(0, 100), ABPF_MOV64_IMM(3, 7),
+		  ABPF_MOV64_IMM(4, 44),
+		  ABPF_ALU32_REG(BPF_MOD, 0, 3),
+		  ABPF_ALU64_IMM(BPF_MUL, 0, 1000),
+		  ABPF_ALU64_REG(BPF_ADD, 0, 3),
+		  ABPF_ALU64_IMM(BPF_MUL, 0, 1000),
+		  ABPF_ALU64_REG(BPF_ADD, 0, 4), ABPF_EXIT() },
+		.result = 2 * 1000000 + 7 * 1000 + 44,
+	},
+	{
+		"jit: sdiv64 INT64_MIN / -1 (reg) does not trap",
+		{ ABPF_LD_IMM64(0, 0x8000000000000000ULL),
+		  ABPF_MOV64_IMM(2, -1), ABPF_ALU64_SREG(BPF_DIV, 0, 2),
+		  ABPF_EXIT() },
+		.result = 0x8000000000000000ULL,
+	},
+	{
+		"jit: smod64 INT64_MIN % -1 (reg) = 0",
+		{ ABPF_LD_IMM64(0, 0x8000000000000000ULL),
+		  ABPF_MOV64_IMM(2, -1), ABPF_ALU64_SREG(BPF_MOD, 0, 2),
+		  ABPF_EXIT() },
+		.result = 0,
+	},
+	{
+		"jit: sdiv32 INT32_MIN / -1 (imm)",
+		{ ABPF_MOV32_IMM(0, 0x80000000),
+		  ABPF_ALU32_SIMM(BPF_DIV, 0, -1), ABPF_EXIT() },
+		.result = 0x80000000,
+	},
+	{
+		"jit: smod32 -7 % -1 (reg) = 0, zero-extended",
+		{ ABPF_MOV64_IMM(0, -7), ABPF_MOV64_IMM(5, -1),
+		  ABPF_ALU32_SREG(BPF_MOD, 0, 5), ABPF_EXIT() },
+		.result = 0,
+	},
+	{
+		"jit: mod32 by zero reg keeps dst, zero-extended",
+		{ ABPF_MOV64_IMM(0, -5), ABPF_MOV64_IMM(3, 0),
+		  ABPF_ALU32_REG(BPF_MOD, 0, 3), ABPF_EXIT() },
+		.result = 0xfffffffb,
+	},
+	{
+		"jit: div64 by zero reg = 0",
+		{ ABPF_MOV64_IMM(0, -5), ABPF_MOV64_IMM(3, 0),
+		  ABPF_ALU64_REG(BPF_DIV, 0, 3), ABPF_EXIT() },
+		.result = 0,
+	},
+	{
+		"jit: udiv64 by imm -1 is by 0xffff...ffff",
+		{ ABPF_MOV64_IMM(0, -1), ABPF_ALU64_IMM(BPF_DIV, 0, -1),
+		  ABPF_EXIT() },
+		.result = 1,
+	},
+	{
+		/* shift with dst = r4 (rcx) and count in r2 */
+		"jit: lsh64 r4 <<= r2 (dst is rcx)",
+		{ ABPF_MOV64_IMM(4, 3), ABPF_MOV64_IMM(2, 63),
+		  ABPF_ALU64_REG(BPF_LSH, 4, 2), ABPF_MOV64_REG(0, 4),
+		  ABPF_ALU64_IMM(BPF_RSH, 0, 60), ABPF_ALU64_REG(BPF_ADD, 0, 2),
+		  ABPF_EXIT() },
+		.result = 8 + 63,
+	},
+	{
+		"jit: arsh32 r0 by r4 = 32 (masked to 0), rcx kept",
+		{ ABPF_LD_IMM64(0, 0xffffffff80000000ULL), ABPF_MOV64_IMM(4, 32),
+		  ABPF_ALU32_REG(BPF_ARSH, 0, 4), ABPF_ALU64_REG(BPF_ADD, 0, 4),
+		  ABPF_EXIT() },
+		.result = 0x80000020,
+	},
+	{
+		"jit: rsh32 r4 by r4 (src == dst == rcx)",
+		{ ABPF_MOV64_IMM(4, 33), ABPF_ALU32_REG(BPF_RSH, 4, 4),
+		  ABPF_MOV64_REG(0, 4), ABPF_EXIT() },
+		.result = 16,
+	},
+	{
+		"jit: lsh32 by imm 0 zero-extends",
+		{ ABPF_LD_IMM64(0, 0x1234567887654321ULL),
+		  ABPF_ALU32_IMM(BPF_LSH, 0, 0), ABPF_EXIT() },
+		.result = 0x87654321,
+	},
+	{
+		"jit: add imm8/imm32 edges (127, 128, -128, -129)",
+		{ ABPF_MOV64_IMM(0, 0), ABPF_ALU64_IMM(BPF_ADD, 0, 127),
+		  ABPF_ALU64_IMM(BPF_ADD, 0, 128), ABPF_ALU64_IMM(BPF_ADD, 0, -128),
+		  ABPF_ALU64_IMM(BPF_ADD, 0, -129), ABPF_ALU64_IMM(BPF_ADD, 0, 2),
+		  ABPF_EXIT() },
+		.result = 0,
+	},
+	{
+		"jit: and64 imm -1 keeps, and32 imm -1 zero-extends",
+		{ ABPF_LD_IMM64(0, 0xfedcba9876543210ULL),
+		  ABPF_ALU64_IMM(BPF_AND, 0, -1), ABPF_MOV64_REG(2, 0),
+		  ABPF_ALU32_IMM(BPF_AND, 2, -1), ABPF_ALU64_REG(BPF_SUB, 0, 2),
+		  ABPF_EXIT() },
+		.result = 0xfedcba9800000000ULL,
+	},
+	{
+		"jit: jgt imm -1 is unsigned 0xffff...ffff",
+		{ ABPF_MOV64_IMM(0, 1), ABPF_MOV64_IMM(2, -2),
+		  ABPF_JMP_IMM(BPF_JGT, 2, -1, 1), ABPF_MOV64_IMM(0, 2),
+		  ABPF_EXIT() },
+		.result = 2,
+	},
+	{
+		"jit: jset32 ignores the upper half",
+		{ ABPF_MOV64_IMM(0, 1), ABPF_LD_IMM64(2, 0xff00000000ULL),
+		  ABPF_JMP32_IMM(BPF_JSET, 2, -1, 1), ABPF_MOV64_IMM(0, 2),
+		  ABPF_EXIT() },
+		.result = 2,
+	},
+	{
+		"jit: lddw all sizes (u32, s32, 64-bit)",
+		{ ABPF_LD_IMM64(0, 0xffffffffULL), ABPF_LD_IMM64(2, -2LL),
+		  ABPF_LD_IMM64(3, 0x100000000ULL), ABPF_ALU64_REG(BPF_ADD, 0, 2),
+		  ABPF_ALU64_REG(BPF_ADD, 0, 3), ABPF_EXIT() },
+		.result = 0x1fffffffdULL,
+	},
+	{
+		/* fetch-or with src = r0 and dst = r1: the cmpxchg loop parks r0 */
+		"jit: atomic fetch_or dw, src r0",
+		{ ABPF_MOV64_IMM(0, 0x0f), ABPF_MOV64_IMM(6, 7),
+		  ABPF_ATOMIC_OP(BPF_DW, BPF_OR | BPF_FETCH, 1, 0, 0),
+		  ABPF_LDX_MEM(BPF_DW, 2, 1, 0), ABPF_ALU64_IMM(BPF_LSH, 0, 16),
+		  ABPF_ALU64_REG(BPF_ADD, 0, 2), ABPF_ALU64_REG(BPF_ADD, 0, 6),
+		  ABPF_EXIT() },
+		.mem = { 0xf0, 0x11 }, .mem_len = 8,
+		.result = (0x11f0ULL << 16) + 0x11ff + 7,
+	},
+	{
+		"jit: atomic fetch_xor w, dst r0 register base",
+		{ ABPF_MOV64_REG(0, 1), ABPF_MOV64_IMM(3, 0xff),
+		  ABPF_ATOMIC_OP(BPF_W, BPF_XOR | BPF_FETCH, 0, 3, 4),
+		  ABPF_LDX_MEM(BPF_W, 0, 1, 4), ABPF_ALU64_IMM(BPF_LSH, 0, 32),
+		  ABPF_ALU64_REG(BPF_OR, 0, 3), ABPF_EXIT() },
+		.mem = { 0, 0, 0, 0, 0x0f, 0, 0, 0 }, .mem_len = 8,
+		.result = (0xf0ULL << 32) | 0x0f,
+	},
+	{
+		"jit: cmpxchg32 zero-extends r0",
+		{ ABPF_LD_IMM64(0, 0xffffffff00000005ULL), ABPF_MOV64_IMM(2, 9),
+		  ABPF_ATOMIC_OP(BPF_W, BPF_CMPXCHG, 1, 2, 0), ABPF_EXIT() },
+		.mem = { 5 }, .mem_len = 8,
+		.result = 5,
+	},
+	{
+		"jit: misaligned checked atomic aborts",
+		{ ABPF_MOV64_IMM(2, 1),
+		  ABPF_ATOMIC_OP(BPF_W, BPF_ADD, 1, 2, 2), ABPF_MOV64_IMM(0, 1),
+		  ABPF_EXIT() },
+		.mem_len = 8, .run_error = -ERANGE,
+	},
+	{
+		"jit: checked load past the region aborts",
+		{ ABPF_LDX_MEM(BPF_W, 0, 1, 6), ABPF_EXIT() },
+		.mem_len = 8, .run_error = -ERANGE,
+	},
+	{
+		"jit: checked store to the last byte",
+		{ ABPF_ST_MEM(BPF_B, 1, 7, 0x5a), ABPF_LDX_MEM(BPF_B, 0, 1, 7),
+		  ABPF_EXIT() },
+		.mem_len = 8, .result = 0x5a,
+	},
+	{
+		/* an out-of-bounds access two frames down unwinds everything */
+		"jit: abort inside a nested subprogram",
+		{ ABPF_MOV64_IMM(6, 6), ABPF_CALL_LOCAL(3), ABPF_MOV64_IMM(0, 1),
+		  ABPF_ALU64_REG(BPF_ADD, 0, 6), ABPF_EXIT(),
+		  /* sub 1 */
+		  ABPF_MOV64_IMM(6, 60), ABPF_CALL_LOCAL(1), ABPF_EXIT(),
+		  /* sub 2 */
+		  ABPF_LDX_MEM(BPF_DW, 0, 1, 64), ABPF_EXIT() },
+		.mem_len = 8, .run_error = -ERANGE,
+	},
+	{
+		"jit: r6-r9 survive a subprogram that clobbers them",
+		{ ABPF_MOV64_IMM(6, 1), ABPF_MOV64_IMM(7, 2),
+		  ABPF_MOV64_IMM(8, 3), ABPF_MOV64_IMM(9, 4),
+		  ABPF_ST_MEM(BPF_DW, 10, -8, 100),
+		  ABPF_CALL_LOCAL(7),
+		  ABPF_ALU64_REG(BPF_ADD, 0, 6), ABPF_ALU64_REG(BPF_ADD, 0, 7),
+		  ABPF_ALU64_REG(BPF_ADD, 0, 8), ABPF_ALU64_REG(BPF_ADD, 0, 9),
+		  ABPF_LDX_MEM(BPF_DW, 2, 10, -8),
+		  ABPF_ALU64_REG(BPF_ADD, 0, 2), ABPF_EXIT(),
+		  /* sub: own frame at its r10, clobbers r6-r9 */
+		  ABPF_ST_MEM(BPF_DW, 10, -8, 1000),
+		  ABPF_MOV64_IMM(6, 0), ABPF_MOV64_IMM(7, 0),
+		  ABPF_MOV64_IMM(8, 0), ABPF_MOV64_IMM(9, 0),
+		  ABPF_LDX_MEM(BPF_DW, 0, 10, -8), ABPF_EXIT() },
+		.result = 1000 + 10 + 100,
+	},
+	{
+		"jit: loop in a subprogram exhausts the budget",
+		{ ABPF_CALL_LOCAL(2), ABPF_MOV64_IMM(0, 1), ABPF_EXIT(),
+		  ABPF_MOV64_IMM(0, 0), ABPF_ALU64_IMM(BPF_ADD, 0, 1),
+		  ABPF_JMP_IMM(BPF_JNE, 0, 0, -2), ABPF_EXIT() },
+		.run_error = -ELOOP,
+	},
+	{
+		"jit: ld_abs b/h/w are big-endian",
+		{ ABPF_MOV64_REG(6, 1),
+		  ABPF_LD_ABS(BPF_B, 0), ABPF_MOV64_REG(7, 0),
+		  ABPF_LD_ABS(BPF_H, 1), ABPF_ALU64_IMM(BPF_LSH, 7, 16),
+		  ABPF_ALU64_REG(BPF_OR, 7, 0), ABPF_LD_ABS(BPF_W, 4),
+		  ABPF_ALU64_IMM(BPF_LSH, 7, 32), ABPF_ALU64_REG(BPF_OR, 0, 7),
+		  ABPF_EXIT() },
+		.mem = { 0x11, 0x22, 0x33, 0, 0x44, 0x55, 0x66, 0x77 },
+		.mem_len = 8, .result = 0x0011223344556677ULL,
+	},
+	{
+		"jit: ld_ind out of bounds ends with r0 = 0, no error",
+		{ ABPF_MOV64_REG(6, 1), ABPF_MOV64_IMM(7, 5),
+		  ABPF_LD_IND(BPF_W, 7, 1),
+		  ABPF_MOV64_IMM(0, 1), ABPF_EXIT() },
+		.mem_len = 8, .result = 0,
+	},
+	{
+		"jit: ld_ind with a negative sum ends the program",
+		{ ABPF_MOV64_REG(6, 1), ABPF_MOV64_IMM(7, 2),
+		  ABPF_LD_IND(BPF_B, 7, -3),
+		  ABPF_MOV64_IMM(0, 1), ABPF_EXIT() },
+		.mem_len = 8, .result = 0,
+	},
+	{
+		"jit: ld_ind with a wrapping u32 sum",
+		{ ABPF_MOV64_REG(6, 1), ABPF_LD_IMM64(7, 0x100000003ULL),
+		  ABPF_LD_IND(BPF_B, 7, 2),
+		  ABPF_EXIT() },
+		.mem = { 0, 1, 2, 3, 4, 5, 6, 7 }, .mem_len = 8, .result = 5,
+	},
+	{
+		"jit: callx unknown id aborts with -EINVAL",
+		{ ABPF_LDX_MEM(BPF_B, 0, 1, 0), ABPF_CALLX(0), ABPF_EXIT() },
+		.mem = { 77 }, .mem_len = 1, .run_error = -EINVAL, .prog_type = ABPF_PROG_TYPE_CONFORMANCE,
+	},
+	{
+		"jit: bswap16/32/64 and le16 on a 64-bit value",
+		{ ABPF_LD_IMM64(0, 0x0102030405060708ULL), ABPF_MOV64_REG(2, 0),
+		  ABPF_MOV64_REG(3, 0), ABPF_MOV64_REG(4, 0),
+		  ABPF_BSWAP(2, 16), ABPF_BSWAP(3, 32), ABPF_BSWAP(0, 64),
+		  ABPF_ENDIAN(BPF_TO_LE, 4, 16),
+		  ABPF_ALU64_REG(BPF_XOR, 0, 2), ABPF_ALU64_REG(BPF_XOR, 0, 3),
+		  ABPF_ALU64_REG(BPF_XOR, 0, 4), ABPF_EXIT() },
+		.result = 0x0807060504030201ULL ^ 0x0807 ^ 0x08070605 ^ 0x0708,
+	},
+	{
+		"jit: movsx8/16/32 from r4 and r2",
+		{ ABPF_MOV64_IMM(4, 0x80), ABPF_MOV64_IMM(2, 0x8000),
+		  ABPF_LD_IMM64(3, 0x80000000ULL),
+		  ABPF_MOVSX64_REG(5, 4, 8), ABPF_MOVSX32_REG(6, 2, 16),
+		  ABPF_MOVSX64_REG(7, 3, 32), ABPF_MOV64_REG(0, 5),
+		  ABPF_ALU64_REG(BPF_XOR, 0, 6), ABPF_ALU64_REG(BPF_XOR, 0, 7),
+		  ABPF_EXIT() },
+		.result = 0xffffffffffffff80ULL ^ 0xffff8000ULL ^
+			  0xffffffff80000000ULL,
+	},
+};
+
+#undef JT_SETREGS
+#undef JT_CHK
+#undef JT_BAD
+
+#endif /* ALTBPF_TABLES_JIT_X86_H */

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * altbpf_internal.h - shared by the kernel glue of altbpf.ko (the
+ * module/ directory, not the engine core).
+ */
+#ifndef ALTBPF_INTERNAL_H
+#define ALTBPF_INTERNAL_H
+
+#include <linux/refcount.h>
+#include <linux/fs.h>
+
+#include "engine.h"
+#include "altbpf.h"
+#include "altbpf_api.h"
+
+#define ALTBPF_LICENSE_MAX	128
+#define ALTBPF_LOG_MAX		(16U << 20)	/* BPF_PROG_LOAD log_size */
+
+/* A loaded program: the engine core's object plus the host's bookkeeping. */
+struct altbpf_prog {
+	refcount_t refcnt;
+	u32 id;				/* BPF_OBJ_GET_INFO_BY_FD */
+	u32 uapi_type;			/* ALTBPF_PROG_TYPE_* */
+	struct abpf_prog *prog;		/* checked */
+	int kernel_err;			/* altbpf_kernel_check() verdict */
+	char kernel_why[64];		/* ... and its reason */
+	bool gpl_compatible;
+	u64 load_time;			/* ktime_get_boottime_ns() */
+	kuid_t uid;
+	char name[BPF_OBJ_NAME_LEN];
+};
+
+/* main.c: module parameters. */
+extern u32 altbpf_default_engine;	/* ABPF_ENGINE_INTERP or _JIT */
+extern u64 altbpf_budget;
+extern u32 altbpf_log_level;
+
+/* api.c */
+struct altbpf_prog *altbpf_prog_create(u32 prog_type,
+				       const struct bpf_insn *insns, u32 len,
+				       struct abpf_log *log, int *err);
+u32 altbpf_resolve_engine(const struct altbpf_prog *p, u32 engine);
+int altbpf_run(struct altbpf_prog *p, u32 engine, void *data, u32 len,
+	       u32 repeat, u64 budget, u64 *r0, u32 *duration, u32 *error_pc);
+void altbpf_prog_ids_exit(void);
+
+/* dev.c */
+int altbpf_dev_init(void);
+void altbpf_dev_exit(void);
+
+/* kernel_engine.c: the kernel's own interpreter and JIT. */
+int altbpf_kernel_check(const struct abpf_prog *prog, char *why,
+			size_t why_size);
+int altbpf_kernel_build(const struct abpf_prog *prog, bool jit, u32 data_len,
+			struct bpf_prog **lo, struct bpf_prog **hi);
+void altbpf_kernel_free(struct bpf_prog *lo, struct bpf_prog *hi);
+
+#endif /* ALTBPF_INTERNAL_H */

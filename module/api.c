@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * api.c - altbpf program objects, the run loop, and the exported API.
+ *
+ * A struct altbpf_prog is refcounted: one reference per fd (dev.c) and
+ * per in-kernel user.  Nothing runs a program without holding a
+ * reference, so the last put can free it directly (process context).
+ */
+#include <linux/module.h>
+#include <linux/idr.h>
+#include <linux/ktime.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/cred.h>
+
+#include "altbpf_internal.h"
+
+static DEFINE_IDR(altbpf_prog_idr);
+static DEFINE_SPINLOCK(altbpf_prog_idr_lock);
+
+static int altbpf_prog_alloc_id(struct altbpf_prog *p)
+{
+	int id;
+
+	idr_preload(GFP_KERNEL);
+	spin_lock_bh(&altbpf_prog_idr_lock);
+	id = idr_alloc_cyclic(&altbpf_prog_idr, p, 1, INT_MAX, GFP_ATOMIC);
+	spin_unlock_bh(&altbpf_prog_idr_lock);
+	idr_preload_end();
+	if (id < 0)
+		return id;
+	p->id = id;
+	return 0;
+}
+
+static void altbpf_prog_free_id(struct altbpf_prog *p)
+{
+	if (!p->id)
+		return;
+	spin_lock_bh(&altbpf_prog_idr_lock);
+	idr_remove(&altbpf_prog_idr, p->id);
+	spin_unlock_bh(&altbpf_prog_idr_lock);
+}
+
+void altbpf_prog_ids_exit(void)
+{
+	/*
+	 * Every program holds a module reference (fd) or is owned by a
+	 * module that depends on us: nothing can be left here.
+	 */
+	WARN_ON(!idr_is_empty(&altbpf_prog_idr));
+	idr_destroy(&altbpf_prog_idr);
+}
+
+static void altbpf_prog_destroy(struct altbpf_prog *p)
+{
+	altbpf_prog_free_id(p);
+	/* The JIT image (when there is a JIT) is freed here, before. */
+	abpf_prog_free(p->prog);
+	kfree(p);
+}
+
+/* The altbpf JIT is not available yet: programs are not compiled. */
+static int altbpf_jit_compile(struct altbpf_prog *p)
+{
+	return -EOPNOTSUPP;
+}
+
+/*
+ * Copy and check a program; the log is the caller's.  Returns the program
+ * with one reference or NULL with *err set.
+ */
+struct altbpf_prog *altbpf_prog_create(u32 prog_type,
+				       const struct bpf_insn *insns, u32 len,
+				       struct abpf_log *log, int *err)
+{
+	struct altbpf_prog *p;
+	int ret;
+
+	if (prog_type >= ABPF_PROG_TYPE__COUNT) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	if (!len) {
+		abpf_log_printf(log, "empty program\n");
+		*err = -EINVAL;
+		return NULL;
+	}
+	if (!insns) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	if (len > ABPF_MAX_INSNS) {
+		abpf_log_printf(log, "program too large: %u instructions (max %u)\n",
+				len, ABPF_MAX_INSNS);
+		*err = -E2BIG;
+		return NULL;
+	}
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	refcount_set(&p->refcnt, 1);
+	p->uapi_type = ALTBPF_PROG_TYPE_BASE + prog_type;
+	p->load_time = ktime_get_boottime_ns();
+	p->uid = current_uid();
+	p->prog = abpf_prog_alloc(insns, len, prog_type);
+	if (!p->prog) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	ret = abpf_check(p->prog, log);
+	if (ret)
+		goto err;
+	ret = abpf_interp_prepare(p->prog);
+	if (ret)
+		goto err;
+
+	p->kernel_err = altbpf_kernel_check(p->prog, p->kernel_why,
+					    sizeof(p->kernel_why));
+	if (log && log->level >= 1) {
+		if (p->kernel_err)
+			abpf_log_printf(log, "kernel engines: not supported: %s\n",
+					p->kernel_why);
+		else
+			abpf_log_printf(log, "kernel engines: supported\n");
+	}
+	if (altbpf_default_engine == ABPF_ENGINE_JIT)
+		altbpf_jit_compile(p);	/* falls back to the interpreter */
+
+	ret = altbpf_prog_alloc_id(p);
+	if (ret)
+		goto err;
+	return p;
+
+err:
+	altbpf_prog_destroy(p);
+	*err = ret;
+	return NULL;
+}
+
+u32 altbpf_resolve_engine(const struct altbpf_prog *p, u32 engine)
+{
+	if (engine != ABPF_ENGINE_DEFAULT)
+		return engine;
+	return p->prog->jit_func ? ABPF_ENGINE_JIT : ABPF_ENGINE_INTERP;
+}
+
+/* Timing like the kernel's bpf_test_timer (net/bpf/test_run.c). */
+struct altbpf_timer {
+	u32 i;
+	u64 start, spent;
+};
+
+static void altbpf_timer_enter(struct altbpf_timer *t)
+{
+	migrate_disable();
+	t->start = ktime_get_ns();
+}
+
+static void altbpf_timer_leave(struct altbpf_timer *t)
+{
+	t->spent += ktime_get_ns() - t->start;
+	migrate_enable();
+}
+
+/* true: run again; false: done (*err = 0) or interrupted (-EINTR). */
+static bool altbpf_timer_continue(struct altbpf_timer *t, u32 repeat,
+				  int *err)
+{
+	if (++t->i >= repeat) {
+		*err = 0;
+		return false;
+	}
+	if (signal_pending(current)) {
+		*err = -EINTR;
+		return false;
+	}
+	if (need_resched()) {
+		altbpf_timer_leave(t);
+		cond_resched();
+		altbpf_timer_enter(t);
+	}
+	return true;
+}
+
+static u32 altbpf_timer_avg(const struct altbpf_timer *t)
+{
+	u64 avg = t->spent;
+
+	if (t->i)
+		do_div(avg, t->i);
+	return avg > U32_MAX ? U32_MAX : (u32)avg;
+}
+
+/*
+ * Run @p @repeat times (at least once) on @engine over @data in place.
+ * Returns 0 with *r0 and *duration (average ns per run) set, or a negative
+ * errno: the run's abort error (*error_pc set), -EINTR, -EINVAL (engine),
+ * -EOPNOTSUPP (engine unavailable for this program).
+ */
+int altbpf_run(struct altbpf_prog *p, u32 engine, void *data, u32 len,
+	       u32 repeat, u64 budget, u64 *r0, u32 *duration, u32 *error_pc)
+{
+	struct bpf_prog *klo = NULL, *khi = NULL;
+	struct abpf_run_ctx rc;
+	struct altbpf_timer t = {};
+	bool kernel = false;
+	u64 ret = 0;
+	int err;
+
+	*r0 = 0;
+	if (duration)
+		*duration = 0;
+	if (error_pc)
+		*error_pc = 0;
+	if (!repeat)
+		repeat = 1;
+	if (!budget)
+		budget = READ_ONCE(altbpf_budget);
+
+	engine = altbpf_resolve_engine(p, engine);
+	switch (engine) {
+	case ABPF_ENGINE_INTERP:
+		break;
+	case ABPF_ENGINE_JIT:
+		if (!p->prog->jit_func)
+			return -EOPNOTSUPP;
+		break;
+	case ABPF_ENGINE_KERNEL_INTERP:
+	case ABPF_ENGINE_KERNEL_JIT:
+		if (p->kernel_err) {
+			pr_info_ratelimited("prog %u: kernel engines: %s\n",
+					    p->id, p->kernel_why);
+			return p->kernel_err;
+		}
+		err = altbpf_kernel_build(p->prog,
+					  engine == ABPF_ENGINE_KERNEL_JIT,
+					  len, &klo, &khi);
+		if (err) {
+			pr_info_ratelimited("prog %u: %s: cannot build: %d\n",
+					    p->id, abpf_engine_name(engine),
+					    err);
+			return err;
+		}
+		kernel = true;
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	altbpf_timer_enter(&t);
+	do {
+		if (kernel) {
+			ret = bpf_prog_run(klo, data);
+			err = 0;
+			continue;
+		}
+		abpf_run_ctx_init_mem(&rc, data, len);
+		rc.budget = budget;
+		if (engine == ABPF_ENGINE_JIT)
+			ret = p->prog->jit_func(&rc);
+		else
+			ret = abpf_interp_run(p->prog, &rc);
+		err = rc.error;
+		if (err) {
+			ret = 0;
+			if (error_pc)
+				*error_pc = rc.error_pc;
+			t.i++;
+			break;
+		}
+	} while (altbpf_timer_continue(&t, repeat, &err));
+	altbpf_timer_leave(&t);
+
+	if (kernel) {
+		if (!err) {
+			/* The high half of r0, from the same input. */
+			migrate_disable();
+			ret = (u32)ret | (u64)bpf_prog_run(khi, data) << 32;
+			migrate_enable();
+		}
+		altbpf_kernel_free(klo, khi);
+	}
+	if (duration)
+		*duration = altbpf_timer_avg(&t);
+	*r0 = err ? 0 : ret;
+	return err;
+}
+
+/* Exported API (altbpf_api.h). */
+
+struct altbpf_prog *altbpf_prog_load(u32 prog_type,
+				     const struct bpf_insn *insns, u32 len,
+				     char *log, u32 log_size, int *err)
+{
+	struct abpf_log l = {
+		.buf = log,
+		.size = log ? log_size : 0,
+		.level = READ_ONCE(altbpf_log_level),
+	};
+	int dummy;
+
+	if (!err)
+		err = &dummy;
+	if (l.size)
+		log[0] = '\0';
+	return altbpf_prog_create(prog_type, insns, len, &l, err);
+}
+EXPORT_SYMBOL_GPL(altbpf_prog_load);
+
+int altbpf_prog_run_opts(struct altbpf_prog *p, void *data, u32 len,
+			 struct altbpf_run_opts *opts)
+{
+	if (!p || !opts || (!data && len))
+		return -EINVAL;
+	return altbpf_run(p, opts->engine, data, len, 1, opts->budget,
+			  &opts->r0, NULL, &opts->error_pc);
+}
+EXPORT_SYMBOL_GPL(altbpf_prog_run_opts);
+
+int altbpf_prog_run(struct altbpf_prog *p, u32 engine, void *data, u32 len,
+		    u64 *r0)
+{
+	struct altbpf_run_opts opts = { .engine = engine };
+	int err;
+
+	err = altbpf_prog_run_opts(p, data, len, &opts);
+	if (r0)
+		*r0 = opts.r0;
+	return err;
+}
+EXPORT_SYMBOL_GPL(altbpf_prog_run);
+
+void altbpf_prog_get(struct altbpf_prog *p)
+{
+	refcount_inc(&p->refcnt);
+}
+EXPORT_SYMBOL_GPL(altbpf_prog_get);
+
+void altbpf_prog_put(struct altbpf_prog *p)
+{
+	if (p && refcount_dec_and_test(&p->refcnt))
+		altbpf_prog_destroy(p);
+}
+EXPORT_SYMBOL_GPL(altbpf_prog_put);
+
+u32 altbpf_prog_id(const struct altbpf_prog *p)
+{
+	return p->id;
+}
+EXPORT_SYMBOL_GPL(altbpf_prog_id);
+
+unsigned int altbpf_prog_refcount(const struct altbpf_prog *p)
+{
+	return refcount_read(&p->refcnt);
+}
+EXPORT_SYMBOL_GPL(altbpf_prog_refcount);
+
+int altbpf_prog_kernel_supported(const struct altbpf_prog *p, char *why,
+				 u32 why_size)
+{
+	if (why && why_size)
+		strscpy(why, p->kernel_why, why_size);
+	return p->kernel_err;
+}
+EXPORT_SYMBOL_GPL(altbpf_prog_kernel_supported);

@@ -1,0 +1,1054 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * interp.c - the altbpf interpreter.
+ *
+ * abpf_interp_prepare() turns a checked program into a pre-decoded array
+ * of 8-byte struct abpf_dinsn, one per instruction slot, whose .op is a
+ * handler number rather than an opcode: everything that can be decided at
+ * load time is resolved into the choice of handler, so the handlers carry
+ * no flag tests:
+ *  - sdiv/smod (off = 1) and movsx (off = 8/16/32) are handlers of their
+ *    own; division/modulo by a constant 0 or -1 becomes a mov, neg or nop;
+ *  - le/be/bswap by width become truncate / swap / nop handlers;
+ *  - constant shift counts are masked once;
+ *  - loads/stores/atomics flagged ABPF_AUX_MEMCHK by the checker use a
+ *    "_CHK" handler that checks the address and then continues into the
+ *    unchecked one; jumps flagged ABPF_AUX_BACKEDGE use a "_BE" handler
+ *    that charges the loop budget when taken;
+ *  - atomics are one handler per operation and size;
+ *  - helper calls that may stop the program are a separate handler.
+ * abpf_interp_run() then dispatches with computed gotos through a jump
+ * table indexed by .op (like the kernel's ___bpf_prog_run, whose table is
+ * indexed by the opcode), the base handlers being generated from
+ * ABPF_INSN_MAP so that every opcode of the ISA has one.
+ *
+ * The BPF stack (ABPF_MAX_STACK bytes, shared by all frames of a run),
+ * the registers and the call frames live on the C stack of
+ * abpf_interp_run(); local calls do not recurse in C.
+ */
+#include "engine.h"
+
+#ifdef __KERNEL__
+#include <linux/atomic.h>
+#include <linux/compiler.h>
+#else
+#ifndef __annotate_jump_table
+#define __annotate_jump_table
+#endif
+#ifndef __aligned
+#define __aligned(x)	__attribute__((__aligned__(x)))
+#endif
+#endif
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the interpreter assumes a little-endian host"
+#endif
+
+/* A pre-decoded instruction slot. */
+struct abpf_dinsn {
+	u8 op;			/* enum abpf_handler */
+	u8 dst:4;
+	u8 src:4;
+	s16 off;		/* jump offset; caller frame size for local calls */
+	s32 imm;		/* imm; jump offset for ja32 and local calls */
+};
+
+struct abpf_interp_code {
+	u32 len;
+	struct abpf_dinsn insns[];	/* len + 1: a trailing invalid slot */
+};
+
+/* Atomic operations, one handler each (W and DW). */
+#define ABPF_ATOMIC_VARIANTS(X, SZ)					\
+	X(SZ, ADD) X(SZ, OR) X(SZ, AND) X(SZ, XOR)			\
+	X(SZ, FADD) X(SZ, FOR) X(SZ, FAND) X(SZ, FXOR)			\
+	X(SZ, XCHG) X(SZ, CMPXCHG)
+
+enum abpf_handler {
+	/* Base handlers: one per opcode, numbered like enum abpf_op. */
+#define ABPF_H_BASE(l, o, f, m)		ABPF_H_##l,
+	ABPF_INSN_MAP(ABPF_H_BASE)
+#undef ABPF_H_BASE
+	ABPF_H_ALU_SDIV_K, ABPF_H_ALU_SDIV_X,
+	ABPF_H_ALU_SMOD_K, ABPF_H_ALU_SMOD_X,
+	ABPF_H_ALU64_SDIV_K, ABPF_H_ALU64_SDIV_X,
+	ABPF_H_ALU64_SMOD_K, ABPF_H_ALU64_SMOD_X,
+	ABPF_H_ALU_MOVSX8, ABPF_H_ALU_MOVSX16,
+	ABPF_H_ALU64_MOVSX8, ABPF_H_ALU64_MOVSX16, ABPF_H_ALU64_MOVSX32,
+	ABPF_H_END_TRUNC32, ABPF_H_END_SWAP32, ABPF_H_END_SWAP64,
+	ABPF_H_NOP,
+	ABPF_H_JMP_JA_BE, ABPF_H_JMP32_JA_BE,
+	/* Back-edge jumps, in the order of the base conditional jumps. */
+#define ABPF_H_BE(l, o, f, m)		ABPF_H_##l##_BE,
+	ABPF_JMP_OPS(ABPF_H_BE, JMP, "")
+	ABPF_JMP_OPS(ABPF_H_BE, JMP32, "32")
+#undef ABPF_H_BE
+	ABPF_H_CALL_STOP, ABPF_H_CALL_LOCAL, ABPF_H_INVALID,
+	/* Checked loads/stores, in the order of the base ones. */
+#define ABPF_H_CHK(l, o, f, m)		ABPF_H_##l##_CHK,
+	ABPF_MEM_OPS(ABPF_H_CHK, W, "w")
+	ABPF_MEM_OPS(ABPF_H_CHK, H, "h")
+	ABPF_MEM_OPS(ABPF_H_CHK, B, "b")
+	ABPF_MEM_OPS(ABPF_H_CHK, DW, "dw")
+	ABPF_H_LDX_MEMSX_W_CHK, ABPF_H_LDX_MEMSX_H_CHK, ABPF_H_LDX_MEMSX_B_CHK,
+#undef ABPF_H_CHK
+#define ABPF_H_ATOMIC(SZ, V)		ABPF_H_A##SZ##_##V,
+#define ABPF_H_ATOMIC_CHK(SZ, V)	ABPF_H_A##SZ##_##V##_CHK,
+	ABPF_ATOMIC_VARIANTS(ABPF_H_ATOMIC, W)
+	ABPF_ATOMIC_VARIANTS(ABPF_H_ATOMIC, DW)
+	ABPF_ATOMIC_VARIANTS(ABPF_H_ATOMIC_CHK, W)
+	ABPF_ATOMIC_VARIANTS(ABPF_H_ATOMIC_CHK, DW)
+#undef ABPF_H_ATOMIC
+#undef ABPF_H_ATOMIC_CHK
+	ABPF_H__COUNT,
+};
+
+_Static_assert(ABPF_H__COUNT <= 256, "handler numbers must fit in a u8");
+_Static_assert(ABPF_H_JMP32_JSLE_X - ABPF_H_JMP_JEQ_K ==
+	       ABPF_H_JMP32_JSLE_X_BE - ABPF_H_JMP_JEQ_K_BE,
+	       "conditional jumps and their _BE handlers must line up");
+_Static_assert(ABPF_H_LDX_MEMSX_B - ABPF_H_LDX_MEM_W ==
+	       ABPF_H_LDX_MEMSX_B_CHK - ABPF_H_LDX_MEM_W_CHK,
+	       "loads/stores and their _CHK handlers must line up");
+
+/* Unaligned, aliasing-safe memory access types. */
+typedef u16 __attribute__((__may_alias__)) __aligned(1) abpf_u16_ua;
+typedef u32 __attribute__((__may_alias__)) __aligned(1) abpf_u32_ua;
+typedef u64 __attribute__((__may_alias__)) __aligned(1) abpf_u64_ua;
+/* Naturally aligned (checked or proved) targets of atomics. */
+typedef u32 __attribute__((__may_alias__)) abpf_u32_al;
+typedef u64 __attribute__((__may_alias__)) abpf_u64_al;
+
+#ifdef __KERNEL__
+#define ABPF_A32(p)	((atomic_t *)(p))
+#define ABPF_A64(p)	((atomic64_t *)(p))
+#define ABPF_ATOMIC32(op, p, v)		atomic_##op((int)(v), ABPF_A32(p))
+#define ABPF_ATOMIC64(op, p, v)		atomic64_##op((s64)(v), ABPF_A64(p))
+#define ABPF_FETCH32(op, p, v)	((u32)atomic_fetch_##op((int)(v), ABPF_A32(p)))
+#define ABPF_FETCH64(op, p, v)	((u64)atomic64_fetch_##op((s64)(v), ABPF_A64(p)))
+#define ABPF_XCHG32(p, v)	((u32)atomic_xchg(ABPF_A32(p), (int)(v)))
+#define ABPF_XCHG64(p, v)	((u64)atomic64_xchg(ABPF_A64(p), (s64)(v)))
+#define ABPF_CMPXCHG32(p, o, n)						\
+	((u32)atomic_cmpxchg(ABPF_A32(p), (int)(o), (int)(n)))
+#define ABPF_CMPXCHG64(p, o, n)						\
+	((u64)atomic64_cmpxchg(ABPF_A64(p), (s64)(o), (s64)(n)))
+#else
+#define ABPF_ATOMIC32(op, p, v)						\
+	((void)__atomic_fetch_##op((abpf_u32_al *)(p), (u32)(v), __ATOMIC_SEQ_CST))
+#define ABPF_ATOMIC64(op, p, v)						\
+	((void)__atomic_fetch_##op((abpf_u64_al *)(p), (u64)(v), __ATOMIC_SEQ_CST))
+#define ABPF_FETCH32(op, p, v)						\
+	__atomic_fetch_##op((abpf_u32_al *)(p), (u32)(v), __ATOMIC_SEQ_CST)
+#define ABPF_FETCH64(op, p, v)						\
+	__atomic_fetch_##op((abpf_u64_al *)(p), (u64)(v), __ATOMIC_SEQ_CST)
+#define ABPF_XCHG32(p, v)						\
+	__atomic_exchange_n((abpf_u32_al *)(p), (u32)(v), __ATOMIC_SEQ_CST)
+#define ABPF_XCHG64(p, v)						\
+	__atomic_exchange_n((abpf_u64_al *)(p), (u64)(v), __ATOMIC_SEQ_CST)
+
+static inline u32 abpf_cmpxchg32(void *p, u32 old, u32 new)
+{
+	__atomic_compare_exchange_n((abpf_u32_al *)p, &old, new, false,
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	return old;
+}
+
+static inline u64 abpf_cmpxchg64(void *p, u64 old, u64 new)
+{
+	__atomic_compare_exchange_n((abpf_u64_al *)p, &old, new, false,
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+	return old;
+}
+
+#define ABPF_CMPXCHG32(p, o, n)	abpf_cmpxchg32(p, (u32)(o), (u32)(n))
+#define ABPF_CMPXCHG64(p, o, n)	abpf_cmpxchg64(p, (u64)(o), (u64)(n))
+#endif
+
+/* A caller's state saved by a local call. */
+struct abpf_frame {
+	const struct abpf_dinsn *ret;
+	u64 callee_saved[4];		/* r6-r9 */
+	u64 fp;				/* r10 */
+};
+
+/* The run-time memory check: the stack first, then the regions. */
+static __always_inline bool abpf_interp_mem_ok(const struct abpf_run_ctx *rc,
+					       u64 addr, u32 size, bool write)
+{
+	u64 len = rc->stack_hi - rc->stack_lo;
+	u64 off = addr - rc->stack_lo;
+	u32 i;
+
+	if (likely(off < len && len - off >= size))
+		return true;
+	for (i = 0; i < rc->nr_regions && i < ABPF_MAX_REGIONS; i++) {
+		const struct abpf_region *r = &rc->regions[i];
+
+		off = addr - r->start;
+		if (off < r->len && r->len - off >= size &&
+		    (!write || r->writable))
+			return true;
+	}
+	return false;
+}
+
+static u64 abpf_interp_exec(const struct abpf_prog *prog,
+			    const struct abpf_dinsn *code,
+			    struct abpf_run_ctx *rc)
+{
+	static const void * const jumptable[ABPF_H__COUNT] __annotate_jump_table = {
+#define ABPF_JT(l, o, f, m)		[ABPF_H_##l] = &&h_##l,
+#define ABPF_JT_BE(l, o, f, m)		[ABPF_H_##l##_BE] = &&h_##l##_BE,
+#define ABPF_JT_CHK(l, o, f, m)		[ABPF_H_##l##_CHK] = &&h_##l##_CHK,
+#define ABPF_JT_ATOMIC(SZ, V)		[ABPF_H_A##SZ##_##V] = &&h_A##SZ##_##V,
+#define ABPF_JT_ATOMIC_CHK(SZ, V)					\
+		[ABPF_H_A##SZ##_##V##_CHK] = &&h_A##SZ##_##V##_CHK,
+		ABPF_INSN_MAP(ABPF_JT)
+		[ABPF_H_ALU_SDIV_K] = &&h_ALU_SDIV_K,
+		[ABPF_H_ALU_SDIV_X] = &&h_ALU_SDIV_X,
+		[ABPF_H_ALU_SMOD_K] = &&h_ALU_SMOD_K,
+		[ABPF_H_ALU_SMOD_X] = &&h_ALU_SMOD_X,
+		[ABPF_H_ALU64_SDIV_K] = &&h_ALU64_SDIV_K,
+		[ABPF_H_ALU64_SDIV_X] = &&h_ALU64_SDIV_X,
+		[ABPF_H_ALU64_SMOD_K] = &&h_ALU64_SMOD_K,
+		[ABPF_H_ALU64_SMOD_X] = &&h_ALU64_SMOD_X,
+		[ABPF_H_ALU_MOVSX8] = &&h_ALU_MOVSX8,
+		[ABPF_H_ALU_MOVSX16] = &&h_ALU_MOVSX16,
+		[ABPF_H_ALU64_MOVSX8] = &&h_ALU64_MOVSX8,
+		[ABPF_H_ALU64_MOVSX16] = &&h_ALU64_MOVSX16,
+		[ABPF_H_ALU64_MOVSX32] = &&h_ALU64_MOVSX32,
+		[ABPF_H_END_TRUNC32] = &&h_END_TRUNC32,
+		[ABPF_H_END_SWAP32] = &&h_END_SWAP32,
+		[ABPF_H_END_SWAP64] = &&h_END_SWAP64,
+		[ABPF_H_NOP] = &&h_NOP,
+		[ABPF_H_JMP_JA_BE] = &&h_JMP_JA_BE,
+		[ABPF_H_JMP32_JA_BE] = &&h_JMP32_JA_BE,
+		ABPF_JMP_OPS(ABPF_JT_BE, JMP, "")
+		ABPF_JMP_OPS(ABPF_JT_BE, JMP32, "32")
+		[ABPF_H_CALL_STOP] = &&h_CALL_STOP,
+		[ABPF_H_CALL_LOCAL] = &&h_CALL_LOCAL,
+		[ABPF_H_INVALID] = &&h_INVALID,
+		ABPF_MEM_OPS(ABPF_JT_CHK, W, "w")
+		ABPF_MEM_OPS(ABPF_JT_CHK, H, "h")
+		ABPF_MEM_OPS(ABPF_JT_CHK, B, "b")
+		ABPF_MEM_OPS(ABPF_JT_CHK, DW, "dw")
+		[ABPF_H_LDX_MEMSX_W_CHK] = &&h_LDX_MEMSX_W_CHK,
+		[ABPF_H_LDX_MEMSX_H_CHK] = &&h_LDX_MEMSX_H_CHK,
+		[ABPF_H_LDX_MEMSX_B_CHK] = &&h_LDX_MEMSX_B_CHK,
+		ABPF_ATOMIC_VARIANTS(ABPF_JT_ATOMIC, W)
+		ABPF_ATOMIC_VARIANTS(ABPF_JT_ATOMIC, DW)
+		ABPF_ATOMIC_VARIANTS(ABPF_JT_ATOMIC_CHK, W)
+		ABPF_ATOMIC_VARIANTS(ABPF_JT_ATOMIC_CHK, DW)
+#undef ABPF_JT
+#undef ABPF_JT_BE
+#undef ABPF_JT_CHK
+#undef ABPF_JT_ATOMIC
+#undef ABPF_JT_ATOMIC_CHK
+	};
+	u64 stack[ABPF_MAX_STACK / sizeof(u64)];
+	struct abpf_frame frames[ABPF_MAX_CALL_FRAMES - 1];
+	u64 regs[ABPF_NR_REGS];
+	const struct abpf_helper *helpers = NULL;
+	const struct abpf_helper *helper;
+	const struct abpf_dinsn *insn = code;
+	struct abpf_frame *frame;
+	u64 budget = rc->budget;
+	u32 nr_helpers = 0;
+	u32 depth = 0;
+	u32 stack_size;
+	u64 ret, addr;
+	u32 poff;
+	int err;
+
+	if (prog->helpers) {
+		helpers = prog->helpers->helpers;
+		nr_helpers = prog->helpers->count;
+	}
+
+	/* The program's stack: the top prog->stack_depth bytes. */
+	stack_size = (prog->stack_depth + 7) & ~7U;
+	if (stack_size > ABPF_MAX_STACK)
+		stack_size = ABPF_MAX_STACK;
+	rc->stack_hi = (u64)(unsigned long)&stack[ARRAY_SIZE(stack)];
+	rc->stack_lo = rc->stack_hi - stack_size;
+	if (prog->flags & ABPF_PROG_ZERO_STACK)
+		memset((void *)(unsigned long)rc->stack_lo, 0, stack_size);
+	rc->stop = false;
+	rc->error = 0;
+	rc->error_pc = 0;
+
+	memset(regs, 0, sizeof(regs));
+	regs[BPF_REG_1] = rc->r1;
+	regs[BPF_REG_2] = rc->r2;
+	regs[BPF_REG_10] = rc->stack_hi;
+
+#define DST	regs[insn->dst]
+#define SRC	regs[insn->src]
+#define IMM	insn->imm
+#define OFF	insn->off
+#define NEXT	goto *jumptable[insn->op]
+#define CONT	({ insn++; NEXT; })
+#define BUDGET								\
+	({ if (unlikely(!budget)) goto abort_loop; budget--; })
+#define MEM_CHECK(addr, size, write)					\
+	({ if (unlikely(!abpf_interp_mem_ok(rc, addr, size, write)))	\
+		goto abort_range; })
+#define ATOMIC_CHECK(addr, size)					\
+	({ if (unlikely(((addr) & ((size) - 1)) ||			\
+			!abpf_interp_mem_ok(rc, addr, size, true)))	\
+		goto abort_range; })
+
+	NEXT;
+
+	/* ALU: add, sub, mul, or, and, xor. */
+#define ALU_BINOP(NAME, OP)						\
+h_ALU_##NAME##_X:						\
+		DST = (u32)((u32)DST OP (u32)SRC);			\
+		CONT;							\
+h_ALU_##NAME##_K:						\
+		DST = (u32)((u32)DST OP (u32)IMM);			\
+		CONT;							\
+h_ALU64_##NAME##_X:						\
+		DST = DST OP SRC;					\
+		CONT;							\
+h_ALU64_##NAME##_K:						\
+		DST = DST OP (u64)(s64)IMM;				\
+		CONT;
+	ALU_BINOP(ADD, +)
+	ALU_BINOP(SUB, -)
+	ALU_BINOP(MUL, *)
+	ALU_BINOP(OR, |)
+	ALU_BINOP(AND, &)
+	ALU_BINOP(XOR, ^)
+#undef ALU_BINOP
+
+	/* Shifts: the K forms' counts are masked by abpf_interp_prepare(). */
+h_ALU_LSH_X:
+		DST = (u32)((u32)DST << (SRC & 31));
+		CONT;
+h_ALU_LSH_K:
+		DST = (u32)((u32)DST << IMM);
+		CONT;
+h_ALU64_LSH_X:
+		DST = DST << (SRC & 63);
+		CONT;
+h_ALU64_LSH_K:
+		DST = DST << IMM;
+		CONT;
+h_ALU_RSH_X:
+		DST = (u32)DST >> (SRC & 31);
+		CONT;
+h_ALU_RSH_K:
+		DST = (u32)DST >> IMM;
+		CONT;
+h_ALU64_RSH_X:
+		DST = DST >> (SRC & 63);
+		CONT;
+h_ALU64_RSH_K:
+		DST = DST >> IMM;
+		CONT;
+h_ALU_ARSH_X:
+		DST = (u32)((s32)DST >> (SRC & 31));
+		CONT;
+h_ALU_ARSH_K:
+		DST = (u32)((s32)DST >> IMM);
+		CONT;
+h_ALU64_ARSH_X:
+		DST = (u64)((s64)DST >> (SRC & 63));
+		CONT;
+h_ALU64_ARSH_K:
+		DST = (u64)((s64)DST >> IMM);
+		CONT;
+
+h_ALU_NEG:
+		DST = (u32)-(u32)DST;
+		CONT;
+h_ALU64_NEG:
+		DST = -DST;
+		CONT;
+
+h_ALU_MOV_X:
+		DST = (u32)SRC;
+		CONT;
+h_ALU_MOV_K:
+		DST = (u32)IMM;
+		CONT;
+h_ALU64_MOV_X:
+		DST = SRC;
+		CONT;
+h_ALU64_MOV_K:
+		DST = (u64)(s64)IMM;
+		CONT;
+h_ALU_MOVSX8:
+		DST = (u32)(s32)(s8)SRC;
+		CONT;
+h_ALU_MOVSX16:
+		DST = (u32)(s32)(s16)SRC;
+		CONT;
+h_ALU64_MOVSX8:
+		DST = (u64)(s64)(s8)SRC;
+		CONT;
+h_ALU64_MOVSX16:
+		DST = (u64)(s64)(s16)SRC;
+		CONT;
+h_ALU64_MOVSX32:
+		DST = (u64)(s64)(s32)SRC;
+		CONT;
+
+	/*
+	 * Division: x / 0 = 0, x % 0 = x (ALU: zero-extended), and for the
+	 * signed forms x / -1 = -x, x % -1 = 0 (so INT_MIN / -1 does not
+	 * trap).  The K forms never see 0 or (signed) -1: prepare turned
+	 * those into mov/neg/nop.
+	 */
+h_ALU_DIV_X:
+		DST = (u32)SRC ? (u32)DST / (u32)SRC : 0;
+		CONT;
+h_ALU_DIV_K:
+		DST = (u32)DST / (u32)IMM;
+		CONT;
+h_ALU64_DIV_X:
+		DST = SRC ? DST / SRC : 0;
+		CONT;
+h_ALU64_DIV_K:
+		DST = DST / (u64)(s64)IMM;
+		CONT;
+h_ALU_MOD_X:
+		DST = (u32)SRC ? (u32)DST % (u32)SRC : (u32)DST;
+		CONT;
+h_ALU_MOD_K:
+		DST = (u32)DST % (u32)IMM;
+		CONT;
+h_ALU64_MOD_X:
+		if (SRC)
+			DST = DST % SRC;
+		CONT;
+h_ALU64_MOD_K:
+		DST = DST % (u64)(s64)IMM;
+		CONT;
+h_ALU_SDIV_X:
+		if ((s32)SRC == 0)
+			DST = 0;
+		else if ((s32)SRC == -1)
+			DST = (u32)-(u32)DST;
+		else
+			DST = (u32)((s32)DST / (s32)SRC);
+		CONT;
+h_ALU_SDIV_K:
+		DST = (u32)((s32)DST / IMM);
+		CONT;
+h_ALU64_SDIV_X:
+		if (SRC == 0)
+			DST = 0;
+		else if ((s64)SRC == -1)
+			DST = -DST;
+		else
+			DST = (u64)((s64)DST / (s64)SRC);
+		CONT;
+h_ALU64_SDIV_K:
+		DST = (u64)((s64)DST / (s64)IMM);
+		CONT;
+h_ALU_SMOD_X:
+		if ((s32)SRC == 0)
+			DST = (u32)DST;
+		else if ((s32)SRC == -1)
+			DST = 0;
+		else
+			DST = (u32)((s32)DST % (s32)SRC);
+		CONT;
+h_ALU_SMOD_K:
+		DST = (u32)((s32)DST % IMM);
+		CONT;
+h_ALU64_SMOD_X:
+		if ((s64)SRC == -1)
+			DST = 0;
+		else if (SRC)
+			DST = (u64)((s64)DST % (s64)SRC);
+		CONT;
+h_ALU64_SMOD_K:
+		DST = (u64)((s64)DST % (s64)IMM);
+		CONT;
+
+	/* Byte order (little-endian host): le truncates, be/bswap swap. */
+h_ALU_END_LE:
+		DST = (u16)DST;
+		CONT;
+h_END_TRUNC32:
+		DST = (u32)DST;
+		CONT;
+h_ALU_END_BE:
+h_ALU64_BSWAP:
+		DST = abpf_bswap16((u16)DST);
+		CONT;
+h_END_SWAP32:
+		DST = abpf_bswap32((u32)DST);
+		CONT;
+h_END_SWAP64:
+		DST = abpf_bswap64(DST);
+		CONT;
+h_NOP:
+		CONT;
+
+	/* Jumps. */
+h_JMP_JA:
+		insn += OFF;
+		CONT;
+h_JMP_JA_BE:
+		BUDGET;
+		insn += OFF;
+		CONT;
+h_JMP32_JA:
+		insn += IMM;
+		CONT;
+h_JMP32_JA_BE:
+		BUDGET;
+		insn += IMM;
+		CONT;
+
+#define JCOND(NAME, TEST, T64, T32)					\
+h_JMP_##NAME##_X:						\
+		if (TEST((T64)DST, (T64)SRC))				\
+			insn += OFF;					\
+		CONT;							\
+h_JMP_##NAME##_K:						\
+		if (TEST((T64)DST, (T64)(s64)IMM))			\
+			insn += OFF;					\
+		CONT;							\
+h_JMP32_##NAME##_X:						\
+		if (TEST((T32)DST, (T32)SRC))				\
+			insn += OFF;					\
+		CONT;							\
+h_JMP32_##NAME##_K:						\
+		if (TEST((T32)DST, (T32)IMM))				\
+			insn += OFF;					\
+		CONT;							\
+h_JMP_##NAME##_X_BE:						\
+		if (TEST((T64)DST, (T64)SRC)) {				\
+			BUDGET;						\
+			insn += OFF;					\
+		}							\
+		CONT;							\
+h_JMP_##NAME##_K_BE:						\
+		if (TEST((T64)DST, (T64)(s64)IMM)) {			\
+			BUDGET;						\
+			insn += OFF;					\
+		}							\
+		CONT;							\
+h_JMP32_##NAME##_X_BE:						\
+		if (TEST((T32)DST, (T32)SRC)) {				\
+			BUDGET;						\
+			insn += OFF;					\
+		}							\
+		CONT;							\
+h_JMP32_##NAME##_K_BE:						\
+		if (TEST((T32)DST, (T32)IMM)) {				\
+			BUDGET;						\
+			insn += OFF;					\
+		}							\
+		CONT;
+#define T_EQ(a, b)	((a) == (b))
+#define T_NE(a, b)	((a) != (b))
+#define T_GT(a, b)	((a) > (b))
+#define T_GE(a, b)	((a) >= (b))
+#define T_LT(a, b)	((a) < (b))
+#define T_LE(a, b)	((a) <= (b))
+#define T_SET(a, b)	(((a) & (b)) != 0)
+	JCOND(JEQ, T_EQ, u64, u32)
+	JCOND(JNE, T_NE, u64, u32)
+	JCOND(JGT, T_GT, u64, u32)
+	JCOND(JGE, T_GE, u64, u32)
+	JCOND(JLT, T_LT, u64, u32)
+	JCOND(JLE, T_LE, u64, u32)
+	JCOND(JSET, T_SET, u64, u32)
+	JCOND(JSGT, T_GT, s64, s32)
+	JCOND(JSGE, T_GE, s64, s32)
+	JCOND(JSLT, T_LT, s64, s32)
+	JCOND(JSLE, T_LE, s64, s32)
+#undef JCOND
+
+	/* Calls. prepare checked that helper ids in imm exist. */
+h_JMP_CALL:
+		regs[BPF_REG_0] = helpers[IMM].fn(regs[1], regs[2], regs[3],
+						  regs[4], regs[5], rc);
+		CONT;
+h_CALL_STOP:
+		regs[BPF_REG_0] = helpers[IMM].fn(regs[1], regs[2], regs[3],
+						  regs[4], regs[5], rc);
+		if (unlikely(rc->stop || rc->error))
+			goto helper_stop;
+		CONT;
+h_JMP_CALLX:
+		if (unlikely(DST >= nr_helpers || !helpers[DST].fn))
+			goto abort_inval;
+		helper = &helpers[DST];
+		regs[BPF_REG_0] = helper->fn(regs[1], regs[2], regs[3],
+					     regs[4], regs[5], rc);
+		if ((helper->flags & ABPF_HELPER_MAY_STOP) &&
+		    unlikely(rc->stop || rc->error))
+			goto helper_stop;
+		CONT;
+h_CALL_LOCAL:
+		/* off: the caller's frame size; the callee's r10 is below. */
+		BUDGET;
+		if (unlikely(depth >= ARRAY_SIZE(frames)))
+			goto abort_loop;
+		frame = &frames[depth++];
+		frame->ret = insn;
+		frame->callee_saved[0] = regs[BPF_REG_6];
+		frame->callee_saved[1] = regs[BPF_REG_7];
+		frame->callee_saved[2] = regs[BPF_REG_8];
+		frame->callee_saved[3] = regs[BPF_REG_9];
+		frame->fp = regs[BPF_REG_10];
+		regs[BPF_REG_10] -= (u16)OFF;
+		insn += IMM;
+		CONT;
+h_JMP_EXIT:
+		if (!depth)
+			goto done;
+		frame = &frames[--depth];
+		regs[BPF_REG_6] = frame->callee_saved[0];
+		regs[BPF_REG_7] = frame->callee_saved[1];
+		regs[BPF_REG_8] = frame->callee_saved[2];
+		regs[BPF_REG_9] = frame->callee_saved[3];
+		regs[BPF_REG_10] = frame->fp;
+		insn = frame->ret;
+		CONT;
+
+h_LD_IMM_DW:
+		DST = (u64)(u32)IMM | ((u64)(u32)insn[1].imm << 32);
+		insn += 2;
+		NEXT;
+
+	/*
+	 * Legacy packet loads: network to host order into r0; out of
+	 * bounds (or a negative offset) ends the program with r0 = 0.
+	 */
+#define LD_PKT(SZ, SIZE, LOAD)						\
+h_LD_ABS_##SZ:							\
+		poff = (u32)IMM;					\
+		goto ld_pkt_##SZ;					\
+h_LD_IND_##SZ:							\
+		poff = (u32)SRC + (u32)IMM;				\
+ld_pkt_##SZ:							\
+		if (unlikely((s32)poff < 0 || poff >= rc->pkt_len ||	\
+			     rc->pkt_len - poff < (SIZE)))		\
+			goto pkt_out;					\
+		regs[BPF_REG_0] = LOAD(rc->pkt + poff);			\
+		CONT;
+#define LOAD_W(p)	abpf_bswap32(*(const abpf_u32_ua *)(p))
+#define LOAD_H(p)	abpf_bswap16(*(const abpf_u16_ua *)(p))
+#define LOAD_B(p)	(*(const u8 *)(p))
+	LD_PKT(W, 4, LOAD_W)
+	LD_PKT(H, 2, LOAD_H)
+	LD_PKT(B, 1, LOAD_B)
+#undef LD_PKT
+
+	/* Loads and stores; the _CHK handlers check, then fall in. */
+#define LDST(SZ, T, SIZE)						\
+h_LDX_MEM_##SZ##_CHK:						\
+		MEM_CHECK(SRC + OFF, SIZE, false);			\
+h_LDX_MEM_##SZ:							\
+		DST = *(const T *)(unsigned long)(SRC + OFF);		\
+		CONT;							\
+h_ST_MEM_##SZ##_CHK:						\
+		MEM_CHECK(DST + OFF, SIZE, true);			\
+h_ST_MEM_##SZ:							\
+		*(T *)(unsigned long)(DST + OFF) = (T)(s64)IMM;		\
+		CONT;							\
+h_STX_MEM_##SZ##_CHK:						\
+		MEM_CHECK(DST + OFF, SIZE, true);			\
+h_STX_MEM_##SZ:							\
+		*(T *)(unsigned long)(DST + OFF) = (T)SRC;		\
+		CONT;
+	LDST(B, u8, 1)
+	LDST(H, abpf_u16_ua, 2)
+	LDST(W, abpf_u32_ua, 4)
+	LDST(DW, abpf_u64_ua, 8)
+#undef LDST
+#define LDSX(SZ, T, ST, SIZE)						\
+h_LDX_MEMSX_##SZ##_CHK:						\
+		MEM_CHECK(SRC + OFF, SIZE, false);			\
+h_LDX_MEMSX_##SZ:						\
+		DST = (u64)(s64)(ST)*(const T *)(unsigned long)(SRC + OFF); \
+		CONT;
+	LDSX(B, u8, s8, 1)
+	LDSX(H, abpf_u16_ua, s16, 2)
+	LDSX(W, abpf_u32_ua, s32, 4)
+#undef LDSX
+
+	/* Atomics on *(dst + off); fetch forms return the old value. */
+#define ATOMIC_H(SZ, V, SIZE)						\
+h_A##SZ##_##V##_CHK:						\
+		addr = DST + OFF;					\
+		ATOMIC_CHECK(addr, SIZE);				\
+h_A##SZ##_##V:							\
+		addr = DST + OFF;
+#define ATOMICS(SZ, SIZE, A_OPS, A_FETCH, A_XCHG, A_CMPXCHG, T)			\
+h_STX_ATOMIC_##SZ:						\
+	ATOMIC_H(SZ, ADD, SIZE)						\
+		A_OPS(add, (void *)(unsigned long)addr, SRC);		\
+		CONT;							\
+	ATOMIC_H(SZ, OR, SIZE)						\
+		A_OPS(or, (void *)(unsigned long)addr, SRC);		\
+		CONT;							\
+	ATOMIC_H(SZ, AND, SIZE)						\
+		A_OPS(and, (void *)(unsigned long)addr, SRC);		\
+		CONT;							\
+	ATOMIC_H(SZ, XOR, SIZE)						\
+		A_OPS(xor, (void *)(unsigned long)addr, SRC);		\
+		CONT;							\
+	ATOMIC_H(SZ, FADD, SIZE)					\
+		SRC = (T)A_FETCH(add, (void *)(unsigned long)addr, SRC);	\
+		CONT;							\
+	ATOMIC_H(SZ, FOR, SIZE)						\
+		SRC = (T)A_FETCH(or, (void *)(unsigned long)addr, SRC);	\
+		CONT;							\
+	ATOMIC_H(SZ, FAND, SIZE)					\
+		SRC = (T)A_FETCH(and, (void *)(unsigned long)addr, SRC);	\
+		CONT;							\
+	ATOMIC_H(SZ, FXOR, SIZE)					\
+		SRC = (T)A_FETCH(xor, (void *)(unsigned long)addr, SRC);	\
+		CONT;							\
+	ATOMIC_H(SZ, XCHG, SIZE)					\
+		SRC = (T)A_XCHG((void *)(unsigned long)addr, SRC);	\
+		CONT;							\
+	ATOMIC_H(SZ, CMPXCHG, SIZE)					\
+		regs[BPF_REG_0] = (T)A_CMPXCHG((void *)(unsigned long)addr, \
+					     regs[BPF_REG_0], SRC);	\
+		CONT;
+	ATOMICS(W, 4, ABPF_ATOMIC32, ABPF_FETCH32, ABPF_XCHG32,
+		ABPF_CMPXCHG32, u32)
+	ATOMICS(DW, 8, ABPF_ATOMIC64, ABPF_FETCH64, ABPF_XCHG64,
+		ABPF_CMPXCHG64, u64)
+#undef ATOMICS
+#undef ATOMIC_H
+
+h_INVALID:
+		goto abort_inval;
+
+#undef DST
+#undef SRC
+#undef IMM
+#undef OFF
+#undef NEXT
+#undef CONT
+#undef BUDGET
+#undef MEM_CHECK
+#undef ATOMIC_CHECK
+
+done:
+	ret = regs[BPF_REG_0];
+	goto out;
+pkt_out:
+	ret = 0;
+	goto out;
+helper_stop:
+	if (rc->error)
+		rc->error_pc = insn - code;
+	ret = 0;
+	goto out;
+abort_range:
+	err = -ERANGE;
+	goto abort;
+abort_loop:
+	err = -ELOOP;
+	goto abort;
+abort_inval:
+	err = -EINVAL;
+abort:
+	rc->error = err;
+	rc->error_pc = insn - code;
+	ret = 0;
+out:
+	rc->budget = budget;
+	/* The stack dies with this frame: no helper may use it after. */
+	rc->stack_lo = 0;
+	rc->stack_hi = 0;
+	return ret;
+}
+
+u64 abpf_interp_run(const struct abpf_prog *prog, struct abpf_run_ctx *rc)
+{
+	const struct abpf_interp_code *code = prog->interp_priv;
+
+	if (unlikely(!code)) {
+		/* Not prepared (abpf_interp_prepare() after abpf_check()). */
+		rc->stop = false;
+		rc->error = -EINVAL;
+		rc->error_pc = 0;
+		return 0;
+	}
+	return abpf_interp_exec(prog, code->insns, rc);
+}
+
+static int abpf_atomic_index(s32 imm)
+{
+	switch (imm) {
+	case BPF_ADD:			return 0;
+	case BPF_OR:			return 1;
+	case BPF_AND:			return 2;
+	case BPF_XOR:			return 3;
+	case BPF_ADD | BPF_FETCH:	return 4;
+	case BPF_OR | BPF_FETCH:	return 5;
+	case BPF_AND | BPF_FETCH:	return 6;
+	case BPF_XOR | BPF_FETCH:	return 7;
+	case BPF_XCHG:			return 8;
+	case BPF_CMPXCHG:		return 9;
+	default:			return -1;
+	}
+}
+
+static bool abpf_jump_ok(u32 pc, s64 rel, u32 len)
+{
+	s64 target = (s64)pc + rel + 1;
+
+	return target >= 0 && target < len;
+}
+
+/* Pick the handler for instruction pc; false if it cannot run. */
+static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
+			    struct abpf_dinsn *d)
+{
+	const struct bpf_insn *insn = &prog->insns[pc];
+	const struct abpf_opcode_info *info = &abpf_opcode_table[insn->code];
+	u8 aux = prog->aux[pc].flags;
+	bool chk = aux & ABPF_AUX_MEMCHK;
+	bool be = aux & ABPF_AUX_BACKEDGE;
+	bool alu64 = BPF_CLASS(insn->code) == BPF_ALU64;
+	const struct abpf_helper_table *ht = prog->helpers;
+	int op = info->op, idx;
+	u32 sub;
+
+	if (!info->valid || insn->dst_reg >= ABPF_NR_REGS)
+		return false;
+	d->dst = insn->dst_reg;
+	d->src = insn->src_reg;
+	d->off = insn->off;
+	d->imm = insn->imm;
+
+	switch (info->form) {
+	case ABPF_FORM_ALU_K:
+		switch (BPF_OP(insn->code)) {
+		case BPF_LSH:
+		case BPF_RSH:
+		case BPF_ARSH:
+			d->imm &= alu64 ? 63 : 31;
+			break;
+		case BPF_DIV:
+		case BPF_MOD:
+			if (insn->off != 0 && insn->off != 1)
+				return false;
+			if (insn->imm == 0) {
+				/* x / 0 = 0; x % 0 = x (ALU: zero-extended) */
+				if (BPF_OP(insn->code) == BPF_DIV) {
+					op = alu64 ? ABPF_H_ALU64_MOV_K :
+						     ABPF_H_ALU_MOV_K;
+				} else if (alu64) {
+					op = ABPF_H_NOP;
+				} else {
+					op = ABPF_H_ALU_MOV_X;
+					d->src = d->dst;
+				}
+				d->imm = 0;
+				break;
+			}
+			if (!insn->off)
+				break;
+			if (insn->imm == -1) {
+				/* x s/ -1 = -x; x s% -1 = 0 */
+				if (BPF_OP(insn->code) == BPF_DIV) {
+					op = alu64 ? ABPF_H_ALU64_NEG :
+						     ABPF_H_ALU_NEG;
+				} else {
+					op = alu64 ? ABPF_H_ALU64_MOV_K :
+						     ABPF_H_ALU_MOV_K;
+					d->imm = 0;
+				}
+				break;
+			}
+			if (BPF_OP(insn->code) == BPF_DIV)
+				op = alu64 ? ABPF_H_ALU64_SDIV_K :
+					     ABPF_H_ALU_SDIV_K;
+			else
+				op = alu64 ? ABPF_H_ALU64_SMOD_K :
+					     ABPF_H_ALU_SMOD_K;
+			break;
+		}
+		break;
+	case ABPF_FORM_ALU_X:
+		if (insn->src_reg >= ABPF_NR_REGS)
+			return false;
+		switch (BPF_OP(insn->code)) {
+		case BPF_DIV:
+		case BPF_MOD:
+			if (!insn->off)
+				break;
+			if (insn->off != 1)
+				return false;
+			if (BPF_OP(insn->code) == BPF_DIV)
+				op = alu64 ? ABPF_H_ALU64_SDIV_X :
+					     ABPF_H_ALU_SDIV_X;
+			else
+				op = alu64 ? ABPF_H_ALU64_SMOD_X :
+					     ABPF_H_ALU_SMOD_X;
+			break;
+		case BPF_MOV:
+			switch (insn->off) {
+			case 0:
+				break;
+			case 8:
+				op = alu64 ? ABPF_H_ALU64_MOVSX8 :
+					     ABPF_H_ALU_MOVSX8;
+				break;
+			case 16:
+				op = alu64 ? ABPF_H_ALU64_MOVSX16 :
+					     ABPF_H_ALU_MOVSX16;
+				break;
+			case 32:
+				if (!alu64)
+					return false;
+				op = ABPF_H_ALU64_MOVSX32;
+				break;
+			default:
+				return false;
+			}
+			break;
+		}
+		break;
+	case ABPF_FORM_NEG:
+		break;
+	case ABPF_FORM_END:
+		switch (insn->imm) {
+		case 16:
+			break;
+		case 32:
+			op = BPF_SRC(insn->code) == BPF_TO_LE && !alu64 ?
+			     ABPF_H_END_TRUNC32 : ABPF_H_END_SWAP32;
+			break;
+		case 64:
+			op = BPF_SRC(insn->code) == BPF_TO_LE && !alu64 ?
+			     ABPF_H_NOP : ABPF_H_END_SWAP64;
+			break;
+		default:
+			return false;
+		}
+		break;
+	case ABPF_FORM_JA:
+		if (!abpf_jump_ok(pc, insn->off, prog->len))
+			return false;
+		if (be)
+			op = ABPF_H_JMP_JA_BE;
+		break;
+	case ABPF_FORM_JA32:
+		if (!abpf_jump_ok(pc, insn->imm, prog->len))
+			return false;
+		if (be)
+			op = ABPF_H_JMP32_JA_BE;
+		break;
+	case ABPF_FORM_JCOND_X:
+		if (insn->src_reg >= ABPF_NR_REGS)
+			return false;
+		fallthrough;
+	case ABPF_FORM_JCOND_K:
+		if (!abpf_jump_ok(pc, insn->off, prog->len))
+			return false;
+		if (be)
+			op += ABPF_H_JMP_JEQ_K_BE - ABPF_H_JMP_JEQ_K;
+		break;
+	case ABPF_FORM_CALL:
+		if (insn->src_reg == BPF_PSEUDO_CALL) {
+			if (!abpf_jump_ok(pc, insn->imm, prog->len))
+				return false;
+			sub = prog->aux[pc].subprog;
+			if (sub >= prog->nr_subprogs || !prog->subprogs ||
+			    prog->subprogs[sub].stack_depth > ABPF_MAX_STACK)
+				return false;
+			op = ABPF_H_CALL_LOCAL;
+			d->off = (s16)prog->subprogs[sub].stack_depth;
+			d->src = 0;
+			break;
+		}
+		if (insn->src_reg || !ht || insn->imm < 0 ||
+		    (u32)insn->imm >= ht->count ||
+		    !ht->helpers[insn->imm].fn)
+			return false;
+		if (ht->helpers[insn->imm].flags & ABPF_HELPER_MAY_STOP)
+			op = ABPF_H_CALL_STOP;
+		break;
+	case ABPF_FORM_CALLX:
+	case ABPF_FORM_EXIT:
+		break;
+	case ABPF_FORM_LDDW:
+		/* the second slot stays ABPF_H_INVALID with the high imm */
+		if (pc + 1 >= prog->len)
+			return false;
+		d->src = 0;
+		break;
+	case ABPF_FORM_LD_ABS:
+		break;
+	case ABPF_FORM_LD_IND:
+		if (insn->src_reg >= ABPF_NR_REGS)
+			return false;
+		break;
+	case ABPF_FORM_LDX:
+	case ABPF_FORM_ST:
+	case ABPF_FORM_STX:
+		if (insn->src_reg >= ABPF_NR_REGS)
+			return false;
+		if (chk)
+			op += ABPF_H_LDX_MEM_W_CHK - ABPF_H_LDX_MEM_W;
+		break;
+	case ABPF_FORM_ATOMIC:
+		if (insn->src_reg >= ABPF_NR_REGS)
+			return false;
+		idx = abpf_atomic_index(insn->imm);
+		if (idx < 0)
+			return false;
+		if (BPF_SIZE(insn->code) == BPF_DW)
+			idx += ABPF_H_ADW_ADD - ABPF_H_AW_ADD;
+		op = (chk ? ABPF_H_AW_ADD_CHK : ABPF_H_AW_ADD) + idx;
+		break;
+	default:
+		return false;
+	}
+	d->op = op;
+	return true;
+}
+
+int abpf_interp_prepare(struct abpf_prog *prog)
+{
+	struct abpf_interp_code *code;
+	u32 pc;
+
+	if (!prog->aux || !prog->insns || !prog->len ||
+	    prog->len > ABPF_MAX_INSNS)
+		return -EINVAL;
+	abpf_interp_release(prog);
+
+	code = abpf_zalloc(sizeof(*code) +
+			   ((size_t)prog->len + 1) * sizeof(code->insns[0]));
+	if (!code)
+		return -ENOMEM;
+	code->len = prog->len;
+	for (pc = 0; pc <= prog->len; pc++)
+		code->insns[pc].op = ABPF_H_INVALID;
+
+	for (pc = 0; pc < prog->len; pc++) {
+		if (!abpf_decode_one(prog, pc, &code->insns[pc])) {
+			abpf_free(code);
+			return -EINVAL;
+		}
+		if (abpf_is_lddw(&prog->insns[pc])) {
+			pc++;
+			code->insns[pc].imm = prog->insns[pc].imm;
+		}
+	}
+	prog->interp_priv = code;
+	return 0;
+}
+
+void abpf_interp_release(struct abpf_prog *prog)
+{
+	abpf_free(prog->interp_priv);
+	prog->interp_priv = NULL;
+}

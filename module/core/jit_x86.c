@@ -1,0 +1,1630 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * jit_x86.c - the x86-64 code generator.
+ *
+ * Modelled on the kernel's arch/x86/net/bpf_jit_comp.c: a fixed register
+ * map, one emitter per x86 instruction form, and a multi-pass layout that
+ * records the image offset of every BPF instruction in off[] and iterates
+ * until no offset changes (jumps pick rel8 or rel32 from the previous
+ * pass's offsets).  The last pass writes into the host's memory and must
+ * reproduce the converged layout byte for byte, else the compile fails.
+ *
+ * Differences from the kernel's JIT, all following from engine.h's safety
+ * model (the JIT enforces the same run-time checks as the interpreter):
+ *  - ABPF_AUX_MEMCHK accesses are checked inline against the BPF stack and
+ *    out of line (a stub at the end of the image) against rc->regions;
+ *  - ABPF_AUX_BACKEDGE jumps and local calls decrement rc->budget;
+ *  - aborts store rc->error / rc->error_pc and unwind every frame at once
+ *    by reloading rsp from rc->stack_hi (see the frame layout below);
+ *  - the BPF stack of all frames is one contiguous block of
+ *    prog->stack_depth bytes, carved like the interpreter carves it: a
+ *    callee's r10 is its caller's r10 minus the caller's stack_depth.
+ *    Return addresses and saved registers live below that block, on the
+ *    native stack, where BPF code cannot address them.
+ *
+ * Frame layout (main program):
+ *
+ *	entry rsp -> [return address]
+ *		     saved rbp, rbx, r12, r13, r14, r15
+ *	rbp = r10 -> top of the BPF stack == rc->stack_hi
+ *		     ... prog->stack_depth bytes ...   rc->stack_lo
+ *		     padding to 16 bytes (helpers are called with rsp % 16 == 0)
+ *	rsp ->
+ *
+ * A subprogram is entered with "sub rbp, caller_depth; call sub" and saves
+ * r6-r9 (rbx, r13, r14, r15) plus rbp (which also keeps rsp 16-aligned).
+ */
+#include "jit.h"
+
+#ifdef __KERNEL__
+#include <linux/stddef.h>
+#else
+#include <stddef.h>
+#endif
+
+/* x86-64 register numbers. */
+enum {
+	RAX = 0, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
+	R8, R9, R10, R11, R12, R13, R14, R15,
+};
+
+/*
+ * The register map: ONE table, the reasons here.
+ *  - r0-r5 are caller-saved in BPF, so they go to caller-saved x86
+ *    registers; r1-r5 sit exactly in the SysV argument registers (rdi,
+ *    rsi, rdx, rcx, r8), so a helper call needs no shuffling, and r0 is
+ *    rax, the return register.
+ *  - r6-r9 survive calls in BPF: callee-saved rbx, r13, r14, r15.
+ *  - r10 is the frame pointer: rbp.
+ *  - r12 (callee-saved, so it survives helper calls for free) holds the
+ *    struct abpf_run_ctx pointer for the whole run: budget, memory-check
+ *    regions, packet, stop/error flags are all [r12 + disp].
+ *  - r9 is the 6th SysV argument: it carries rc into helpers, and is a
+ *    scratch register otherwise.
+ *  - r10 (BPF_REG_AX in the kernel's JIT) is the blinding scratch and a
+ *    temporary; r11 (AUX_REG) is the address / divisor temporary.
+ *    All three are caller-saved and never hold BPF state across insns.
+ */
+static const u8 reg_map[ABPF_NR_REGS] = {
+	[0] = RAX, [1] = RDI, [2] = RSI, [3] = RDX, [4] = RCX, [5] = R8,
+	[6] = RBX, [7] = R13, [8] = R14, [9] = R15, [10] = RBP,
+};
+
+#define REG_CTX		R12
+#define REG_AX		R10	/* blinding scratch */
+#define REG_AUX		R11
+
+/*
+ * Run context offsets.  r12 points RC_BIAS bytes into the run context so
+ * that every field is reachable with a disp8 (the struct is ~170 bytes).
+ */
+#define RC_BIAS		128
+#define RC_OFF(f)	((s32)offsetof(struct abpf_run_ctx, f) - RC_BIAS)
+#define RC_R1		RC_OFF(r1)
+#define RC_R2		RC_OFF(r2)
+#define RC_PKT		RC_OFF(pkt)
+#define RC_PKT_LEN	RC_OFF(pkt_len)
+#define RC_NR_REGIONS	RC_OFF(nr_regions)
+#define RC_REGIONS	RC_OFF(regions)
+#define RC_BUDGET	RC_OFF(budget)
+#define RC_STACK_LO	RC_OFF(stack_lo)
+#define RC_STACK_HI	RC_OFF(stack_hi)
+#define RC_STOP		RC_OFF(stop)
+#define RC_ERROR	RC_OFF(error)
+#define RC_ERROR_PC	RC_OFF(error_pc)
+#define RG_START	offsetof(struct abpf_region, start)
+#define RG_LEN		offsetof(struct abpf_region, len)
+#define RG_WRITABLE	offsetof(struct abpf_region, writable)
+#define RG_SIZE		sizeof(struct abpf_region)
+
+/* emit_rm() flags */
+#define F_W	0x01	/* REX.W: 64-bit operand */
+#define F_66	0x02	/* operand-size prefix: 16-bit operand */
+#define F_MEM	0x04	/* rm is the memory operand [rm + disp] */
+#define F_B8	0x08	/* byte registers: force REX for spl/bpl/sil/dil */
+#define F_LOCK	0x10	/* lock prefix */
+
+/* Size caps: no single BPF instruction may emit more. */
+#define JIT_INSN_CAP		256
+#define JIT_CALLX_CAP_PER	48
+#define JIT_MAX_PASSES		24
+#define JIT_PAD_AFTER		12	/* passes before sizes may only grow */
+
+/* Out-of-line code after the program body. */
+enum {
+	L_EXIT0,	/* r0 = 0, unwind all frames, return */
+	L_EPILOGUE,	/* rsp = main r10: clear rc->stack_lo/hi, return */
+	L_ABORT,	/* error_pc = r10d, error = r9d, then L_EXIT0 */
+	L_STOP,		/* a helper stopped: error_pc = r10d if error */
+	L_MEMCHK,	/* region check for r11 (addr), r10d (pc<<12|w<<8|n) */
+	L__COUNT,
+};
+
+/* x86 condition codes */
+enum {
+	CC_B = 0x2, CC_AE = 0x3, CC_E = 0x4, CC_NE = 0x5, CC_BE = 0x6, CC_S = 0x8,
+	CC_A = 0x7, CC_L = 0xc, CC_GE = 0xd, CC_LE = 0xe, CC_G = 0xf,
+};
+
+struct jit {
+	struct abpf_prog *prog;
+	const struct abpf_jit_host *host;
+	struct abpf_log *log;
+	u32 *off;		/* len + 1: image offset of each insn's code */
+	u32 *size;		/* bytes of each insn in the previous pass */
+	u32 lbl[L__COUNT];
+	u32 prologue;		/* bytes before insn 0 */
+	u32 total;		/* image size */
+	u8 *buf;		/* code of the current unit */
+	u32 n, cap, bufsize;
+	u32 base;		/* image offset of buf[0] */
+	u64 image;		/* run address (final pass), else 0 */
+	u8 *rw;			/* writable alias (final pass) */
+	u32 frame;		/* bytes subtracted from rsp below r10 */
+	u32 stack;		/* prog->stack_depth */
+	u32 cur;		/* BPF insn being emitted */
+	bool final, pad, abs_calls, need_abs, changed, blind;
+	int err;
+};
+
+static void jit_fail(struct jit *j, int err, const char *fmt, u32 arg)
+{
+	if (!j->err) {
+		j->err = err;
+		abpf_log_printf(j->log, "jit: insn %u: ", j->cur);
+		abpf_log_printf(j->log, fmt, arg);
+		abpf_log_printf(j->log, "\n");
+	}
+}
+
+static inline bool is_s8(s64 v)
+{
+	return v >= -128 && v <= 127;
+}
+
+static inline bool is_s32(s64 v)
+{
+	return v >= (s64)(-2147483647 - 1) && v <= 2147483647;
+}
+
+static inline u32 pos(const struct jit *j)
+{
+	return j->base + j->n;
+}
+
+/* ---- raw bytes ---- */
+
+static void b1(struct jit *j, u8 v)
+{
+	if (j->n < j->bufsize)
+		j->buf[j->n] = v;
+	j->n++;
+}
+
+static void b2(struct jit *j, u16 v)
+{
+	b1(j, v);
+	b1(j, v >> 8);
+}
+
+static void b4(struct jit *j, u32 v)
+{
+	b2(j, v);
+	b2(j, v >> 16);
+}
+
+static void b8(struct jit *j, u64 v)
+{
+	b4(j, v);
+	b4(j, v >> 32);
+}
+
+static void patch8(struct jit *j, u32 at)
+{
+	s32 rel = (s32)(j->n - (at + 1));
+
+	if (!is_s8(rel)) {
+		jit_fail(j, -EFAULT, "internal rel8 out of range (%u)", rel);
+		return;
+	}
+	if (at < j->bufsize)
+		j->buf[at] = (u8)rel;
+}
+
+static void patch32(struct jit *j, u32 at)
+{
+	u32 rel = j->n - (at + 4);
+
+	if (at + 4 <= j->bufsize) {
+		j->buf[at] = rel;
+		j->buf[at + 1] = rel >> 8;
+		j->buf[at + 2] = rel >> 16;
+		j->buf[at + 3] = rel >> 24;
+	}
+}
+
+/*
+ * The generic form: [lock] [66] [REX] opcode (1-3 bytes, 0x0fXX = two)
+ * ModRM [SIB] [disp8/32].  reg is a register or an opcode extension; rm a
+ * register, or the base of [rm + disp] with F_MEM.  Immediates follow.
+ */
+static void emit_rm(struct jit *j, u32 f, u32 opc, u8 reg, u8 rm, s32 disp)
+{
+	u8 rex = 0x40, mod;
+	bool need = false;
+
+	if (f & F_LOCK)
+		b1(j, 0xf0);
+	if (f & F_66)
+		b1(j, 0x66);
+	if (f & F_W) {
+		rex |= 8;
+		need = true;
+	}
+	if (reg & 8) {
+		rex |= 4;
+		need = true;
+	}
+	if (rm & 8) {
+		rex |= 1;
+		need = true;
+	}
+	if ((f & F_B8) && ((reg >= 4 && reg < 8) ||
+			   (!(f & F_MEM) && rm >= 4 && rm < 8)))
+		need = true;
+	if (need)
+		b1(j, rex);
+	if (opc > 0xffff)
+		b1(j, opc >> 16);
+	if (opc > 0xff)
+		b1(j, opc >> 8);
+	b1(j, opc);
+	if (!(f & F_MEM)) {
+		b1(j, 0xc0 | (reg & 7) << 3 | (rm & 7));
+		return;
+	}
+	if (disp == 0 && (rm & 7) != RBP)
+		mod = 0;
+	else if (is_s8(disp))
+		mod = 1;
+	else
+		mod = 2;
+	b1(j, mod << 6 | (reg & 7) << 3 | (rm & 7));
+	if ((rm & 7) == RSP)
+		b1(j, 0x24);
+	if (mod == 1)
+		b1(j, disp);
+	else if (mod == 2)
+		b4(j, disp);
+}
+
+/* ---- one emitter per form ---- */
+
+static void emit_push(struct jit *j, u8 r)
+{
+	if (r & 8)
+		b1(j, 0x41);
+	b1(j, 0x50 | (r & 7));
+}
+
+static void emit_pop(struct jit *j, u8 r)
+{
+	if (r & 8)
+		b1(j, 0x41);
+	b1(j, 0x58 | (r & 7));
+}
+
+/* dst = src (64 or 32 bits; the 32-bit form zero-extends) */
+static void emit_mov_reg(struct jit *j, bool w, u8 dst, u8 src)
+{
+	if (w && dst == src)
+		return;
+	emit_rm(j, w ? F_W : 0, 0x89, src, dst, 0);
+}
+
+/* dst = (u32)imm, zero-extended; with_flags: may use xor (clobbers flags) */
+static void emit_mov_imm32(struct jit *j, u8 dst, u32 imm, bool xor_ok)
+{
+	if (!imm && xor_ok) {
+		emit_rm(j, 0, 0x31, dst, dst, 0);
+		return;
+	}
+	if (dst & 8)
+		b1(j, 0x41);
+	b1(j, 0xb8 | (dst & 7));
+	b4(j, imm);
+}
+
+/* dst = (s64)imm, sign-extended imm32 (always 7 bytes) */
+static void emit_mov_simm64(struct jit *j, u8 dst, s32 imm)
+{
+	emit_rm(j, F_W, 0xc7, 0, dst, 0);
+	b4(j, imm);
+}
+
+static void emit_movabs(struct jit *j, u8 dst, u64 v)
+{
+	b1(j, 0x48 | (dst & 8 ? 1 : 0));
+	b1(j, 0xb8 | (dst & 7));
+	b8(j, v);
+}
+
+/* dst = v in the shortest form */
+static void emit_load_imm64(struct jit *j, u8 dst, u64 v)
+{
+	if (v <= 0xffffffffULL)
+		emit_mov_imm32(j, dst, v, true);
+	else if (is_s32((s64)v))
+		emit_mov_simm64(j, dst, (s32)v);
+	else
+		emit_movabs(j, dst, v);
+}
+
+/* op dst, src with op one of the "r/m op= reg" opcodes (01 09 21 29 31 39 85) */
+static void emit_alu_reg(struct jit *j, bool w, u8 opc, u8 dst, u8 src)
+{
+	emit_rm(j, w ? F_W : 0, opc, src, dst, 0);
+}
+
+/* op dst, imm with /digit: 83 ib when it fits, else 81 id */
+static void emit_alu_imm(struct jit *j, bool w, u8 digit, u8 dst, s32 imm)
+{
+	if (is_s8(imm)) {
+		emit_rm(j, w ? F_W : 0, 0x83, digit, dst, 0);
+		b1(j, imm);
+	} else {
+		emit_rm(j, w ? F_W : 0, 0x81, digit, dst, 0);
+		b4(j, imm);
+	}
+}
+
+/* test dst, imm */
+static void emit_test_imm(struct jit *j, bool w, u8 dst, s32 imm)
+{
+	emit_rm(j, w ? F_W : 0, 0xf7, 0, dst, 0);
+	b4(j, imm);
+}
+
+/* shift dst by imm (digit 4 shl, 5 shr, 7 sar, 0 rol) */
+static void emit_shift_imm(struct jit *j, bool w, u8 digit, u8 dst, u8 cnt)
+{
+	if (cnt == 1) {
+		emit_rm(j, w ? F_W : 0, 0xd1, digit, dst, 0);
+	} else {
+		emit_rm(j, w ? F_W : 0, 0xc1, digit, dst, 0);
+		b1(j, cnt);
+	}
+}
+
+/* reg <-> memory: opc with reg and [base + disp] */
+static void emit_mem(struct jit *j, u32 f, u32 opc, u8 reg, u8 base, s32 disp)
+{
+	emit_rm(j, f | F_MEM, opc, reg, base, disp);
+}
+
+/* dst = *(size *)(base + disp), zero-extended (ldx) */
+static void emit_ldx(struct jit *j, u32 size, u8 dst, u8 base, s16 off)
+{
+	switch (size) {
+	case 1:
+		emit_mem(j, 0, 0x0fb6, dst, base, off);
+		break;
+	case 2:
+		emit_mem(j, 0, 0x0fb7, dst, base, off);
+		break;
+	case 4:
+		emit_mem(j, 0, 0x8b, dst, base, off);
+		break;
+	default:
+		emit_mem(j, F_W, 0x8b, dst, base, off);
+		break;
+	}
+}
+
+/* dst = *(s size *)(base + disp), sign-extended to 64 bits (ldxs) */
+static void emit_ldx_sx(struct jit *j, u32 size, u8 dst, u8 base, s16 off)
+{
+	switch (size) {
+	case 1:
+		emit_mem(j, F_W, 0x0fbe, dst, base, off);
+		break;
+	case 2:
+		emit_mem(j, F_W, 0x0fbf, dst, base, off);
+		break;
+	default:
+		emit_mem(j, F_W, 0x63, dst, base, off);
+		break;
+	}
+}
+
+/* *(size *)(base + disp) = src */
+static void emit_stx(struct jit *j, u32 size, u8 base, s16 off, u8 src)
+{
+	switch (size) {
+	case 1:
+		emit_mem(j, F_B8, 0x88, src, base, off);
+		break;
+	case 2:
+		emit_mem(j, F_66, 0x89, src, base, off);
+		break;
+	case 4:
+		emit_mem(j, 0, 0x89, src, base, off);
+		break;
+	default:
+		emit_mem(j, F_W, 0x89, src, base, off);
+		break;
+	}
+}
+
+/* *(size *)(base + disp) = imm */
+static void emit_st_imm(struct jit *j, u32 size, u8 base, s16 off, s32 imm)
+{
+	switch (size) {
+	case 1:
+		emit_mem(j, 0, 0xc6, 0, base, off);
+		b1(j, imm);
+		break;
+	case 2:
+		emit_mem(j, F_66, 0xc7, 0, base, off);
+		b2(j, imm);
+		break;
+	case 4:
+		emit_mem(j, 0, 0xc7, 0, base, off);
+		b4(j, imm);
+		break;
+	default:
+		emit_mem(j, F_W, 0xc7, 0, base, off);
+		b4(j, imm);
+		break;
+	}
+}
+
+/* jcc to an image offset, rel8 when it fits */
+static void emit_jcc(struct jit *j, u8 cc, u32 target)
+{
+	s64 rel = (s64)target - (pos(j) + 2);
+
+	if (is_s8(rel)) {
+		b1(j, 0x70 | cc);
+		b1(j, rel);
+	} else {
+		rel = (s64)target - (pos(j) + 6);
+		b1(j, 0x0f);
+		b1(j, 0x80 | cc);
+		b4(j, (u32)rel);
+	}
+}
+
+static void emit_jmp(struct jit *j, u32 target)
+{
+	s64 rel = (s64)target - (pos(j) + 2);
+
+	if (is_s8(rel)) {
+		b1(j, 0xeb);
+		b1(j, rel);
+	} else {
+		rel = (s64)target - (pos(j) + 5);
+		b1(j, 0xe9);
+		b4(j, (u32)rel);
+	}
+}
+
+/* Forward jcc/jmp inside one unit: rel8 placeholder, patch8() later. */
+static u32 emit_jcc8_fwd(struct jit *j, u8 cc)
+{
+	b1(j, 0x70 | cc);
+	b1(j, 0);
+	return j->n - 1;
+}
+
+static u32 emit_jmp8_fwd(struct jit *j)
+{
+	b1(j, 0xeb);
+	b1(j, 0);
+	return j->n - 1;
+}
+
+static u32 emit_jmp32_fwd(struct jit *j)
+{
+	b1(j, 0xe9);
+	b4(j, 0);
+	return j->n - 4;
+}
+
+/* call/jmp rel32 to an absolute address (helpers, thunks) */
+static bool emit_rel32_abs(struct jit *j, u8 opc, const void *addr)
+{
+	s64 rel = 0;
+
+	if (j->final) {
+		rel = (s64)(u64)(unsigned long)addr - (s64)(j->image + pos(j) + 5);
+		if (!is_s32(rel)) {
+			j->need_abs = true;
+			rel = 0;
+		}
+	}
+	b1(j, opc);
+	b4(j, (u32)rel);
+	return true;
+}
+
+static void emit_ret(struct jit *j)
+{
+	if (j->host->flags & ABPF_JIT_RETHUNK)
+		emit_rel32_abs(j, 0xe9, j->host->return_thunk);
+	else
+		b1(j, 0xc3);
+	if (j->host->flags & ABPF_JIT_SLS)
+		b1(j, 0xcc);
+}
+
+/* call a C function: fn(r1..r5, rc) */
+static void emit_call_helper(struct jit *j, const void *fn)
+{
+	emit_mem(j, F_W, 0x8d, R9, REG_CTX, -RC_BIAS);		/* r9 = rc */
+	if (!j->abs_calls) {
+		emit_rel32_abs(j, 0xe8, fn);
+	} else if (j->host->flags & ABPF_JIT_RETPOLINE) {
+		emit_movabs(j, RAX, (u64)(unsigned long)fn);
+		emit_rel32_abs(j, 0xe8, j->host->indirect_thunk_rax);
+	} else {
+		emit_movabs(j, REG_AUX, (u64)(unsigned long)fn);
+		emit_rm(j, 0, 0xff, 2, REG_AUX, 0);	/* call r11 */
+	}
+}
+
+/* ---- constant blinding ---- */
+
+static u32 jit_rand(struct jit *j)
+{
+	return j->host->random ? j->host->random() : 0x5a5a5a5a;
+}
+
+/* REG_AX = (s64)imm, materialised as (imm ^ k) ^ k */
+static void emit_blind_imm(struct jit *j, s32 imm)
+{
+	u32 k = jit_rand(j);
+
+	emit_mov_simm64(j, REG_AX, (s32)((u32)imm ^ k));
+	emit_rm(j, F_W, 0x81, 6, REG_AX, 0);
+	b4(j, k);
+}
+
+/* ---- run-time checks ---- */
+
+static void emit_abort_site(struct jit *j, u32 pc, int err)
+{
+	emit_mov_imm32(j, REG_AX, pc, false);
+	emit_mov_imm32(j, R9, (u32)err, false);
+	emit_jmp(j, j->lbl[L_ABORT]);
+}
+
+/* rc->budget: abort with -ELOOP when exhausted, else one unit less. */
+static void emit_budget(struct jit *j, u32 pc)
+{
+	u32 p;
+
+	emit_mem(j, F_W, 0x83, 5, REG_CTX, RC_BUDGET);	/* sub [budget], 1 */
+	b1(j, 1);
+	p = emit_jcc8_fwd(j, CC_AE);
+	emit_mem(j, F_W, 0x83, 0, REG_CTX, RC_BUDGET);	/* undo: stays 0 */
+	b1(j, 1);
+	emit_abort_site(j, pc, -ELOOP);
+	patch8(j, p);
+}
+
+/*
+ * ABPF_AUX_MEMCHK: [base + off, + size) inside the stack or a region;
+ * atomics must also be naturally aligned (as in the interpreter).
+ */
+static void emit_memchk(struct jit *j, u8 base, s16 off, u32 size, bool write,
+			bool aligned)
+{
+	u32 p = 0, p_mis = 0, p_ok;
+	bool stack = j->stack >= size;
+
+	emit_mem(j, F_W, 0x8d, REG_AUX, base, off);		/* lea r11 */
+	if (aligned) {
+		emit_rm(j, F_B8, 0xf6, 0, REG_AUX, 0);		/* test r11b */
+		b1(j, size - 1);
+		p_mis = emit_jcc8_fwd(j, CC_NE);
+	}
+	if (stack) {
+		emit_mov_reg(j, true, REG_AX, REG_AUX);
+		emit_mem(j, F_W, 0x2b, REG_AX, REG_CTX, RC_STACK_LO);
+		emit_alu_imm(j, true, 7, REG_AX, j->stack - size);
+		p = emit_jcc8_fwd(j, CC_BE);
+	}
+	emit_mov_imm32(j, REG_AX, j->cur << 12 | (write ? 0x100 : 0) | size,
+		       false);
+	b1(j, 0xe8);
+	b4(j, j->lbl[L_MEMCHK] - (pos(j) + 4));
+	if (aligned) {
+		p_ok = emit_jmp8_fwd(j);
+		patch8(j, p_mis);
+		emit_abort_site(j, j->cur, -ERANGE);
+		patch8(j, p_ok);
+	}
+	if (stack)
+		patch8(j, p);
+}
+
+/* After a helper that may stop the program (rc->stop or rc->error). */
+static void emit_stop_check(struct jit *j)
+{
+	u32 p_stop, p_ok;
+
+	emit_mem(j, 0, 0x80, 7, REG_CTX, RC_STOP);		/* cmp byte */
+	b1(j, 0);
+	p_stop = emit_jcc8_fwd(j, CC_NE);
+	emit_mem(j, 0, 0x83, 7, REG_CTX, RC_ERROR);		/* cmp dword */
+	b1(j, 0);
+	p_ok = emit_jcc8_fwd(j, CC_E);
+	patch8(j, p_stop);
+	emit_mov_imm32(j, REG_AX, j->cur, false);
+	emit_jmp(j, j->lbl[L_STOP]);
+	patch8(j, p_ok);
+}
+
+/* ---- prologue, epilogues, stubs ---- */
+
+static const u8 callee_saved[] = { RBP, RBX, R12, R13, R14, R15 };
+static const u8 sub_saved[] = { RBX, R13, R14, R15, RBP };
+#define SUB_PROLOGUE_SIZE	8	/* 53 41 55 41 56 41 57 55 */
+
+static void emit_main_unwind(struct jit *j)
+{
+	int k;
+
+	for (k = ARRAY_SIZE(callee_saved) - 1; k >= 0; k--)
+		emit_pop(j, callee_saved[k]);
+	emit_ret(j);
+}
+
+static void emit_prologue(struct jit *j)
+{
+	struct abpf_prog *prog = j->prog;
+	u32 k;
+
+	if (j->host->flags & ABPF_JIT_IBT)
+		b4(j, 0xfa1e0ff3);				/* endbr64 */
+	for (k = 0; k < ARRAY_SIZE(callee_saved); k++)
+		emit_push(j, callee_saved[k]);
+	emit_mem(j, F_W, 0x8d, REG_CTX, RDI, RC_BIAS);		/* lea r12 */
+	emit_mov_reg(j, true, RBP, RSP);
+	emit_alu_imm(j, true, 5, RSP, j->frame);		/* sub rsp */
+	emit_mem(j, F_W, 0x89, RBP, REG_CTX, RC_STACK_HI);
+	emit_mem(j, F_W, 0x8d, REG_AUX, RBP, -(s32)j->stack);
+	emit_mem(j, F_W, 0x89, REG_AUX, REG_CTX, RC_STACK_LO);
+	emit_rm(j, 0, 0x31, RAX, RAX, 0);			/* r0 = 0 */
+	emit_mem(j, 0, 0x89, RAX, REG_CTX, RC_ERROR);
+	emit_mem(j, 0, 0x89, RAX, REG_CTX, RC_ERROR_PC);
+	emit_mem(j, F_B8, 0x88, RAX, REG_CTX, RC_STOP);
+	if ((prog->flags & ABPF_PROG_ZERO_STACK) && j->stack) {
+		if (j->stack <= 128) {
+			for (k = 8; k <= j->stack; k += 8)
+				emit_mem(j, F_W, 0x89, RAX, RBP, -(s32)k);
+		} else {
+			emit_mov_reg(j, true, RDI, REG_AUX);
+			emit_mov_imm32(j, RCX, j->stack / 8, false);
+			b1(j, 0xf3);				/* rep stosq */
+			b1(j, 0x48);
+			b1(j, 0xab);
+		}
+	}
+	emit_mem(j, F_W, 0x8b, RDI, REG_CTX, RC_R1);
+	emit_mem(j, F_W, 0x8b, RSI, REG_CTX, RC_R2);
+	/* r3-r9 start at 0, as in the interpreter */
+	for (k = 3; k <= 9; k++)
+		emit_rm(j, 0, 0x31, reg_map[k], reg_map[k], 0);
+}
+
+static void emit_stubs(struct jit *j)
+{
+	u32 p_fail, p_next, p_next2, p_next3, p_clamp, p_chk, loop;
+
+	/* L_ABORT: rc->error_pc = r10d, rc->error = r9d; fall into L_EXIT0 */
+	j->lbl[L_ABORT] = pos(j);
+	emit_mem(j, 0, 0x89, REG_AX, REG_CTX, RC_ERROR_PC);
+	emit_mem(j, 0, 0x89, R9, REG_CTX, RC_ERROR);
+	/* L_EXIT0: r0 = 0; rsp = main r10 (== rc->stack_hi); unwind */
+	j->lbl[L_EXIT0] = pos(j);
+	emit_rm(j, 0, 0x31, RAX, RAX, 0);
+	emit_mem(j, F_W, 0x8b, RSP, REG_CTX, RC_STACK_HI);
+	/* L_EPILOGUE: the stack dies with the run: no helper may use it */
+	j->lbl[L_EPILOGUE] = pos(j);
+	emit_rm(j, 0, 0x31, REG_AUX, REG_AUX, 0);
+	emit_mem(j, F_W, 0x89, REG_AUX, REG_CTX, RC_STACK_LO);
+	emit_mem(j, F_W, 0x89, REG_AUX, REG_CTX, RC_STACK_HI);
+	emit_main_unwind(j);
+	/* L_STOP: r10d = pc of the helper call */
+	j->lbl[L_STOP] = pos(j);
+	emit_mem(j, 0, 0x83, 7, REG_CTX, RC_ERROR);		/* cmp dword */
+	b1(j, 0);
+	emit_jcc(j, CC_E, j->lbl[L_EXIT0]);
+	emit_mem(j, 0, 0x89, REG_AX, REG_CTX, RC_ERROR_PC);
+	emit_jmp(j, j->lbl[L_EXIT0]);
+
+	/*
+	 * L_MEMCHK: called with r11 = address, r10d = pc << 12 | write << 8 |
+	 * size; returns if the access is inside one of rc->regions (the stack
+	 * was checked inline), else aborts with -ERANGE.  Same test as
+	 * abpf_mem_ok(): off = addr - start; off < len && len - off >= size.
+	 */
+	j->lbl[L_MEMCHK] = pos(j);
+	emit_push(j, RAX);
+	emit_push(j, RCX);
+	emit_push(j, RDX);
+	emit_mem(j, 0, 0x8b, RCX, REG_CTX, RC_NR_REGIONS);
+	emit_alu_imm(j, false, 7, RCX, ABPF_MAX_REGIONS);
+	p_clamp = emit_jcc8_fwd(j, CC_BE);
+	emit_mov_imm32(j, RCX, ABPF_MAX_REGIONS, false);
+	patch8(j, p_clamp);
+	emit_mem(j, F_W, 0x8d, R9, REG_CTX, RC_REGIONS);
+	emit_rm(j, F_B8, 0x0fb6, RDX, REG_AX, 0);		/* movzx edx, r10b */
+	loop = pos(j);
+	emit_alu_reg(j, false, 0x85, RCX, RCX);			/* test ecx */
+	p_fail = emit_jcc8_fwd(j, CC_E);
+	emit_test_imm(j, false, REG_AX, 0x100);
+	p_chk = emit_jcc8_fwd(j, CC_E);
+	emit_mem(j, 0, 0x80, 7, R9, RG_WRITABLE);		/* cmp byte */
+	b1(j, 0);
+	p_next = emit_jcc8_fwd(j, CC_E);
+	patch8(j, p_chk);
+	emit_mov_reg(j, true, RAX, REG_AUX);
+	emit_mem(j, F_W, 0x2b, RAX, R9, RG_START);		/* off */
+	emit_mem(j, F_W, 0x3b, RAX, R9, RG_LEN);		/* cmp off, len */
+	p_next2 = emit_jcc8_fwd(j, CC_AE);
+	emit_rm(j, F_W, 0xf7, 3, RAX, 0);			/* neg */
+	emit_mem(j, F_W, 0x03, RAX, R9, RG_LEN);		/* len - off */
+	emit_alu_reg(j, true, 0x39, RAX, RDX);			/* cmp size */
+	p_next3 = emit_jcc8_fwd(j, CC_B);
+	emit_pop(j, RDX);
+	emit_pop(j, RCX);
+	emit_pop(j, RAX);
+	emit_ret(j);
+	patch8(j, p_next);
+	patch8(j, p_next2);
+	patch8(j, p_next3);
+	emit_alu_imm(j, true, 0, R9, RG_SIZE);
+	emit_rm(j, 0, 0xff, 1, RCX, 0);				/* dec ecx */
+	emit_jmp(j, loop);
+	patch8(j, p_fail);
+	emit_shift_imm(j, false, 5, REG_AX, 12);		/* pc */
+	emit_mov_imm32(j, R9, (u32)-ERANGE, false);
+	emit_jmp(j, j->lbl[L_ABORT]);
+}
+
+/* ---- instructions ---- */
+
+static u8 jcc_of(u8 op)
+{
+	switch (op) {
+	case BPF_JEQ:	return CC_E;
+	case BPF_JNE:	return CC_NE;
+	case BPF_JSET:	return CC_NE;
+	case BPF_JGT:	return CC_A;
+	case BPF_JGE:	return CC_AE;
+	case BPF_JLT:	return CC_B;
+	case BPF_JLE:	return CC_BE;
+	case BPF_JSGT:	return CC_G;
+	case BPF_JSGE:	return CC_GE;
+	case BPF_JSLT:	return CC_L;
+	default:	return CC_LE;	/* BPF_JSLE */
+	}
+}
+
+/* image offset a jump to insn t lands on (after a subprogram prologue) */
+static u32 jump_dest(struct jit *j, u32 t)
+{
+	u32 d = j->off[t];
+
+	if (t && (j->prog->aux[t].flags & ABPF_AUX_SUBPROG_START))
+		d += SUB_PROLOGUE_SIZE;
+	return d;
+}
+
+/* Jump to insn t, paying budget first for a back-edge. */
+static void emit_goto(struct jit *j, u32 i, u32 t, int cc)
+{
+	bool back = j->prog->aux[i].flags & ABPF_AUX_BACKEDGE;
+	u32 p;
+
+	if (!back) {
+		if (t == i + 1)
+			return;		/* falls through either way */
+		if (cc < 0)
+			emit_jmp(j, jump_dest(j, t));
+		else
+			emit_jcc(j, cc, jump_dest(j, t));
+		return;
+	}
+	p = 0;
+	if (cc >= 0)
+		p = emit_jcc8_fwd(j, cc ^ 1);	/* not taken: skip it all */
+	emit_budget(j, i);
+	emit_jmp(j, jump_dest(j, t));
+	if (cc >= 0)
+		patch8(j, p);
+}
+
+/* dst op= src for the two-operand ALU ops; src an x86 register */
+static void emit_alu_x(struct jit *j, bool w, u8 op, u8 dst, u8 src)
+{
+	switch (op) {
+	case BPF_ADD:
+		emit_alu_reg(j, w, 0x01, dst, src);
+		break;
+	case BPF_SUB:
+		emit_alu_reg(j, w, 0x29, dst, src);
+		break;
+	case BPF_AND:
+		emit_alu_reg(j, w, 0x21, dst, src);
+		break;
+	case BPF_OR:
+		emit_alu_reg(j, w, 0x09, dst, src);
+		break;
+	case BPF_XOR:
+		emit_alu_reg(j, w, 0x31, dst, src);
+		break;
+	case BPF_MUL:
+		emit_rm(j, w ? F_W : 0, 0x0faf, dst, src, 0);	/* imul */
+		break;
+	case BPF_MOV:
+		emit_mov_reg(j, w, dst, src);
+		break;
+	}
+}
+
+/* shifts by a register: count must be in cl, and rcx is BPF r4 */
+static void emit_shift_x(struct jit *j, bool w, u8 digit, u8 dst, u8 src)
+{
+	u32 f = w ? F_W : 0;
+
+	if (src == RCX) {
+		emit_rm(j, f, 0xd3, digit, dst, 0);
+		return;
+	}
+	emit_mov_reg(j, true, REG_AUX, RCX);
+	emit_mov_reg(j, true, RCX, src);
+	if (dst == RCX) {
+		emit_rm(j, f, 0xd3, digit, REG_AUX, 0);
+		emit_mov_reg(j, true, RCX, REG_AUX);
+	} else {
+		emit_rm(j, f, 0xd3, digit, dst, 0);
+		emit_mov_reg(j, true, RCX, REG_AUX);
+	}
+}
+
+/*
+ * div/mod/sdiv/smod.  The divisor goes to r11 first (it may be rax or rdx,
+ * or the blinding register r10); rax/rdx are parked in r10/r9.
+ * RFC 9669: x / 0 = 0, x % 0 = x; INT_MIN / -1 = INT_MIN and
+ * INT_MIN % -1 = 0 must not reach idiv (it raises #DE).
+ */
+static void emit_divmod(struct jit *j, bool w, bool mod, bool sgn, u8 dst,
+			u8 src, bool is_k, s32 imm)
+{
+	u32 f = w ? F_W : 0;
+	u32 p_zero = 0, p_m1 = 0, p_done = 0, p_done2 = 0;
+	bool known = is_k && !j->blind;
+
+	if (known && imm == 0) {
+		if (!mod)
+			emit_rm(j, 0, 0x31, dst, dst, 0);	/* dst = 0 */
+		else if (!w)
+			emit_mov_reg(j, false, dst, dst);	/* zext */
+		return;
+	}
+	if (known && sgn && imm == -1) {
+		if (!mod)
+			emit_rm(j, f, 0xf7, 3, dst, 0);		/* neg */
+		else
+			emit_rm(j, 0, 0x31, dst, dst, 0);
+		return;
+	}
+	if (known) {
+		if (w)
+			emit_mov_simm64(j, REG_AUX, imm);
+		else
+			emit_mov_imm32(j, REG_AUX, imm, false);
+	} else {
+		emit_mov_reg(j, w, REG_AUX, src);
+		emit_alu_reg(j, w, 0x85, REG_AUX, REG_AUX);	/* test */
+		p_zero = emit_jcc8_fwd(j, CC_E);
+		if (sgn) {
+			emit_alu_imm(j, w, 7, REG_AUX, -1);	/* cmp -1 */
+			p_m1 = emit_jcc8_fwd(j, CC_E);
+		}
+	}
+	emit_mov_reg(j, true, REG_AX, RAX);
+	emit_mov_reg(j, true, R9, RDX);
+	emit_mov_reg(j, w, RAX, dst);
+	if (sgn) {
+		if (w)
+			b2(j, 0x9948);				/* cqo */
+		else
+			b1(j, 0x99);				/* cdq */
+		emit_rm(j, f, 0xf7, 7, REG_AUX, 0);		/* idiv r11 */
+	} else {
+		emit_rm(j, 0, 0x31, RDX, RDX, 0);
+		emit_rm(j, f, 0xf7, 6, REG_AUX, 0);		/* div r11 */
+	}
+	emit_mov_reg(j, true, REG_AUX, mod ? RDX : RAX);
+	emit_mov_reg(j, true, RAX, REG_AX);
+	emit_mov_reg(j, true, RDX, R9);
+	emit_mov_reg(j, w, dst, REG_AUX);
+	if (known)
+		return;
+	p_done = emit_jmp8_fwd(j);
+	patch8(j, p_zero);
+	if (!mod)
+		emit_rm(j, 0, 0x31, dst, dst, 0);
+	else if (!w)
+		emit_mov_reg(j, false, dst, dst);
+	if (sgn) {
+		p_done2 = emit_jmp8_fwd(j);
+		patch8(j, p_m1);
+		if (!mod)
+			emit_rm(j, f, 0xf7, 3, dst, 0);
+		else
+			emit_rm(j, 0, 0x31, dst, dst, 0);
+		patch8(j, p_done2);
+	}
+	patch8(j, p_done);
+}
+
+static void emit_alu(struct jit *j, const struct bpf_insn *insn)
+{
+	bool w = BPF_CLASS(insn->code) == BPF_ALU64;
+	u8 op = BPF_OP(insn->code);
+	u8 dst = reg_map[insn->dst_reg];
+	u8 src = reg_map[insn->src_reg];
+	bool k = BPF_SRC(insn->code) == BPF_K;
+	s32 imm = insn->imm;
+	u8 digit;
+
+	switch (op) {
+	case BPF_NEG:
+		emit_rm(j, w ? F_W : 0, 0xf7, 3, dst, 0);
+		return;
+	case BPF_END:
+		if (BPF_SRC(insn->code) == BPF_TO_LE && !w) {
+			if (imm == 16)
+				emit_rm(j, 0, 0x0fb7, dst, dst, 0);
+			else if (imm == 32)
+				emit_mov_reg(j, false, dst, dst);
+			return;
+		}
+		if (imm == 16) {
+			/* rol r16, 8; movzx r32, r16 */
+			emit_rm(j, F_66, 0xc1, 0, dst, 0);
+			b1(j, 8);
+			emit_rm(j, 0, 0x0fb7, dst, dst, 0);
+		} else {
+			if (imm == 64)
+				b1(j, 0x48 | (dst & 8 ? 1 : 0));
+			else if (dst & 8)
+				b1(j, 0x41);
+			b1(j, 0x0f);
+			b1(j, 0xc8 | (dst & 7));
+		}
+		return;
+	case BPF_DIV:
+	case BPF_MOD:
+		if (k && j->blind) {
+			emit_blind_imm(j, imm);
+			src = REG_AX;
+			k = false;
+		}
+		emit_divmod(j, w, op == BPF_MOD, insn->off == 1, dst, src, k,
+			    imm);
+		return;
+	case BPF_LSH:
+	case BPF_RSH:
+	case BPF_ARSH:
+		digit = op == BPF_LSH ? 4 : op == BPF_RSH ? 5 : 7;
+		if (k) {
+			u8 cnt = imm & (w ? 63 : 31);
+
+			if (cnt)
+				emit_shift_imm(j, w, digit, dst, cnt);
+			else if (!w)
+				emit_mov_reg(j, false, dst, dst);
+		} else {
+			emit_shift_x(j, w, digit, dst, src);
+		}
+		return;
+	case BPF_MOV:
+		if (k) {
+			if (j->blind) {
+				emit_blind_imm(j, imm);
+				emit_mov_reg(j, w, dst, REG_AX);
+			} else if (w && imm < 0) {
+				emit_mov_simm64(j, dst, imm);
+			} else {
+				emit_mov_imm32(j, dst, imm, true);
+			}
+			return;
+		}
+		switch (insn->off) {
+		case 8:		/* movsx r, r8 */
+			emit_rm(j, (w ? F_W : 0) | F_B8, 0x0fbe, dst, src, 0);
+			return;
+		case 16:
+			emit_rm(j, w ? F_W : 0, 0x0fbf, dst, src, 0);
+			return;
+		case 32:	/* movsxd (alu64 only) */
+			emit_rm(j, F_W, 0x63, dst, src, 0);
+			return;
+		}
+		if (!w)
+			emit_rm(j, 0, 0x89, src, dst, 0);	/* always zext */
+		else
+			emit_mov_reg(j, true, dst, src);
+		return;
+	}
+
+	/* add sub mul and or xor */
+	if (!k) {
+		emit_alu_x(j, w, op, dst, src);
+		return;
+	}
+	if (j->blind) {
+		emit_blind_imm(j, imm);
+		emit_alu_x(j, w, op, dst, REG_AX);
+		return;
+	}
+	switch (op) {
+	case BPF_MUL:
+		if (is_s8(imm)) {
+			emit_rm(j, w ? F_W : 0, 0x6b, dst, dst, 0);
+			b1(j, imm);
+		} else {
+			emit_rm(j, w ? F_W : 0, 0x69, dst, dst, 0);
+			b4(j, imm);
+		}
+		return;
+	case BPF_ADD:
+		digit = 0;
+		break;
+	case BPF_OR:
+		digit = 1;
+		break;
+	case BPF_AND:
+		digit = 4;
+		break;
+	case BPF_SUB:
+		digit = 5;
+		break;
+	default:
+		digit = 6;	/* BPF_XOR */
+		break;
+	}
+	emit_alu_imm(j, w, digit, dst, imm);
+}
+
+static void emit_jmp_insn(struct jit *j, u32 i, const struct bpf_insn *insn)
+{
+	bool w = BPF_CLASS(insn->code) == BPF_JMP;
+	u8 op = BPF_OP(insn->code);
+	u8 dst = reg_map[insn->dst_reg];
+	u8 src = reg_map[insn->src_reg];
+	u32 t;
+
+	if (op == BPF_JA) {
+		t = i + 1 + (w ? insn->off : insn->imm);
+		emit_goto(j, i, t, -1);
+		return;
+	}
+	t = i + 1 + insn->off;
+	if (BPF_SRC(insn->code) == BPF_X) {
+		emit_alu_reg(j, w, op == BPF_JSET ? 0x85 : 0x39, dst, src);
+	} else if (j->blind) {
+		emit_blind_imm(j, insn->imm);
+		emit_alu_reg(j, w, op == BPF_JSET ? 0x85 : 0x39, dst, REG_AX);
+	} else if (op == BPF_JSET) {
+		emit_test_imm(j, w, dst, insn->imm);
+	} else if (insn->imm == 0 && (op == BPF_JEQ || op == BPF_JNE)) {
+		emit_alu_reg(j, w, 0x85, dst, dst);
+	} else {
+		emit_alu_imm(j, w, 7, dst, insn->imm);
+	}
+	if (t == i + 1) {
+		/* no effect either way */
+		if (!(j->prog->aux[i].flags & ABPF_AUX_BACKEDGE))
+			return;
+	}
+	emit_goto(j, i, t, jcc_of(op));
+}
+
+static const struct abpf_helper *helper_of(struct jit *j, u64 id)
+{
+	const struct abpf_helper_table *ht = j->prog->helpers;
+
+	if (!ht || id >= ht->count || !ht->helpers[id].fn)
+		return NULL;
+	return &ht->helpers[id];
+}
+
+static void emit_helper(struct jit *j, const struct abpf_helper *h)
+{
+	emit_call_helper(j, (const void *)h->fn);
+	if (h->flags & ABPF_HELPER_MAY_STOP)
+		emit_stop_check(j);
+}
+
+static void emit_callx(struct jit *j, u32 i, const struct bpf_insn *insn)
+{
+	const struct abpf_helper_table *ht = j->prog->helpers;
+	u8 dst = reg_map[insn->dst_reg];
+	u32 id, p_next, nr_done = 0;
+	u32 done[64];
+
+	for (id = 0; ht && id < ht->count; id++) {
+		if (!ht->helpers[id].fn)
+			continue;
+		if (nr_done == ARRAY_SIZE(done)) {
+			jit_fail(j, -EOPNOTSUPP, "callx over more than %u helpers",
+				 (u32)ARRAY_SIZE(done));
+			return;
+		}
+		emit_alu_imm(j, true, 7, dst, id);
+		p_next = emit_jcc8_fwd(j, CC_NE);
+		emit_helper(j, &ht->helpers[id]);
+		done[nr_done++] = emit_jmp32_fwd(j);
+		patch8(j, p_next);
+	}
+	emit_abort_site(j, i, -EINVAL);
+	while (nr_done)
+		patch32(j, done[--nr_done]);
+}
+
+/*
+ * LD_ABS / LD_IND: r0 = ntoh(*(size *)(rc->pkt + off)) with the u32
+ * off = imm (+ (u32)src); a negative (s32)off or one past pkt_len - size
+ * ends the program with r0 = 0 and no error, like the interpreter.
+ */
+static void emit_ld_pkt(struct jit *j, const struct bpf_insn *insn)
+{
+	u32 size = abpf_size_bytes(insn->code);
+
+	if (BPF_MODE(insn->code) == BPF_IND) {
+		emit_mov_reg(j, false, REG_AUX, reg_map[insn->src_reg]);
+		if (insn->imm)
+			emit_alu_imm(j, false, 0, REG_AUX, insn->imm);
+		else
+			emit_alu_reg(j, false, 0x85, REG_AUX, REG_AUX);
+	} else {
+		emit_mov_imm32(j, REG_AUX, insn->imm, false);
+		emit_alu_reg(j, false, 0x85, REG_AUX, REG_AUX);
+	}
+	emit_jcc(j, CC_S, j->lbl[L_EXIT0]);		/* (s32)off < 0 */
+	emit_mem(j, 0, 0x8b, REG_AX, REG_CTX, RC_PKT_LEN);	/* zext */
+	emit_alu_imm(j, true, 5, REG_AX, size);
+	emit_alu_reg(j, true, 0x39, REG_AUX, REG_AX);
+	emit_jcc(j, CC_G, j->lbl[L_EXIT0]);		/* off > len - size */
+	emit_mem(j, F_W, 0x03, REG_AUX, REG_CTX, RC_PKT);
+	switch (size) {
+	case 1:
+		emit_mem(j, 0, 0x0fb6, RAX, REG_AUX, 0);
+		break;
+	case 2:
+		emit_mem(j, 0, 0x0fb7, RAX, REG_AUX, 0);
+		emit_rm(j, F_66, 0xc1, 0, RAX, 0);		/* rol ax, 8 */
+		b1(j, 8);
+		emit_rm(j, 0, 0x0fb7, RAX, RAX, 0);
+		break;
+	default:
+		emit_mem(j, 0, 0x8b, RAX, REG_AUX, 0);
+		b2(j, 0xc80f);					/* bswap eax */
+		break;
+	}
+}
+
+static void emit_atomic(struct jit *j, const struct bpf_insn *insn)
+{
+	bool w = BPF_SIZE(insn->code) == BPF_DW;
+	u32 f = w ? F_W : 0;
+	u8 dst = reg_map[insn->dst_reg];
+	u8 src = reg_map[insn->src_reg];
+	s16 off = insn->off;
+	u8 base, s, opc;
+	u32 loop;
+
+	switch (insn->imm) {
+	case BPF_ADD:
+		emit_mem(j, f | F_LOCK, 0x01, src, dst, off);
+		return;
+	case BPF_OR:
+		emit_mem(j, f | F_LOCK, 0x09, src, dst, off);
+		return;
+	case BPF_AND:
+		emit_mem(j, f | F_LOCK, 0x21, src, dst, off);
+		return;
+	case BPF_XOR:
+		emit_mem(j, f | F_LOCK, 0x31, src, dst, off);
+		return;
+	case BPF_ADD | BPF_FETCH:
+		emit_mem(j, f | F_LOCK, 0x0fc1, src, dst, off);	/* xadd */
+		return;
+	case BPF_XCHG:
+		emit_mem(j, f, 0x87, src, dst, off);
+		return;
+	case BPF_CMPXCHG:
+		emit_mem(j, f | F_LOCK, 0x0fb1, src, dst, off);
+		if (!w)
+			emit_mov_reg(j, false, RAX, RAX);	/* zext r0 */
+		return;
+	}
+	/* fetch or/and/xor: a cmpxchg loop, r0 parked in r10 */
+	opc = insn->imm == (BPF_OR | BPF_FETCH) ? 0x09 :
+	      insn->imm == (BPF_AND | BPF_FETCH) ? 0x21 : 0x31;
+	base = dst == RAX ? REG_AX : dst;
+	s = src == RAX ? REG_AX : src;
+	emit_mov_reg(j, true, REG_AX, RAX);
+	emit_mem(j, f, 0x8b, RAX, base, off);
+	loop = pos(j);
+	emit_mov_reg(j, true, REG_AUX, RAX);
+	emit_alu_reg(j, w, opc, REG_AUX, s);
+	emit_mem(j, f | F_LOCK, 0x0fb1, REG_AUX, base, off);
+	emit_jcc(j, CC_NE, loop);
+	emit_mov_reg(j, w, s, RAX);
+	emit_mov_reg(j, true, RAX, REG_AX);
+	if (!w && s == REG_AX)
+		emit_mov_reg(j, false, RAX, RAX);
+}
+
+static void emit_insn(struct jit *j, u32 i)
+{
+	struct abpf_prog *prog = j->prog;
+	const struct bpf_insn *insn = &prog->insns[i];
+	u8 flags = prog->aux[i].flags;
+	u8 cls = BPF_CLASS(insn->code);
+	u8 dst = reg_map[insn->dst_reg & 0xf];
+	u8 src = reg_map[insn->src_reg & 0xf];
+	u32 size = abpf_size_bytes(insn->code);
+	const struct abpf_helper *h;
+	u32 t, d, k;
+
+	if (i && (flags & ABPF_AUX_SUBPROG_START))
+		for (k = 0; k < ARRAY_SIZE(sub_saved); k++)
+			emit_push(j, sub_saved[k]);
+
+	switch (cls) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		emit_alu(j, insn);
+		return;
+	case BPF_JMP:
+	case BPF_JMP32:
+		break;
+	case BPF_LD:
+		if (BPF_MODE(insn->code) == BPF_IMM) {
+			u64 v = (u32)insn->imm | (u64)(u32)insn[1].imm << 32;
+
+			if (insn->src_reg) {
+				jit_fail(j, -EOPNOTSUPP,
+					 "lddw pseudo source %u", insn->src_reg);
+				return;
+			}
+			if (j->blind) {
+				u64 key = (u64)jit_rand(j) << 32 | jit_rand(j);
+
+				emit_movabs(j, dst, v ^ key);
+				emit_movabs(j, REG_AX, key);
+				emit_alu_reg(j, true, 0x31, dst, REG_AX);
+			} else {
+				emit_load_imm64(j, dst, v);
+			}
+			return;
+		}
+		emit_ld_pkt(j, insn);
+		return;
+	case BPF_LDX:
+		if (flags & ABPF_AUX_MEMCHK)
+			emit_memchk(j, src, insn->off, size, false, false);
+		if (BPF_MODE(insn->code) == BPF_MEMSX)
+			emit_ldx_sx(j, size, dst, src, insn->off);
+		else
+			emit_ldx(j, size, dst, src, insn->off);
+		return;
+	case BPF_ST:
+		if (flags & ABPF_AUX_MEMCHK)
+			emit_memchk(j, dst, insn->off, size, true, false);
+		if (j->blind) {
+			emit_blind_imm(j, insn->imm);
+			emit_stx(j, size, dst, insn->off, REG_AX);
+		} else {
+			emit_st_imm(j, size, dst, insn->off, insn->imm);
+		}
+		return;
+	case BPF_STX:
+		if (flags & ABPF_AUX_MEMCHK)
+			emit_memchk(j, dst, insn->off, size, true,
+				    BPF_MODE(insn->code) == BPF_ATOMIC);
+		if (BPF_MODE(insn->code) == BPF_ATOMIC)
+			emit_atomic(j, insn);
+		else
+			emit_stx(j, size, dst, insn->off, src);
+		return;
+	}
+
+	switch (BPF_OP(insn->code)) {
+	case BPF_EXIT:
+		if (prog->aux[i].subprog == 0) {
+			emit_mov_reg(j, true, RSP, RBP);
+			emit_jmp(j, j->lbl[L_EPILOGUE]);
+		} else {
+			for (k = ARRAY_SIZE(sub_saved); k-- > 0;)
+				emit_pop(j, sub_saved[k]);
+			emit_ret(j);
+		}
+		return;
+	case BPF_CALL:
+		if (BPF_SRC(insn->code) == BPF_X) {
+			emit_callx(j, i, insn);
+			return;
+		}
+		if (insn->src_reg == BPF_PSEUDO_CALL) {
+			t = i + 1 + insn->imm;
+			d = prog->subprogs[prog->aux[i].subprog].stack_depth;
+			if (flags & ABPF_AUX_BACKEDGE)
+				emit_budget(j, i);
+			if (d)
+				emit_alu_imm(j, true, 5, RBP, d);
+			b1(j, 0xe8);
+			b4(j, j->off[t] - (pos(j) + 4));
+			if (d)
+				emit_alu_imm(j, true, 0, RBP, d);
+			return;
+		}
+		if (insn->src_reg) {
+			jit_fail(j, -EOPNOTSUPP, "call with src %u",
+				 insn->src_reg);
+			return;
+		}
+		h = helper_of(j, (u32)insn->imm);
+		if (!h) {
+			jit_fail(j, -EOPNOTSUPP, "unknown helper %u", insn->imm);
+			return;
+		}
+		emit_helper(j, h);
+		return;
+	}
+	emit_jmp_insn(j, i, insn);
+}
+
+/* Cap for insn i: no emission may exceed it. */
+static u32 insn_cap(struct jit *j, u32 i)
+{
+	const struct bpf_insn *insn = &j->prog->insns[i];
+	const struct abpf_helper_table *ht = j->prog->helpers;
+
+	if (insn->code == (BPF_JMP | BPF_CALL | BPF_X))
+		return JIT_INSN_CAP + (ht ? ht->count : 0) * JIT_CALLX_CAP_PER;
+	return JIT_INSN_CAP;
+}
+
+/* Start a unit of code at the current image offset. */
+static void unit_begin(struct jit *j, u32 at, u32 cap)
+{
+	j->base = at;
+	j->n = 0;
+	j->cap = cap;
+}
+
+/* Finish a unit; copy it in the final pass. */
+static void unit_end(struct jit *j)
+{
+	if (j->n > j->cap || j->n > j->bufsize) {
+		jit_fail(j, -EFAULT, "emitted %u bytes, over the size cap", j->n);
+		return;
+	}
+	if (j->final) {
+		if (j->base + j->n > j->total) {
+			jit_fail(j, -EFAULT, "final pass overruns the image (%u)",
+				 j->base + j->n);
+			return;
+		}
+		memcpy(j->rw + j->base, j->buf, j->n);
+	}
+}
+
+/* One layout (or final) pass.  Returns the image size. */
+static u32 jit_pass(struct jit *j)
+{
+	struct abpf_prog *prog = j->prog;
+	u32 at = 0, i, k;
+	u32 old_lbl[L__COUNT];
+
+	j->changed = false;
+	j->cur = 0;
+	unit_begin(j, 0, JIT_INSN_CAP);
+	emit_prologue(j);
+	unit_end(j);
+	if (j->n != j->prologue)
+		j->changed = true;
+	j->prologue = j->n;
+	at = j->n;
+
+	for (i = 0; i < prog->len && !j->err; i++) {
+		j->cur = i;
+		if (j->off[i] != at) {
+			if (j->final)
+				jit_fail(j, -EFAULT, "final pass moved insn %u", i);
+			j->changed = true;
+			j->off[i] = at;
+		}
+		if (prog->aux[i].flags & ABPF_AUX_LDDW_HI) {
+			j->size[i] = 0;
+			continue;
+		}
+		unit_begin(j, at, insn_cap(j, i));
+		emit_insn(j, i);
+		if (j->pad && j->n < j->size[i])
+			while (j->n < j->size[i])
+				b1(j, 0x90);
+		unit_end(j);
+		if (j->final && j->n != j->size[i])
+			jit_fail(j, -EFAULT, "final pass resized insn %u", i);
+		j->size[i] = j->n;
+		at += j->n;
+	}
+	if (j->off[prog->len] != at) {
+		j->changed = true;
+		j->off[prog->len] = at;
+	}
+	memcpy(old_lbl, j->lbl, sizeof(old_lbl));
+	j->cur = prog->len;
+	unit_begin(j, at, JIT_INSN_CAP);
+	emit_stubs(j);
+	for (k = 0; k < L__COUNT; k++)
+		if (old_lbl[k] != j->lbl[k])
+			j->changed = true;
+	unit_end(j);
+	return at + j->n;
+}
+
+static int jit_check_prog(struct jit *j)
+{
+	struct abpf_prog *prog = j->prog;
+	u32 i;
+
+	if (!(prog->flags & ABPF_PROG_CHECKED) || !prog->aux ||
+	    !prog->subprogs || !prog->nr_subprogs) {
+		abpf_log_printf(j->log, "jit: program not checked\n");
+		return -EINVAL;
+	}
+	if (prog->stack_depth > ABPF_MAX_STACK) {
+		abpf_log_printf(j->log, "jit: stack depth %u\n",
+				prog->stack_depth);
+		return -EOPNOTSUPP;
+	}
+	for (i = 0; i < prog->len; i++) {
+		if (prog->insns[i].dst_reg >= ABPF_NR_REGS ||
+		    prog->insns[i].src_reg > 0xf) {
+			abpf_log_printf(j->log, "jit: insn %u: bad register\n",
+					i);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+void abpf_jit_release(struct abpf_prog *prog, const struct abpf_jit_host *host)
+{
+	if (!prog || !prog->jit_image)
+		return;
+	if (host && host->free)
+		host->free(prog->jit_image, prog->jit_size);
+	prog->jit_image = NULL;
+	prog->jit_size = 0;
+	prog->jit_func = NULL;
+}
+
+static int jit_layout(struct jit *j)
+{
+	u32 pass, i, guess = 0;
+
+	/* Pessimistic start (every jump rel32), then shrink to a fixpoint. */
+	for (i = 0; i <= j->prog->len; i++) {
+		j->off[i] = guess;
+		j->size[i] = 0;
+		guess += 64;
+	}
+	for (i = 0; i < L__COUNT; i++)
+		j->lbl[i] = guess + 64 * i;
+	j->pad = false;
+	j->final = false;
+	j->prologue = 0;
+	for (pass = 0; pass < JIT_MAX_PASSES; pass++) {
+		j->pad = pass >= JIT_PAD_AFTER;
+		j->total = jit_pass(j);
+		if (j->err)
+			return j->err;
+		if (j->total > ABPF_JIT_MAX_IMAGE) {
+			abpf_log_printf(j->log, "jit: image too large (%u)\n",
+					j->total);
+			return -E2BIG;
+		}
+		if (!j->changed && pass)
+			return 0;
+	}
+	abpf_log_printf(j->log, "jit: layout did not converge in %u passes\n",
+			JIT_MAX_PASSES);
+	return -EFAULT;
+}
+
+int abpf_jit_compile(struct abpf_prog *prog, const struct abpf_jit_host *host,
+		     struct abpf_log *log)
+{
+	struct jit j;
+	u32 i, maxcap = JIT_INSN_CAP, total;
+	void *image, *rw;
+	int err, attempt;
+
+	if (!prog || !host || !host->alloc)
+		return -EINVAL;
+	memset(&j, 0, sizeof(j));
+	j.prog = prog;
+	j.host = host;
+	j.log = log;
+	j.blind = host->blind != 0;
+	err = jit_check_prog(&j);
+	if (err)
+		return err;
+	j.stack = prog->stack_depth;
+	/* rbp is 8 mod 16 after six pushes: keep rsp 16-aligned */
+	j.frame = ((j.stack + 15) & ~15u) + 8;
+	j.abs_calls = false;
+
+	for (i = 0; i < prog->len; i++)
+		if (insn_cap(&j, i) > maxcap)
+			maxcap = insn_cap(&j, i);
+	j.bufsize = maxcap + 16;
+	j.buf = abpf_zalloc(j.bufsize);
+	j.off = abpf_zalloc((size_t)(prog->len + 1) * sizeof(u32));
+	j.size = abpf_zalloc((size_t)(prog->len + 1) * sizeof(u32));
+	err = -ENOMEM;
+	if (!j.buf || !j.off || !j.size)
+		goto out;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		j.err = 0;
+		err = jit_layout(&j);
+		if (err)
+			goto out;
+		total = j.total;
+		image = host->alloc(total, &rw);
+		if (!image) {
+			abpf_log_printf(log, "jit: no memory for a %u byte image\n",
+					total);
+			err = -ENOMEM;
+			goto out;
+		}
+		j.image = (u64)(unsigned long)image;
+		j.rw = rw;
+		j.final = true;
+		j.need_abs = false;
+		if (jit_pass(&j) != total && !j.err)
+			jit_fail(&j, -EFAULT, "final pass size differs (%u)",
+				 total);
+		j.final = false;
+		if (!j.err && j.need_abs && !j.abs_calls &&
+		    !(host->flags & ABPF_JIT_NEAR_CALLS)) {
+			/* a helper is out of rel32 reach: retry with movabs */
+			host->free(image, total);
+			j.abs_calls = true;
+			continue;
+		}
+		if (!j.err && j.need_abs) {
+			abpf_log_printf(log, "jit: call target out of rel32 reach\n");
+			j.err = -ERANGE;
+		}
+		if (!j.err && host->finalize)
+			j.err = host->finalize(image, rw, total);
+		if (j.err) {
+			host->free(image, total);
+			err = j.err;
+			goto out;
+		}
+		prog->jit_image = image;
+		prog->jit_size = total;
+		prog->jit_func = (u64 (*)(struct abpf_run_ctx *))image;
+		if (host->insn_offsets)
+			memcpy(host->insn_offsets, j.off,
+			       (size_t)(prog->len + 1) * sizeof(u32));
+		if (log && log->level >= 1)
+			abpf_log_printf(log,
+					"jit: %u insns -> %u bytes (prologue %u)\n",
+					prog->len, total, j.prologue);
+		err = 0;
+		break;
+	}
+out:
+	abpf_free(j.buf);
+	abpf_free(j.off);
+	abpf_free(j.size);
+	return err;
+}

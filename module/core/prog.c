@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * prog.c - program objects, run contexts and the run-time memory check.
+ */
+#include "engine.h"
+
+struct abpf_prog *abpf_prog_alloc(const struct bpf_insn *insns, u32 len,
+				  u32 type)
+{
+	struct abpf_prog *prog;
+
+	if (!insns || !len || len > ABPF_MAX_INSNS ||
+	    type >= ABPF_PROG_TYPE__COUNT)
+		return NULL;
+
+	prog = abpf_zalloc(sizeof(*prog));
+	if (!prog)
+		return NULL;
+	prog->insns = abpf_zalloc((size_t)len * sizeof(*insns));
+	if (!prog->insns) {
+		abpf_free(prog);
+		return NULL;
+	}
+	memcpy(prog->insns, insns, (size_t)len * sizeof(*insns));
+	prog->len = len;
+	prog->type = type;
+	prog->helpers = abpf_helpers_for_type(type);
+	return prog;
+}
+
+/* The host frees the JIT image (prog->jit_image) before calling this. */
+void abpf_prog_free(struct abpf_prog *prog)
+{
+	if (!prog)
+		return;
+	abpf_interp_release(prog);
+	abpf_free(prog->subprogs);
+	abpf_free(prog->aux);
+	abpf_free(prog->insns);
+	abpf_free(prog);
+}
+
+const struct abpf_helper_table *abpf_helpers_for_type(u32 type)
+{
+	switch (type) {
+	case ABPF_PROG_TYPE_CONFORMANCE:
+		return &abpf_conformance_helpers;
+	case ABPF_PROG_TYPE_MEM:
+	default:
+		return NULL;	/* no helpers */
+	}
+}
+
+void abpf_run_ctx_init_mem(struct abpf_run_ctx *rc, void *data, u32 len)
+{
+	memset(rc, 0, sizeof(*rc));
+	rc->r1 = (u64)(unsigned long)data;
+	rc->r2 = len;
+	rc->pkt = data;
+	rc->pkt_len = data ? len : 0;
+	if (data && len) {
+		rc->nr_regions = 1;
+		rc->regions[0].start = (u64)(unsigned long)data;
+		rc->regions[0].len = len;
+		rc->regions[0].writable = true;
+	}
+	rc->budget = ABPF_DEFAULT_BUDGET;
+}
+
+/* [addr, addr + size) inside [start, start + len), without overflow. */
+static inline bool abpf_range_in(u64 addr, u64 size, u64 start, u64 len)
+{
+	u64 off = addr - start;	/* wraps to a huge value below start */
+
+	return off < len && len - off >= size;
+}
+
+bool abpf_mem_ok(const struct abpf_run_ctx *rc, u64 addr, u64 size,
+		 bool write)
+{
+	u32 i, n;
+
+	if (!size)
+		return true;
+	if (abpf_range_in(addr, size, rc->stack_lo,
+			  rc->stack_hi - rc->stack_lo))
+		return true;
+	n = rc->nr_regions;
+	if (n > ABPF_MAX_REGIONS)
+		n = ABPF_MAX_REGIONS;
+	for (i = 0; i < n; i++) {
+		const struct abpf_region *r = &rc->regions[i];
+
+		if ((!write || r->writable) &&
+		    abpf_range_in(addr, size, r->start, r->len))
+			return true;
+	}
+	return false;
+}
+
+const char *abpf_engine_name(u32 engine)
+{
+	switch (engine) {
+	case ABPF_ENGINE_DEFAULT:	return "default";
+	case ABPF_ENGINE_INTERP:	return "interp";
+	case ABPF_ENGINE_JIT:		return "jit";
+	case ABPF_ENGINE_KERNEL_INTERP:	return "kernel-interp";
+	case ABPF_ENGINE_KERNEL_JIT:	return "kernel-jit";
+	default:			return "unknown";
+	}
+}
+
+const char *abpf_run_error_str(int error)
+{
+	switch (error) {
+	case 0:		return "ok";
+	case -ERANGE:	return "out-of-bounds memory access";
+	case -ELOOP:	return "loop budget exhausted";
+	case -EINVAL:	return "invalid call target or instruction";
+	case -ENOMEM:	return "out of memory";
+	default:	return "run-time error";
+	}
+}

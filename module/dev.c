@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dev.c - /dev/altbpf: bpf(2) commands over one ioctl (docs/abi.md).
+ */
+#include <linux/module.h>
+#include <linux/miscdevice.h>
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/uaccess.h>
+#include <linux/capability.h>
+#include <linux/license.h>
+#include <linux/ctype.h>
+#include <linux/compat.h>
+
+#include "altbpf_internal.h"
+
+static bool altbpf_capable(void)
+{
+	return capable(CAP_BPF) || capable(CAP_SYS_ADMIN);
+}
+
+/* Bytes of @attr from @from on must be zero (fields a command ignores). */
+static bool altbpf_attr_tail_zero(const union bpf_attr *attr, size_t from)
+{
+	return !memchr_inv((const u8 *)attr + from, 0, sizeof(*attr) - from);
+}
+
+/* Program fds */
+
+static int altbpf_prog_release(struct inode *inode, struct file *file)
+{
+	altbpf_prog_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations altbpf_prog_fops = {
+	.owner = THIS_MODULE,
+	.release = altbpf_prog_release,
+	.llseek = noop_llseek,
+};
+
+/* The program behind @fd, with a reference; ERR_PTR(-EBADF / -EINVAL). */
+static struct altbpf_prog *altbpf_prog_get_fd(u32 ufd)
+{
+	struct altbpf_prog *p;
+	struct fd f = fdget(ufd);
+
+	if (!f.file)
+		return ERR_PTR(-EBADF);
+	if (f.file->f_op != &altbpf_prog_fops) {
+		fdput(f);
+		return ERR_PTR(-EINVAL);
+	}
+	p = f.file->private_data;
+	altbpf_prog_get(p);
+	fdput(f);
+	return p;
+}
+
+/* BPF_PROG_LOAD */
+
+/* Like the kernel's bpf_obj_name_cpy(): [A-Za-z0-9_.], NUL-terminated. */
+static int altbpf_name_cpy(char *dst, const char *src)
+{
+	const char *end = src + BPF_OBJ_NAME_LEN;
+
+	memset(dst, 0, BPF_OBJ_NAME_LEN);
+	while (src < end) {
+		if (!*src)
+			return 0;
+		if (!isalnum(*src) && *src != '_' && *src != '.')
+			return -EINVAL;
+		*dst++ = *src++;
+	}
+	return -EINVAL;		/* not NUL-terminated */
+}
+
+static int altbpf_map_prog_type(u32 uapi_type, u32 *type)
+{
+	switch (uapi_type) {
+	case ALTBPF_PROG_TYPE_MEM:
+		*type = ABPF_PROG_TYPE_MEM;
+		return 0;
+	case ALTBPF_PROG_TYPE_CONFORMANCE:
+		*type = ABPF_PROG_TYPE_CONFORMANCE;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int altbpf_cmd_prog_load(const union bpf_attr *attr)
+{
+	char license[ALTBPF_LICENSE_MAX] = "";
+	char __user *ulog = u64_to_user_ptr(attr->log_buf);
+	struct abpf_log log = {};
+	struct bpf_insn *insns;
+	struct altbpf_prog *p;
+	char name[BPF_OBJ_NAME_LEN];
+	u32 type;
+	int err, fd;
+
+	if (!altbpf_capable())
+		return -EPERM;
+	if (!altbpf_attr_tail_zero(attr, offsetofend(union bpf_attr,
+						     prog_name)) ||
+	    attr->kern_version || attr->prog_flags)
+		return -EINVAL;
+	err = altbpf_map_prog_type(attr->prog_type, &type);
+	if (err)
+		return err;
+	if (attr->insn_cnt > ABPF_MAX_INSNS)
+		return -E2BIG;
+	if (altbpf_name_cpy(name, attr->prog_name))
+		return -EINVAL;
+
+	/* Log attributes, validated like the kernel's verifier log. */
+	if (attr->log_level || attr->log_buf || attr->log_size) {
+		if (attr->log_size < 128 || attr->log_size > ALTBPF_LOG_MAX ||
+		    !ulog || attr->log_level < 1 || attr->log_level > 2)
+			return -EINVAL;
+		log.size = attr->log_size;
+		log.level = attr->log_level;
+		log.buf = kvzalloc(log.size, GFP_KERNEL);
+		if (!log.buf)
+			return -ENOMEM;
+	}
+
+	/* No license is the empty license; a bad pointer is EFAULT. */
+	if (attr->license) {
+		long n = strncpy_from_user(license,
+					   u64_to_user_ptr(attr->license),
+					   sizeof(license));
+
+		err = n < 0 ? -EFAULT : n >= sizeof(license) ? -EINVAL : 0;
+		if (err)
+			goto out_log;
+	}
+
+	/* insn_cnt 0: the checker's "empty program" (EINVAL) */
+	insns = NULL;
+	if (attr->insn_cnt) {
+		insns = vmemdup_user(u64_to_user_ptr(attr->insns),
+				     (size_t)attr->insn_cnt * sizeof(*insns));
+		if (IS_ERR(insns)) {
+			err = PTR_ERR(insns);
+			goto out_log;
+		}
+	}
+	p = altbpf_prog_create(type, insns, attr->insn_cnt, &log, &err);
+	kvfree(insns);
+
+	if (log.buf) {
+		/* The log is copied even on success; truncation is ENOSPC. */
+		if (copy_to_user(ulog, log.buf,
+				 min_t(u32, log.size, strnlen(log.buf, log.size) + 1)))
+			err = -EFAULT;
+		else if (log.truncated)
+			err = -ENOSPC;
+		if (err && p) {
+			altbpf_prog_put(p);
+			p = NULL;
+		}
+	}
+	if (!p)
+		goto out_log;
+
+	p->gpl_compatible = license_is_gpl_compatible(license);
+	memcpy(p->name, name, sizeof(p->name));
+	fd = anon_inode_getfd("altbpf-prog", &altbpf_prog_fops, p,
+			      O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		altbpf_prog_put(p);
+	kvfree(log.buf);
+	return fd;
+
+out_log:
+	kvfree(log.buf);
+	return err;
+}
+
+/* BPF_PROG_TEST_RUN */
+
+static int altbpf_cmd_prog_test_run(const union bpf_attr *attr,
+				    union bpf_attr __user *uattr)
+{
+	void __user *data_out = u64_to_user_ptr(attr->test.data_out);
+	u32 size = attr->test.data_size_in, copy = size;
+	u32 flags = attr->test.flags;
+	u32 engine = (flags & ALTBPF_TEST_RUN_ENGINE_MASK) >>
+		     ALTBPF_TEST_RUN_ENGINE_SHIFT;
+	struct altbpf_prog *p;
+	u32 duration, retval;
+	int err, run_err;
+	void *data;
+	u64 r0;
+
+	if (!altbpf_capable())
+		return -EPERM;
+	if (!altbpf_attr_tail_zero(attr, offsetofend(union bpf_attr,
+						     test.batch_size)) ||
+	    attr->test.cpu || attr->test.batch_size ||
+	    (flags & ~(ALTBPF_TEST_RUN_ENGINE_MASK | ALTBPF_TEST_RUN_R0_OUT)) ||
+	    engine >= ABPF_ENGINE__COUNT || attr->test.ctx_in ||
+	    attr->test.ctx_size_in)
+		return -EINVAL;
+	if (flags & ALTBPF_TEST_RUN_R0_OUT) {
+		if (!attr->test.ctx_out ||
+		    attr->test.ctx_size_out < sizeof(u64))
+			return -EINVAL;
+	} else if (attr->test.ctx_out || attr->test.ctx_size_out) {
+		return -EINVAL;
+	}
+	if (size > ALTBPF_TEST_RUN_DATA_MAX)
+		return -EINVAL;
+
+	p = altbpf_prog_get_fd(attr->test.prog_fd);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+
+	/* At least one byte, so that r1 is never NULL. */
+	data = kvzalloc(max_t(u32, size, 1), GFP_KERNEL);
+	err = -ENOMEM;
+	if (!data)
+		goto out_put;
+	err = -EFAULT;
+	if (size && copy_from_user(data, u64_to_user_ptr(attr->test.data_in),
+				   size))
+		goto out_free;
+
+	run_err = altbpf_run(p, engine, data, size, attr->test.repeat, 0,
+			     &r0, &duration, NULL);
+	if (run_err) {
+		err = run_err;
+		goto out_free;
+	}
+
+	/* As the kernel's bpf_test_finish(): clamp, ENOSPC after copying. */
+	err = 0;
+	if (attr->test.data_size_out && copy > attr->test.data_size_out) {
+		copy = attr->test.data_size_out;
+		err = -ENOSPC;
+	}
+	retval = (u32)r0;
+	if ((data_out && copy_to_user(data_out, data, copy)) ||
+	    copy_to_user(&uattr->test.data_size_out, &size, sizeof(size)) ||
+	    copy_to_user(&uattr->test.retval, &retval, sizeof(retval)) ||
+	    copy_to_user(&uattr->test.duration, &duration, sizeof(duration))) {
+		err = -EFAULT;
+		goto out_free;
+	}
+	if (flags & ALTBPF_TEST_RUN_R0_OUT) {
+		u32 r0_size = sizeof(r0);
+
+		if (copy_to_user(u64_to_user_ptr(attr->test.ctx_out), &r0,
+				 sizeof(r0)) ||
+		    copy_to_user(&uattr->test.ctx_size_out, &r0_size,
+				 sizeof(r0_size)))
+			err = -EFAULT;
+	}
+
+out_free:
+	kvfree(data);
+out_put:
+	altbpf_prog_put(p);
+	return err;
+}
+
+/* BPF_OBJ_GET_INFO_BY_FD (programs only) */
+
+static int altbpf_cmd_obj_get_info(const union bpf_attr *attr,
+				   union bpf_attr __user *uattr)
+{
+	struct bpf_prog_info __user *uinfo = u64_to_user_ptr(attr->info.info);
+	struct bpf_prog_info info;
+	struct altbpf_prog *p;
+	u32 info_len = attr->info.info_len;
+	u32 xlated, n;
+	int err;
+
+	if (!altbpf_attr_tail_zero(attr, offsetofend(union bpf_attr, info)))
+		return -EINVAL;
+	p = altbpf_prog_get_fd(attr->info.bpf_fd);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+
+	/* Newer, larger structs are fine if their tail is zero. */
+	err = copy_struct_from_user(&info, sizeof(info), uinfo, info_len);
+	if (err)
+		goto out;
+	info_len = min_t(u32, info_len, sizeof(info));
+
+	xlated = p->prog->len * sizeof(struct bpf_insn);
+	if (info.xlated_prog_insns) {
+		n = min(xlated, info.xlated_prog_len);
+		err = -EFAULT;
+		if (copy_to_user(u64_to_user_ptr(info.xlated_prog_insns),
+				 p->prog->insns, n))
+			goto out;
+	}
+	if (info.jited_prog_insns) {
+		n = min(p->prog->jit_size, info.jited_prog_len);
+		err = -EFAULT;
+		if (n && copy_to_user(u64_to_user_ptr(info.jited_prog_insns),
+				      p->prog->jit_image, n))
+			goto out;
+	}
+	memset(&info, 0, sizeof(info));
+	info.type = p->uapi_type;
+	info.id = p->id;
+	info.xlated_prog_len = xlated;
+	info.jited_prog_len = p->prog->jit_size;
+	info.load_time = p->load_time;
+	info.created_by_uid = from_kuid_munged(current_user_ns(), p->uid);
+	memcpy(info.name, p->name, sizeof(info.name));
+	info.gpl_compatible = p->gpl_compatible;
+	info.verified_insns = p->prog->len;
+
+	err = -EFAULT;
+	if (copy_to_user(uinfo, &info, info_len) ||
+	    put_user(info_len, &uattr->info.info_len))
+		goto out;
+	err = 0;
+out:
+	altbpf_prog_put(p);
+	return err;
+}
+
+/* The ioctl */
+
+static long altbpf_ioctl(struct file *file, unsigned int cmd,
+			 unsigned long arg)
+{
+	struct altbpf_call call;
+	union bpf_attr attr;
+	union bpf_attr __user *uattr;
+	int err;
+
+	if (cmd != ALTBPF_IOC_BPF)
+		return -ENOTTY;
+	if (copy_from_user(&call, (void __user *)arg, sizeof(call)))
+		return -EFAULT;
+	/* As bpf(2): at most a page, any tail beyond our attr zero. */
+	if (call.size > PAGE_SIZE)
+		return -E2BIG;
+	uattr = u64_to_user_ptr(call.attr);
+	err = copy_struct_from_user(&attr, sizeof(attr), uattr, call.size);
+	if (err)
+		return err;
+
+	switch (call.cmd) {
+	case BPF_PROG_LOAD:
+		return altbpf_cmd_prog_load(&attr);
+	case BPF_PROG_TEST_RUN:
+		return altbpf_cmd_prog_test_run(&attr, uattr);
+	case BPF_OBJ_GET_INFO_BY_FD:
+		return altbpf_cmd_obj_get_info(&attr, uattr);
+	default:
+		return -EINVAL;
+	}
+}
+
+static const struct file_operations altbpf_dev_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = altbpf_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice altbpf_miscdev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "altbpf",
+	.fops = &altbpf_dev_fops,
+	.mode = 0600,
+};
+
+int altbpf_dev_init(void)
+{
+	return misc_register(&altbpf_miscdev);
+}
+
+void altbpf_dev_exit(void)
+{
+	misc_deregister(&altbpf_miscdev);
+}

@@ -1,0 +1,675 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * jit_tests.c - native differential tests for the x86-64 JIT.
+ *
+ * Every program is checked, then run on the interpreter (the oracle) and
+ * on the JIT (plain, and again with constant blinding); r0, rc->error,
+ * rc->error_pc, rc->budget and the memory the program saw must agree, and
+ * with the expected result when there is one.  Sources:
+ *   tables   kunit/tables/{interp_*,verifier_accept,jit_*}.h (run tests)
+ *   corpus   the conformance corpus (*.data; `-- error` files skipped)
+ *   random   generated straight-line + forward-jump programs
+ *   layout   long/short jump mixes that force rel8/rel32 and convergence
+ *   bench    a loop program: ns per run on both engines
+ *
+ * Build (until the integrator adds it to userspace/Makefile), from the
+ * repository root:
+ *   G=/tmp/altbpf-jit-gen
+ *   sh userspace/tests/gen-tables.sh $G $(ls kunit/tables/interp_*.h \
+ *      kunit/tables/verifier_accept.h kunit/tables/jit_*.h 2>/dev/null)
+ *   gcc -O2 -g -Wall -Wextra -Wno-unused-parameter -Imodule/core \
+ *      -Imodule/uapi -Iuserspace -Iuserspace/tests -Ikunit/tables -I$G \
+ *      -o build/bin/altbpf-jit-tests userspace/tests/jit_tests.c \
+ *      userspace/jit_mem.c userspace/asm.c $G/tbl_*.c \
+ *      module/core/{isa,prog,log,verifier,interp,helpers,disasm,jit_x86}.c
+ *   build/bin/altbpf-jit-tests [--corpus DIR] [--random N] [--bench] [-v]
+ */
+#include <dirent.h>
+#include <time.h>
+
+#include "engine.h"
+#include "jit.h"
+#include "asm.h"
+#include "native_tables.h"
+
+#define NATIVE_TABLE(id) extern const struct native_table native_table_##id[];
+#include "tables.inc"
+#undef NATIVE_TABLE
+
+static const struct native_table *const all_tables[] = {
+#define NATIVE_TABLE(id) native_table_##id,
+#include "tables.inc"
+#undef NATIVE_TABLE
+};
+
+/* userspace/jit_mem.c */
+void abpf_native_jit_host(struct abpf_jit_host *host, u32 blind);
+
+static int verbose;
+static u32 n_pass, n_fail, n_skip, n_nojit;
+
+struct outcome {
+	u64 r0;
+	int error;
+	u32 error_pc;
+	u64 budget;
+	u8 mem[4096];
+};
+
+/*
+ * Call a JIT image with known values in every callee-saved register and
+ * check them (and rsp) afterwards: abi_bad is set on any mismatch.
+ */
+u64 jit_call_checked(u64 (*fn)(struct abpf_run_ctx *), struct abpf_run_ctx *rc);
+int abi_bad;
+__asm__(
+	".text\n"
+	".globl jit_call_checked\n"
+	"jit_call_checked:\n"
+	"	push %rbx\n push %rbp\n push %r12\n push %r13\n push %r14\n push %r15\n"
+	"	sub $72, %rsp\n"
+	"	movabs $0x7777777777777777, %rcx\n"
+	"	mov %rcx, 8(%rsp)\n mov %rcx, 16(%rsp)\n mov %rcx, 24(%rsp)\n mov %rcx, 32(%rsp)\n"
+	"	mov %rcx, 40(%rsp)\n mov %rcx, 48(%rsp)\n mov %rcx, 56(%rsp)\n mov %rcx, 64(%rsp)\n"
+	"	mov %rdi, %rax\n mov %rsi, %rdi\n"
+	"	movabs $0x1111111111111111, %rbx\n"
+	"	movabs $0x2222222222222222, %rbp\n"
+	"	movabs $0x3333333333333333, %r12\n"
+	"	movabs $0x4444444444444444, %r13\n"
+	"	movabs $0x5555555555555555, %r14\n"
+	"	movabs $0x6666666666666666, %r15\n"
+	"	mov %rsp, (%rsp)\n"
+	"	call *%rax\n"
+	"	movabs $0x1111111111111111, %rcx\n cmp %rcx, %rbx\n jne 1f\n"
+	"	movabs $0x2222222222222222, %rcx\n cmp %rcx, %rbp\n jne 1f\n"
+	"	movabs $0x3333333333333333, %rcx\n cmp %rcx, %r12\n jne 1f\n"
+	"	movabs $0x4444444444444444, %rcx\n cmp %rcx, %r13\n jne 1f\n"
+	"	movabs $0x5555555555555555, %rcx\n cmp %rcx, %r14\n jne 1f\n"
+	"	movabs $0x6666666666666666, %rcx\n cmp %rcx, %r15\n jne 1f\n"
+	"	cmp %rsp, (%rsp)\n jne 1f\n"
+	"	movabs $0x7777777777777777, %rcx\n"
+	"	cmp %rcx, 8(%rsp)\n jne 1f\n cmp %rcx, 16(%rsp)\n jne 1f\n"
+	"	cmp %rcx, 24(%rsp)\n jne 1f\n cmp %rcx, 32(%rsp)\n jne 1f\n"
+	"	cmp %rcx, 40(%rsp)\n jne 1f\n cmp %rcx, 48(%rsp)\n jne 1f\n"
+	"	cmp %rcx, 56(%rsp)\n jne 1f\n cmp %rcx, 64(%rsp)\n jne 1f\n"
+	"	jmp 2f\n"
+	"1:	movl $1, abi_bad(%rip)\n"
+	"2:	add $72, %rsp\n"
+	"	pop %r15\n pop %r14\n pop %r13\n pop %r12\n pop %rbp\n pop %rbx\n"
+	"	ret\n");
+
+static u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void run_one(struct abpf_prog *prog, bool jit, const u8 *mem,
+		    u32 mem_len, u64 budget, struct outcome *o)
+{
+	/* one buffer for both engines: pointers derived from r1 must agree */
+	static u8 shared[4096];
+	struct abpf_run_ctx rc;
+
+	memset(o, 0, sizeof(*o));
+	if (mem_len > sizeof(o->mem))
+		mem_len = sizeof(o->mem);
+	if (mem_len)
+		memcpy(shared, mem, mem_len);
+	abpf_run_ctx_init_mem(&rc, mem_len ? shared : NULL, mem_len);
+	if (budget)
+		rc.budget = budget;
+	abi_bad = 0;
+	if (jit)
+		o->r0 = jit_call_checked(prog->jit_func, &rc);
+	else
+		o->r0 = abpf_interp_run(prog, &rc);
+	memcpy(o->mem, shared, mem_len);
+	o->error = rc.error;
+	o->error_pc = rc.error_pc;
+	o->budget = rc.budget;
+	if (rc.stack_lo || rc.stack_hi)
+		o->error = 12345;	/* must be cleared at exit */
+	if (abi_bad)
+		o->error = 54321;	/* callee-saved register clobbered */
+}
+
+static bool same(const struct outcome *a, const struct outcome *b, u32 mem_len)
+{
+	return a->r0 == b->r0 && a->error == b->error &&
+	       (!a->error || a->error_pc == b->error_pc) &&
+	       a->budget == b->budget && !memcmp(a->mem, b->mem, mem_len);
+}
+
+/*
+ * Check, JIT (blind 0 and 2) and compare with the interpreter and, when
+ * has_expect, with (expect, expect_err).  Returns 0 pass, 1 fail, 2 skip.
+ */
+static int diff_prog(const char *name, const struct bpf_insn *insns, u32 len,
+		     u32 type, const u8 *mem, u32 mem_len, bool has_expect,
+		     u64 expect, int expect_err, u64 budget)
+{
+	static char logbuf[8192];
+	struct abpf_log log = { .buf = logbuf, .size = sizeof(logbuf) };
+	struct abpf_jit_host host;
+	struct abpf_prog *prog;
+	struct outcome oi, oj;
+	int err, blind, rv = 0;
+
+	prog = abpf_prog_alloc(insns, len, type);
+	if (!prog)
+		return 2;
+	err = abpf_check(prog, &log);
+	if (err || abpf_interp_prepare(prog)) {
+		if (verbose)
+			printf("SKIP %s: rejected (%d): %s", name, err, logbuf);
+		abpf_prog_free(prog);
+		return 2;
+	}
+	run_one(prog, false, mem, mem_len, budget, &oi);
+	if (has_expect && (oi.r0 != expect || oi.error != expect_err) &&
+	    verbose)
+		printf("NOTE %s: interpreter gives r0=%#llx err=%d, table says %#llx/%d\n",
+		       name, (unsigned long long)oi.r0, oi.error,
+		       (unsigned long long)expect, expect_err);
+	for (blind = 0; blind <= 2; blind += 2) {
+		abpf_native_jit_host(&host, blind);
+		log.len = 0;
+		logbuf[0] = 0;
+		err = abpf_jit_compile(prog, &host, &log);
+		if (err) {
+			printf("%s %s: JIT compile failed (%d): %s",
+			       err == -EOPNOTSUPP ? "NOJIT" : "FAIL", name, err,
+			       logbuf);
+			if (err == -EOPNOTSUPP)
+				n_nojit++;
+			rv = err == -EOPNOTSUPP ? 2 : 1;
+			break;
+		}
+		run_one(prog, true, mem, mem_len, budget, &oj);
+		abpf_jit_release(prog, &host);
+		if (!same(&oi, &oj, mem_len) ||
+		    (has_expect && (oj.r0 != expect || oj.error != expect_err))) {
+			printf("FAIL %s (blind %d): interp r0=%#llx err=%d pc=%u budget=%llu, jit r0=%#llx err=%d pc=%u budget=%llu%s%s\n",
+			       name, blind, (unsigned long long)oi.r0, oi.error,
+			       oi.error_pc, (unsigned long long)oi.budget,
+			       (unsigned long long)oj.r0, oj.error, oj.error_pc,
+			       (unsigned long long)oj.budget,
+			       memcmp(oi.mem, oj.mem, mem_len) ? " (memory differs)" : "",
+			       has_expect ? "" : "");
+			if (has_expect)
+				printf("     expected r0=%#llx err=%d\n",
+				       (unsigned long long)expect, expect_err);
+			if (verbose > 1) {
+				u32 x;
+				char d[128];
+
+				for (x = 0; x < len; x++) {
+					if (abpf_disasm_insn(insns, len, x, d, sizeof(d)) < 0)
+						continue;
+					printf("   %4u: %s\n", x, d);
+				}
+			}
+			rv = 1;
+			break;
+		}
+	}
+	abpf_prog_free(prog);
+	return rv;
+}
+
+static void count(int rv)
+{
+	if (rv == 0)
+		n_pass++;
+	else if (rv == 1)
+		n_fail++;
+	else
+		n_skip++;
+}
+
+static void run_tables(void)
+{
+	size_t t, i;
+
+	for (t = 0; t < ARRAY_SIZE(all_tables); t++) {
+		const struct native_table *nt;
+
+		for (nt = all_tables[t]; nt->name; nt++) {
+			u32 p0 = n_pass, f0 = n_fail, s0 = n_skip;
+
+			if (!nt->run)
+				continue;
+			for (i = 0; i < nt->count; i++) {
+				const struct abpf_run_test *rt = &nt->run[i];
+				char name[256];
+
+				snprintf(name, sizeof(name), "%s/%s", nt->name,
+					 rt->name);
+				count(diff_prog(name, rt->insns,
+						abpf_test_len(rt->insns),
+						rt->prog_type, rt->mem,
+						rt->mem_len, true, rt->result,
+						rt->run_error, 0));
+			}
+			printf("table %-28s %3u pass %u fail %u skip\n",
+			       nt->name, n_pass - p0, n_fail - f0,
+			       n_skip - s0);
+		}
+	}
+}
+
+static void run_corpus(const char *dir)
+{
+	struct dirent **ents;
+	int n, k;
+	u32 p0 = n_pass, f0 = n_fail, s0 = n_skip;
+
+	n = scandir(dir, &ents, NULL, alphasort);
+	if (n < 0) {
+		printf("corpus %s: %s\n", dir, strerror(errno));
+		return;
+	}
+	for (k = 0; k < n; k++) {
+		char path[4096], err[ASM_ERR_LEN];
+		struct data_file df;
+		struct bpf_insn *insns = NULL;
+		u32 len = 0;
+		char *text;
+		size_t tl;
+		const char *nm = ents[k]->d_name;
+
+		if (strlen(nm) < 6 || strcmp(nm + strlen(nm) - 5, ".data")) {
+			free(ents[k]);
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, nm);
+		free(ents[k]);
+		text = read_whole_file(path, &tl);
+		if (!text || data_parse(text, &df, err, sizeof(err))) {
+			printf("SKIP %s: unreadable\n", path);
+			n_skip++;
+			free(text);
+			continue;
+		}
+		if (df.has_error || data_program(&df, &insns, &len, err,
+						 sizeof(err))) {
+			if (verbose)
+				printf("SKIP %s: error test or no program\n", nm);
+			n_skip++;
+		} else {
+			count(diff_prog(nm, insns, len,
+					ABPF_PROG_TYPE_CONFORMANCE, df.mem,
+					df.mem_len, df.has_result, df.result,
+					0, 0));
+		}
+		free(insns);
+		data_free(&df);
+		free(text);
+	}
+	free(ents);
+	printf("corpus %-27s %3u pass %u fail %u skip\n", dir, n_pass - p0,
+	       n_fail - f0, n_skip - s0);
+}
+
+/* ---- random programs ---- */
+
+static u64 rng_state = 0x9e3779b97f4a7c15ULL;
+
+static u64 rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static s32 rnd_imm(void)
+{
+	static const s32 special[] = {
+		0, 1, -1, 2, 7, 8, 31, 32, 63, 64, 127, 128, -128, -129,
+		255, 256, 0x7fff, 0x8000, 0xffff, 0x7fffffff,
+		(s32)0x80000000, (s32)0x80000001, -2, 16, 24, 48,
+	};
+
+	if (rnd() % 3)
+		return special[rnd() % ARRAY_SIZE(special)];
+	return (s32)rnd();
+}
+
+/*
+ * r0-r9 initialised from lddw; then ALU ops (all, K and X, 32 and 64),
+ * forward conditional jumps, loads/stores to a stack scratch area and the
+ * input memory (checked accesses), atomics; the result is a checksum of
+ * all registers so any clobber shows.
+ */
+static u32 gen_random(struct bpf_insn *p, u32 max)
+{
+	static const u8 alu_ops[] = {
+		BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_OR, BPF_AND, BPF_LSH,
+		BPF_RSH, BPF_NEG, BPF_MOD, BPF_XOR, BPF_MOV, BPF_ARSH, BPF_END,
+	};
+	static const u8 jmp_ops[] = {
+		BPF_JEQ, BPF_JGT, BPF_JGE, BPF_JSET, BPF_JNE, BPF_JSGT,
+		BPF_JSGE, BPF_JLT, BPF_JLE, BPF_JSLT, BPF_JSLE,
+	};
+	u32 n = 0, body, i, r;
+
+	for (r = 0; r <= 9; r++) {
+		u64 v = rnd();
+
+		if (r == 1)
+			continue;	/* keep r1 = memory */
+		if (rnd() % 4 == 0)
+			v = (u64)(s64)rnd_imm();
+		p[n++] = ABPF_RAW(BPF_LD | BPF_IMM | BPF_DW, r, 0, 0, (u32)v);
+		p[n++] = ABPF_RAW(0, 0, 0, 0, (u32)(v >> 32));
+	}
+	/* init the stack scratch area fp-64..fp-8 */
+	for (i = 8; i <= 64; i += 8)
+		p[n++] = ABPF_STX_MEM(BPF_DW, 10, (u8)(rnd() % 10 == 1 ? 0 : rnd() % 10), -(s16)i);
+	body = 8 + rnd() % (max - n - 48);
+	while (body-- && n < max - 48) {
+		u8 dst = rnd() % 10, src = rnd() % 10;
+		u32 kind = rnd() % 20;
+		bool w = rnd() & 1;
+
+		if (dst == 1)
+			dst = 0;	/* keep r1 = memory */
+		if (kind < 12) {
+			u8 op = alu_ops[rnd() % ARRAY_SIZE(alu_ops)];
+			u8 cls = w ? BPF_ALU64 : BPF_ALU;
+			bool k = rnd() & 1;
+			s16 off = 0;
+			s32 imm = k ? rnd_imm() : 0;
+
+			if (op == BPF_NEG) {
+				k = true;
+				imm = 0;
+			}
+			if (op == BPF_END) {
+				static const s32 sz[] = { 16, 32, 64 };
+
+				imm = sz[rnd() % 3];
+				if (w) {
+					p[n++] = ABPF_RAW(BPF_ALU64 | BPF_END, dst, 0, 0, imm);
+				} else {
+					p[n++] = ABPF_RAW(BPF_ALU | BPF_END | ((rnd() & 1) ? BPF_TO_BE : BPF_TO_LE), dst, 0, 0, imm);
+				}
+				continue;
+			}
+			if ((op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH) && k)
+				imm &= w ? 63 : 31;
+			if ((op == BPF_DIV || op == BPF_MOD) && (rnd() & 1))
+				off = 1;
+			if ((op == BPF_DIV || op == BPF_MOD) && k && !imm)
+				imm = -1;	/* the checker rejects / 0 */
+			if (op == BPF_MOV && !k && (rnd() % 3 == 0)) {
+				static const s16 sx[] = { 8, 16, 32 };
+
+				off = sx[rnd() % (w ? 3 : 2)];
+			}
+			p[n++] = ABPF_RAW(cls | op | (k ? BPF_K : BPF_X), dst,
+					  k ? 0 : src, off, imm);
+		} else if (kind < 15) {
+			/* forward conditional jump over 1-6 insns */
+			u8 op = jmp_ops[rnd() % ARRAY_SIZE(jmp_ops)];
+			bool k = rnd() & 1;
+			s16 off = 1 + rnd() % 6;
+
+			p[n++] = ABPF_RAW((w ? BPF_JMP : BPF_JMP32) | op |
+					  (k ? BPF_K : BPF_X), rnd() % 10,
+					  k ? 0 : src, off, k ? rnd_imm() : 0);
+			/* the skipped insns: plain ALU so the target is valid */
+			for (i = 0; i < (u32)off; i++)
+				p[n++] = ABPF_ALU64_IMM(BPF_ADD, rnd() % 2 ? 0 : 9,
+							rnd_imm());
+		} else if (kind < 17) {
+			/* stack scratch store/load at a known offset */
+			static const u8 sizes[] = { BPF_B, BPF_H, BPF_W, BPF_DW };
+			u8 sz = sizes[rnd() % 4];
+			s16 off = -8 * (1 + rnd() % 8);
+
+			if (rnd() & 1)
+				p[n++] = ABPF_STX_MEM(sz, 10, src, off);
+			else if (rnd() & 1)
+				p[n++] = ABPF_ST_MEM(sz, 10, off, rnd_imm());
+			else
+				p[n++] = ABPF_LDX_MEM(sz, dst, 10, off);
+		} else if (kind < 19) {
+			/* checked access to the 64-byte input memory */
+			static const u8 sizes[] = { BPF_B, BPF_H, BPF_W, BPF_DW };
+			u8 sz = sizes[rnd() % 4];
+			s16 off = rnd() % 64;
+
+			if (rnd() % 8 == 0)
+				off = 60 + rnd() % 8;	/* maybe out of bounds */
+			if (rnd() & 1)
+				p[n++] = ABPF_LDX_MEM(sz, dst, 1, off);
+			else if (rnd() & 1)
+				p[n++] = ABPF_LDX_MEMSX(sz == BPF_DW ? BPF_W : sz, dst, 1, off);
+			else
+				p[n++] = ABPF_STX_MEM(sz, 1, src, off);
+		} else {
+			/* atomics on the input memory */
+			static const s32 aops[] = {
+				BPF_ADD, BPF_OR, BPF_AND, BPF_XOR,
+				BPF_ADD | BPF_FETCH, BPF_OR | BPF_FETCH,
+				BPF_AND | BPF_FETCH, BPF_XOR | BPF_FETCH,
+				BPF_XCHG, BPF_CMPXCHG,
+			};
+			u8 sz = (rnd() & 1) ? BPF_DW : BPF_W;
+			s16 off = (rnd() % 8) * 8 + ((rnd() % 8 == 0) ? 4 : 0);
+
+			if (src == 1)
+				src = 0;
+			p[n++] = ABPF_ATOMIC_OP(sz, aops[rnd() % ARRAY_SIZE(aops)],
+						1, src, off);
+		}
+	}
+	/* checksum: r0 = sum of r0, r2..r9 rotated, plus the stack words */
+	p[n++] = ABPF_MOV64_REG(1, 0);
+	for (r = 2; r <= 9; r++) {
+		p[n++] = ABPF_ALU64_IMM(BPF_MUL, 1, 31);
+		p[n++] = ABPF_ALU64_REG(BPF_XOR, 1, r);
+	}
+	for (i = 8; i <= 24; i += 8) {
+		p[n++] = ABPF_LDX_MEM(BPF_DW, 2, 10, -(s16)i);
+		p[n++] = ABPF_ALU64_IMM(BPF_MUL, 1, 17);
+		p[n++] = ABPF_ALU64_REG(BPF_ADD, 1, 2);
+	}
+	p[n++] = ABPF_MOV64_REG(0, 1);
+	p[n++] = ABPF_EXIT();
+	return n;
+}
+
+static void run_random(u32 count_n)
+{
+	struct bpf_insn prog[256];
+	u8 mem[64];
+	u32 k, i, len, p0 = n_pass, f0 = n_fail, s0 = n_skip;
+	char name[64];
+
+	for (k = 0; k < count_n; k++) {
+		len = gen_random(prog, ARRAY_SIZE(prog));
+		for (i = 0; i < sizeof(mem); i++)
+			mem[i] = rnd();
+		snprintf(name, sizeof(name), "random#%u", k);
+		count(diff_prog(name, prog, len, ABPF_PROG_TYPE_MEM, mem,
+				sizeof(mem), false, 0, 0, 0));
+		if (n_fail - f0 > 10)
+			break;
+	}
+	printf("random %-27s %3u pass %u fail %u skip (rejected by the checker)\n",
+	       "", n_pass - p0, n_fail - f0, n_skip - s0);
+}
+
+/* ---- layout: jumps around blocks of every size ---- */
+
+static void run_layout(void)
+{
+	static struct bpf_insn prog[8192];
+	u32 k, n, i, fill, p0 = n_pass, f0 = n_fail, s0 = n_skip;
+	char name[64];
+
+	for (k = 0; k < 40; k++) {
+		/*
+		 * r0 counts; a chain of forward jumps over blocks of
+		 * `fill` insns (lddw = 10 bytes each) around the rel8 limit,
+		 * then a back-edge loop over the whole thing 3 times.
+		 */
+		n = 0;
+		fill = k < 20 ? k : 20 + (k - 20) * 40;
+		prog[n++] = ABPF_MOV64_IMM(0, 0);
+		prog[n++] = ABPF_MOV64_IMM(6, 3);
+		for (i = 0; i < 4; i++) {
+			u32 j;
+
+			prog[n++] = ABPF_JMP_IMM(BPF_JNE, 6, 100 + i,
+						 (s16)(fill * 2));
+			for (j = 0; j < fill; j++) {
+				prog[n++] = ABPF_RAW(BPF_LD | BPF_IMM | BPF_DW,
+						     7, 0, 0, 0x12345678);
+				prog[n++] = ABPF_RAW(0, 0, 0, 0, 0x9abcdef);
+			}
+			prog[n++] = ABPF_ALU64_IMM(BPF_ADD, 0, 1 << i);
+		}
+		prog[n++] = ABPF_ALU64_IMM(BPF_SUB, 6, 1);
+		prog[n] = ABPF_JMP_IMM(BPF_JNE, 6, 0, (s16)(2 - (s32)(n + 1)));
+		n++;
+		prog[n++] = ABPF_EXIT();
+		snprintf(name, sizeof(name), "layout#%u(fill %u)", k, fill);
+		count(diff_prog(name, prog, n, ABPF_PROG_TYPE_MEM, NULL, 0,
+				true, 3 * 15, 0, 0));
+	}
+	/* a budget abort deep inside a loop */
+	n = 0;
+	prog[n++] = ABPF_MOV64_IMM(0, 0);
+	prog[n++] = ABPF_ALU64_IMM(BPF_ADD, 0, 1);
+	prog[n++] = ABPF_JMP_IMM(BPF_JNE, 0, -1, -2);
+	prog[n++] = ABPF_EXIT();
+	count(diff_prog("layout/budget", prog, n, ABPF_PROG_TYPE_MEM, NULL, 0,
+			true, 0, -ELOOP, 1000));
+	printf("layout %-27s %3u pass %u fail %u skip\n", "", n_pass - p0,
+	       n_fail - f0, n_skip - s0);
+}
+
+/* ---- benchmark ---- */
+
+static void bench_one(const char *what, const struct bpf_insn *insns, u32 len,
+		      const u8 *mem, u32 mem_len, u32 iters)
+{
+	struct abpf_jit_host host;
+	struct abpf_prog *prog;
+	struct abpf_run_ctx rc;
+	u8 buf[256];
+	u64 t0, ti, tj, r_i = 0, r_j = 0;
+	u32 k;
+
+	prog = abpf_prog_alloc(insns, len, ABPF_PROG_TYPE_MEM);
+	if (!prog || abpf_check(prog, NULL) || abpf_interp_prepare(prog)) {
+		printf("bench %s: rejected\n", what);
+		abpf_prog_free(prog);
+		return;
+	}
+	abpf_native_jit_host(&host, 0);
+	if (abpf_jit_compile(prog, &host, NULL)) {
+		printf("bench %s: JIT failed\n", what);
+		abpf_prog_free(prog);
+		return;
+	}
+	memcpy(buf, mem, mem_len);
+	t0 = now_ns();
+	for (k = 0; k < iters; k++) {
+		abpf_run_ctx_init_mem(&rc, buf, mem_len);
+		r_i = abpf_interp_run(prog, &rc);
+	}
+	ti = now_ns() - t0;
+	t0 = now_ns();
+	for (k = 0; k < iters; k++) {
+		abpf_run_ctx_init_mem(&rc, buf, mem_len);
+		r_j = jit_call_checked(prog->jit_func, &rc);
+		if (abi_bad) {
+			printf("ABI BROKEN\n");
+			break;
+		}
+	}
+	tj = now_ns() - t0;
+	printf("bench %-22s interp %9.1f ns/run  jit %9.1f ns/run  speedup %5.1fx %s\n",
+	       what, (double)ti / iters, (double)tj / iters,
+	       (double)ti / (tj ? tj : 1), r_i == r_j ? "" : "(RESULTS DIFFER)");
+	abpf_jit_release(prog, &host);
+	abpf_prog_free(prog);
+}
+
+static void run_bench(void)
+{
+	/* sum of i * i for i < 1000, with a shift and a mod in the loop */
+	static const struct bpf_insn loop[] = {
+		ABPF_MOV64_IMM(0, 0),
+		ABPF_MOV64_IMM(2, 0),
+		ABPF_MOV64_REG(3, 2),
+		ABPF_ALU64_REG(BPF_MUL, 3, 2),
+		ABPF_ALU64_REG(BPF_ADD, 0, 3),
+		ABPF_ALU64_IMM(BPF_XOR, 0, 0x55),
+		ABPF_ALU64_IMM(BPF_LSH, 3, 3),
+		ABPF_ALU64_REG(BPF_SUB, 0, 3),
+		ABPF_ALU64_IMM(BPF_ADD, 2, 1),
+		ABPF_JMP_IMM(BPF_JLT, 2, 1000, -8),
+		ABPF_EXIT(),
+	};
+	/* byte-wise checksum of the 64-byte input (checked loads) */
+	static const struct bpf_insn csum[] = {
+		ABPF_MOV64_IMM(0, 0),
+		ABPF_MOV64_REG(3, 1),
+		ABPF_MOV64_REG(4, 1),
+		ABPF_ALU64_REG(BPF_ADD, 4, 2),
+		ABPF_LDX_MEM(BPF_B, 5, 3, 0),
+		ABPF_ALU64_IMM(BPF_MUL, 0, 31),
+		ABPF_ALU64_REG(BPF_ADD, 0, 5),
+		ABPF_ALU64_IMM(BPF_ADD, 3, 1),
+		ABPF_JMP_REG(BPF_JLT, 3, 4, -5),
+		ABPF_EXIT(),
+	};
+	u8 mem[64];
+	u32 i;
+
+	for (i = 0; i < sizeof(mem); i++)
+		mem[i] = i * 7;
+	bench_one("loop(1000 iters)", loop, ARRAY_SIZE(loop), NULL, 0, 20000);
+	bench_one("csum(64 bytes)", csum, ARRAY_SIZE(csum), mem, sizeof(mem),
+		  200000);
+}
+
+int main(int argc, char **argv)
+{
+	const char *corpus = "/work/shared/conformance/tests";
+	u32 nrandom = 2000;
+	bool bench = false;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-v"))
+			verbose++;
+		else if (!strcmp(argv[i], "--corpus") && i + 1 < argc)
+			corpus = argv[++i];
+		else if (!strcmp(argv[i], "--random") && i + 1 < argc)
+			nrandom = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
+			rng_state = strtoull(argv[++i], NULL, 0) | 1;
+		else if (!strcmp(argv[i], "--bench"))
+			bench = true;
+	}
+	run_tables();
+	run_layout();
+	if (*corpus)
+		run_corpus(corpus);
+	run_random(nrandom);
+	if (bench)
+		run_bench();
+	printf("TOTAL %u pass, %u fail, %u skip (%u not JIT-able)\n", n_pass,
+	       n_fail, n_skip, n_nojit);
+	return n_fail ? 1 : 0;
+}
