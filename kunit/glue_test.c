@@ -122,12 +122,14 @@ static void altbpf_api_run_bad_args(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r0, 0ULL);
 	KUNIT_EXPECT_EQ(test, altbpf_prog_run(p, ABPF_ENGINE_INTERP, NULL, 4,
 					      &r0), -EINVAL);
-	/* The altbpf JIT: either it runs correctly or it is unavailable. */
+	/* The altbpf JIT: runs it when compiled, else EOPNOTSUPP. */
 	err = altbpf_prog_run(p, ABPF_ENGINE_JIT, data, 4, &r0);
-	if (err)
+	if (altbpf_prog_jited(p, NULL, NULL, 0)) {
 		KUNIT_EXPECT_EQ(test, err, -EOPNOTSUPP);
-	else
+	} else {
+		KUNIT_EXPECT_EQ(test, err, 0);
 		KUNIT_EXPECT_EQ(test, r0, 42ULL);
+	}
 	altbpf_prog_put(p);
 }
 
@@ -200,7 +202,8 @@ static struct kunit_suite altbpf_api_suite = {
 /* altbpf-kernel-engine */
 
 static const u32 all_engines[] = {
-	ABPF_ENGINE_INTERP, ABPF_ENGINE_KERNEL_INTERP, ABPF_ENGINE_KERNEL_JIT,
+	ABPF_ENGINE_INTERP, ABPF_ENGINE_JIT, ABPF_ENGINE_KERNEL_INTERP,
+	ABPF_ENGINE_KERNEL_JIT,
 };
 
 /* @insns must give @want on every engine, with r1 = 6 bytes. */

@@ -2,9 +2,10 @@
 /*
  * tables_test.c - one KUnit suite per shared test table (tables/<unit>.h,
  * suite "altbpf-<unit>"), run through the exported API on altbpf's
- * interpreter, plus "altbpf-vs-kernel": every run-table program the
- * kernel's engines support, on altbpf's interpreter, the kernel's
- * interpreter and the kernel's JIT, all against the table's result.
+ * interpreter and on altbpf's JIT, plus "altbpf-vs-kernel": every
+ * run-table program the kernel's engines support, on altbpf's interpreter
+ * and JIT, the kernel's interpreter and the kernel's JIT, all against the
+ * table's result.
  *
  * Tables are picked up when present (__has_include), so this file builds
  * while they are being written.
@@ -67,6 +68,7 @@ altbpf_vs_kernel(struct kunit *test, const struct abpf_run_test *t)
 {
 	static const u32 engines[] = {
 		ABPF_ENGINE_INTERP,
+		ABPF_ENGINE_JIT,
 		ABPF_ENGINE_KERNEL_INTERP,
 		ABPF_ENGINE_KERNEL_JIT,
 	};
@@ -103,8 +105,9 @@ altbpf_vs_kernel(struct kunit *test, const struct abpf_run_test *t)
 
 /*
  * ALTBPF_RUN_TABLE(unit, "suite", array): suite "altbpf-<unit>" running
- * every entry on the interpreter, and unit##_vs_kernel for the
- * differential suite.
+ * every entry on the interpreter (case <unit>_interp) and on the JIT
+ * (<unit>_jit: a program the JIT did not compile fails there), and
+ * unit##_vs_kernel for the differential suite.
  */
 #define ALTBPF_RUN_TABLE(unit, suite_name, array)			\
 	KUNIT_ARRAY_PARAM(unit, array, altbpf_run_desc);		\
@@ -114,12 +117,18 @@ altbpf_vs_kernel(struct kunit *test, const struct abpf_run_test *t)
 		altbpf_kunit_check_run(test, test->param_value,		\
 				       ABPF_ENGINE_INTERP);		\
 	}								\
+	static void unit##_jit(struct kunit *test)			\
+	{								\
+		altbpf_kunit_check_run(test, test->param_value,		\
+				       ABPF_ENGINE_JIT);		\
+	}								\
 	static void unit##_vs_kernel(struct kunit *test)		\
 	{								\
 		altbpf_vs_kernel(test, test->param_value);		\
 	}								\
 	static struct kunit_case unit##_cases[] = {			\
 		KUNIT_CASE_PARAM(unit##_interp, unit##_gen_params),	\
+		KUNIT_CASE_PARAM(unit##_jit, unit##_gen_params),	\
 		{}							\
 	};								\
 	static struct kunit_suite unit##_suite = {			\
@@ -180,6 +189,11 @@ ALTBPF_RUN_TABLE(interp_runtime, "altbpf-interp-runtime",
 ALTBPF_RUN_TABLE(verifier_accept, "altbpf-verifier-accept",
 		 abpf_verifier_accept_tests);
 #endif
+#if __has_include("tables/jit_x86.h")
+#include "tables/jit_x86.h"
+#define HAVE_JIT_X86
+ALTBPF_RUN_TABLE(jit_x86, "altbpf-jit-x86", abpf_jit_x86_tests);
+#endif
 #if __has_include("tables/verifier_reject.h")
 #include "tables/verifier_reject.h"
 #define HAVE_VERIFIER_REJECT
@@ -208,6 +222,9 @@ static struct kunit_case altbpf_vs_kernel_cases[] = {
 #endif
 #ifdef HAVE_VERIFIER_ACCEPT
 	KUNIT_CASE_PARAM(verifier_accept_vs_kernel, verifier_accept_vk_gen_params),
+#endif
+#ifdef HAVE_JIT_X86
+	KUNIT_CASE_PARAM(jit_x86_vs_kernel, jit_x86_vk_gen_params),
 #endif
 	{}
 };
@@ -238,6 +255,9 @@ kunit_test_suites(
 #endif
 #ifdef HAVE_VERIFIER_ACCEPT
 	&verifier_accept_suite,
+#endif
+#ifdef HAVE_JIT_X86
+	&jit_x86_suite,
 #endif
 #ifdef HAVE_VERIFIER_REJECT
 	&verifier_reject_suite,

@@ -42,6 +42,13 @@ void altbpf_kunit_check_run(struct kunit *test, const struct abpf_run_test *t,
 
 	p = altbpf_kunit_load(test, t->prog_type, t->insns,
 			      abpf_test_len(t->insns));
+	if (engine == ABPF_ENGINE_JIT) {
+		char why[64] = "";
+
+		KUNIT_EXPECT_EQ_MSG(test, altbpf_prog_jited(p, NULL, why,
+							    sizeof(why)),
+				    0, "not compiled: %s", why);
+	}
 	err = altbpf_kunit_run_mem(p, engine, t->mem, t->mem_len, &r0);
 	altbpf_prog_put(p);
 	KUNIT_EXPECT_EQ_MSG(test, err, t->run_error, "engine %u", engine);

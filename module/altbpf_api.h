@@ -47,8 +47,9 @@ struct altbpf_prog *altbpf_prog_load(u32 prog_type,
  *  - the run aborted: -ERANGE (bad memory access), -ELOOP (loop budget
  *    exhausted), -EINVAL (bad call target);
  *  - -EINVAL: unknown engine;
- *  - -EOPNOTSUPP: engine not available (the altbpf JIT for now; the
- *    kernel's JIT when not built) or program not runnable on it (the
+ *  - -EOPNOTSUPP: engine not available (the altbpf JIT when the
+ *    program was not compiled, see altbpf_prog_jited(); the kernel's
+ *    JIT when not built) or program not runnable on it (the
  *    kernel's engines only run programs that need no run-time checks:
  *    no helper or local calls, no loops, no cpu v4 instructions, no
  *    memory access outside the stack).
@@ -83,5 +84,17 @@ unsigned int altbpf_prog_refcount(const struct altbpf_prog *p);
  */
 int altbpf_prog_kernel_supported(const struct altbpf_prog *p, char *why,
 				 u32 why_size);
+
+/*
+ * Was @p compiled by the altbpf JIT at load?  0 with the image size in
+ * *@size; else the reason it runs on the interpreter only (-ENODEV:
+ * module parameter jit=0; -EOPNOTSUPP, -ENOMEM, ...: the JIT could not
+ * compile it) with *@size = 0 and the reason text in @why when non-NULL.
+ */
+int altbpf_prog_jited(const struct altbpf_prog *p, u32 *size, char *why,
+		      u32 why_size);
+
+/* KUnit only (namespace ALTBPF_INTERNAL): the image, NULL if none. */
+const void *altbpf_prog_jit_image(const struct altbpf_prog *p, u32 *size);
 
 #endif /* ALTBPF_API_H */

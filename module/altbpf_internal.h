@@ -12,9 +12,11 @@
 #include "engine.h"
 #include "altbpf.h"
 #include "altbpf_api.h"
+#include "jit_arena.h"
 
 #define ALTBPF_LICENSE_MAX	128
 #define ALTBPF_LOG_MAX		(16U << 20)	/* BPF_PROG_LOAD log_size */
+#define ALTBPF_JIT_WHY_MAX	96
 
 /* A loaded program: the engine core's object plus the host's bookkeeping. */
 struct altbpf_prog {
@@ -24,6 +26,15 @@ struct altbpf_prog {
 	struct abpf_prog *prog;		/* checked */
 	int kernel_err;			/* altbpf_kernel_check() verdict */
 	char kernel_why[64];		/* ... and its reason */
+	/*
+	 * The altbpf JIT: 0 and prog->jit_image set, or why the program
+	 * runs on the interpreter only (-EOPNOTSUPP, -ENOMEM, ... with the
+	 * reason; -ENODEV with the module parameter jit=0).
+	 */
+	int jit_err;
+	char jit_why[ALTBPF_JIT_WHY_MAX];
+	bool jit_blinded;		/* constants blinded (jit_harden) */
+	u32 *jit_offsets;		/* len + 1 image offsets, or NULL */
 	bool gpl_compatible;
 	u64 load_time;			/* ktime_get_boottime_ns() */
 	kuid_t uid;
@@ -34,6 +45,9 @@ struct altbpf_prog {
 extern u32 altbpf_default_engine;	/* ABPF_ENGINE_INTERP or _JIT */
 extern u64 altbpf_budget;
 extern u32 altbpf_log_level;
+extern bool altbpf_jit_enable;		/* "jit": compile at load */
+extern u32 altbpf_jit_harden;		/* 0, 1, 2 as bpf_jit_harden */
+extern u32 altbpf_jit_dump;		/* 0, 1 size, 2 + hex dump */
 
 /* api.c */
 struct altbpf_prog *altbpf_prog_create(u32 prog_type,

@@ -6,12 +6,18 @@
  * per in-kernel user.  Nothing runs a program without holding a
  * reference, so the last put can free it directly (process context).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/idr.h>
 #include <linux/ktime.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/cred.h>
+#include <linux/capability.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/printk.h>
 
 #include "altbpf_internal.h"
 
@@ -55,15 +61,97 @@ void altbpf_prog_ids_exit(void)
 static void altbpf_prog_destroy(struct altbpf_prog *p)
 {
 	altbpf_prog_free_id(p);
-	/* The JIT image (when there is a JIT) is freed here, before. */
+	/* The image goes back to the arena after an RCU grace period. */
+	if (p->prog)
+		altbpf_jit_free(p->prog);
+	kvfree(p->jit_offsets);
 	abpf_prog_free(p->prog);
 	kfree(p);
 }
 
-/* The altbpf JIT is not available yet: programs are not compiled. */
-static int altbpf_jit_compile(struct altbpf_prog *p)
+/* The reason of a failed compilation: the JIT log's first line. */
+static void altbpf_jit_reason(struct altbpf_prog *p, const char *jlog)
 {
-	return -EOPNOTSUPP;
+	size_t n;
+
+	if (!strncmp(jlog, "jit: ", 5))
+		jlog += 5;
+	n = strcspn(jlog, "\n");
+	if (!n) {
+		snprintf(p->jit_why, sizeof(p->jit_why), "error %d",
+			 p->jit_err);
+		return;
+	}
+	strscpy(p->jit_why, jlog, min(n + 1, sizeof(p->jit_why)));
+}
+
+/*
+ * Compile an accepted program with the altbpf JIT (module parameter jit).
+ * A failure is never fatal: the program runs on the interpreter, and the
+ * reason is recorded (p->jit_err, p->jit_why), logged in the load log and
+ * in the kernel log.
+ */
+static void altbpf_jit_compile(struct altbpf_prog *p, struct abpf_log *log)
+{
+	struct abpf_log jlog = { .size = 256, .level = log ? log->level : 0 };
+	u32 harden = READ_ONCE(altbpf_jit_harden);
+	u32 *offsets;
+
+	if (!READ_ONCE(altbpf_jit_enable)) {
+		p->jit_err = -ENODEV;
+		strscpy(p->jit_why, "disabled (module parameter jit=0)",
+			sizeof(p->jit_why));
+		if (log && log->level >= 1)
+			abpf_log_printf(log, "jit: %s\n", p->jit_why);
+		return;
+	}
+	p->jit_blinded = harden == 2 ||
+			 (harden == 1 && !capable(CAP_SYS_ADMIN));
+	jlog.buf = kzalloc(jlog.size, GFP_KERNEL);
+	offsets = kvcalloc(p->prog->len + 1, sizeof(*offsets), GFP_KERNEL);
+	if (!jlog.buf || !offsets) {
+		p->jit_err = -ENOMEM;
+		strscpy(p->jit_why, "out of memory", sizeof(p->jit_why));
+	} else {
+		p->jit_err = altbpf_jit_prog(p->prog, p->jit_blinded, offsets,
+					     &jlog);
+	}
+	if (!p->jit_err) {
+		p->jit_offsets = offsets;
+		/* "jit: N insns -> M bytes (prologue P)" at level >= 1 */
+		abpf_log_printf(log, "%s", jlog.buf);
+		if (READ_ONCE(altbpf_jit_dump) && (!log || !log->level))
+			abpf_log_printf(log, "jit: %u bytes\n",
+					p->prog->jit_size);
+		if (p->jit_blinded && log && log->level >= 1)
+			abpf_log_printf(log, "jit: constants blinded\n");
+	} else {
+		kvfree(offsets);
+		if (jlog.buf)
+			altbpf_jit_reason(p, jlog.buf);
+		abpf_log_printf(log,
+				"jit: %s, falling back to the interpreter\n",
+				p->jit_why);
+		pr_info_ratelimited("jit: %s (%d), falling back to the interpreter\n",
+				    p->jit_why, p->jit_err);
+	}
+	kfree(jlog.buf);
+}
+
+/* After the program got its id: jit_dump's kernel log lines. */
+static void altbpf_jit_report(const struct altbpf_prog *p)
+{
+	u32 dump = READ_ONCE(altbpf_jit_dump);
+
+	if (!dump || p->jit_err)
+		return;
+	pr_info("prog %u: jit image %u bytes for %u insns%s\n", p->id,
+		p->prog->jit_size, p->prog->len,
+		p->jit_blinded ? " (blinded)" : "");
+	if (dump >= 2)
+		print_hex_dump(KERN_INFO, "altbpf jit: ", DUMP_PREFIX_OFFSET,
+			       16, 1, p->prog->jit_image, p->prog->jit_size,
+			       false);
 }
 
 /*
@@ -126,12 +214,12 @@ struct altbpf_prog *altbpf_prog_create(u32 prog_type,
 		else
 			abpf_log_printf(log, "kernel engines: supported\n");
 	}
-	if (altbpf_default_engine == ABPF_ENGINE_JIT)
-		altbpf_jit_compile(p);	/* falls back to the interpreter */
+	altbpf_jit_compile(p, log);	/* falls back to the interpreter */
 
 	ret = altbpf_prog_alloc_id(p);
 	if (ret)
 		goto err;
+	altbpf_jit_report(p);
 	return p;
 
 err:
@@ -144,7 +232,10 @@ u32 altbpf_resolve_engine(const struct altbpf_prog *p, u32 engine)
 {
 	if (engine != ABPF_ENGINE_DEFAULT)
 		return engine;
-	return p->prog->jit_func ? ABPF_ENGINE_JIT : ABPF_ENGINE_INTERP;
+	if (READ_ONCE(altbpf_default_engine) == ABPF_ENGINE_JIT &&
+	    p->prog->jit_func)
+		return ABPF_ENGINE_JIT;
+	return ABPF_ENGINE_INTERP;
 }
 
 /* Timing like the kernel's bpf_test_timer (net/bpf/test_run.c). */
@@ -366,3 +457,21 @@ int altbpf_prog_kernel_supported(const struct altbpf_prog *p, char *why,
 	return p->kernel_err;
 }
 EXPORT_SYMBOL_GPL(altbpf_prog_kernel_supported);
+
+int altbpf_prog_jited(const struct altbpf_prog *p, u32 *size, char *why,
+		      u32 why_size)
+{
+	if (size)
+		*size = p->prog->jit_size;
+	if (why && why_size)
+		strscpy(why, p->jit_err ? p->jit_why : "", why_size);
+	return p->jit_err;
+}
+EXPORT_SYMBOL_GPL(altbpf_prog_jited);
+
+const void *altbpf_prog_jit_image(const struct altbpf_prog *p, u32 *size)
+{
+	*size = p->prog->jit_size;
+	return p->prog->jit_image;
+}
+EXPORT_SYMBOL_NS_GPL(altbpf_prog_jit_image, ALTBPF_INTERNAL);

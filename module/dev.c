@@ -267,14 +267,24 @@ out_put:
 
 /* BPF_OBJ_GET_INFO_BY_FD (programs only) */
 
+/* Copy min(@have, @ulen) bytes of @src to @uptr (if set). */
+static int altbpf_info_copy(u64 uptr, u32 ulen, const void *src, u32 have)
+{
+	u32 n = min(have, ulen);
+
+	if (!uptr || !n)
+		return 0;
+	return copy_to_user(u64_to_user_ptr(uptr), src, n) ? -EFAULT : 0;
+}
+
 static int altbpf_cmd_obj_get_info(const union bpf_attr *attr,
 				   union bpf_attr __user *uattr)
 {
 	struct bpf_prog_info __user *uinfo = u64_to_user_ptr(attr->info.info);
-	struct bpf_prog_info info;
+	struct bpf_prog_info in, info;
 	struct altbpf_prog *p;
 	u32 info_len = attr->info.info_len;
-	u32 xlated, n;
+	u32 nr_offsets = 0;
 	int err;
 
 	if (!altbpf_attr_tail_zero(attr, offsetofend(union bpf_attr, info)))
@@ -284,36 +294,65 @@ static int altbpf_cmd_obj_get_info(const union bpf_attr *attr,
 		return PTR_ERR(p);
 
 	/* Newer, larger structs are fine if their tail is zero. */
-	err = copy_struct_from_user(&info, sizeof(info), uinfo, info_len);
+	err = copy_struct_from_user(&in, sizeof(in), uinfo, info_len);
 	if (err)
 		goto out;
-	info_len = min_t(u32, info_len, sizeof(info));
+	info_len = min_t(u32, info_len, sizeof(in));
+	if (in.jited_line_info && in.nr_jited_line_info &&
+	    in.jited_line_info_rec_size &&
+	    in.jited_line_info_rec_size != sizeof(u32)) {
+		err = -EINVAL;
+		goto out;
+	}
 
-	xlated = p->prog->len * sizeof(struct bpf_insn);
-	if (info.xlated_prog_insns) {
-		n = min(xlated, info.xlated_prog_len);
-		err = -EFAULT;
-		if (copy_to_user(u64_to_user_ptr(info.xlated_prog_insns),
-				 p->prog->insns, n))
-			goto out;
-	}
-	if (info.jited_prog_insns) {
-		n = min(p->prog->jit_size, info.jited_prog_len);
-		err = -EFAULT;
-		if (n && copy_to_user(u64_to_user_ptr(info.jited_prog_insns),
-				      p->prog->jit_image, n))
-			goto out;
-	}
 	memset(&info, 0, sizeof(info));
 	info.type = p->uapi_type;
 	info.id = p->id;
-	info.xlated_prog_len = xlated;
-	info.jited_prog_len = p->prog->jit_size;
 	info.load_time = p->load_time;
 	info.created_by_uid = from_kuid_munged(current_user_ns(), p->uid);
 	memcpy(info.name, p->name, sizeof(info.name));
 	info.gpl_compatible = p->gpl_compatible;
 	info.verified_insns = p->prog->len;
+	info.xlated_prog_insns = in.xlated_prog_insns;
+	info.jited_prog_insns = in.jited_prog_insns;
+	info.jited_line_info = in.jited_line_info;
+
+	/*
+	 * As bpf(2): the code is only shown to CAP_BPF / CAP_SYS_ADMIN
+	 * callers (the device is root-only anyway).  The image holds no
+	 * absolute address (calls are rel32), and its own address is not
+	 * reported.
+	 */
+	if (altbpf_capable()) {
+		info.xlated_prog_len = p->prog->len * sizeof(struct bpf_insn);
+		info.jited_prog_len = p->prog->jit_size;
+		if (p->jit_offsets)
+			nr_offsets = p->prog->len + 1;
+		/* altbpf: per-instruction image offsets, see docs/abi.md */
+		info.nr_jited_line_info = nr_offsets;
+		info.jited_line_info_rec_size = sizeof(u32);
+
+		err = altbpf_info_copy(in.xlated_prog_insns,
+				       in.xlated_prog_len, p->prog->insns,
+				       info.xlated_prog_len);
+		if (!err)
+			err = altbpf_info_copy(in.jited_prog_insns,
+					       in.jited_prog_len,
+					       p->prog->jit_image,
+					       info.jited_prog_len);
+		if (!err)
+			err = altbpf_info_copy(in.jited_line_info,
+					       min(in.nr_jited_line_info,
+						   nr_offsets) * sizeof(u32),
+					       p->jit_offsets,
+					       nr_offsets * sizeof(u32));
+		if (err)
+			goto out;
+	} else {
+		info.xlated_prog_insns = 0;
+		info.jited_prog_insns = 0;
+		info.jited_line_info = 0;
+	}
 
 	err = -EFAULT;
 	if (copy_to_user(uinfo, &info, info_len) ||

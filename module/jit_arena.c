@@ -50,7 +50,6 @@ asm(".pushsection .text.altbpf_arena, \"ax\", @progbits\n"
 	"altbpf_jit_arena:\n"
 	".fill " __stringify(ARENA_SIZE) ", 1, 0xcc\n"
 	".popsection\n");
-extern u8 altbpf_jit_arena[];	/* defined by the asm block above */
 
 static DEFINE_MUTEX(arena_lock);
 static DECLARE_BITMAP(arena_map, ARENA_UNITS);
@@ -58,6 +57,7 @@ static u32 arena_used_units;
 static u32 arena_images;
 static u64 arena_exhausted;
 static struct workqueue_struct *arena_wq;
+static unsigned long arena_last_alias;	/* for the KUnit suite */
 
 /* Images between alloc() and finalize()/free(): their staging buffers. */
 struct arena_pending {
@@ -101,6 +101,7 @@ static int arena_write(void *dst, const void *src, u32 len)
 	kfree(pages);
 	if (!alias)
 		return -ENOMEM;
+	WRITE_ONCE(arena_last_alias, (unsigned long)alias);
 	if (src)
 		memcpy(alias + ((unsigned long)dst - start), src, len);
 	else
@@ -229,10 +230,6 @@ static u32 arena_random(void)
 	return get_random_u32();
 }
 
-#ifdef CONFIG_RETPOLINE
-extern void __x86_indirect_thunk_rax(void);
-#endif
-
 static void altbpf_jit_host_init(struct abpf_jit_host *host)
 {
 	memset(host, 0, sizeof(*host));
@@ -254,20 +251,24 @@ static void altbpf_jit_host_init(struct abpf_jit_host *host)
 #ifdef CONFIG_RETPOLINE
 	if (cpu_feature_enabled(X86_FEATURE_RETPOLINE)) {
 		host->flags |= ABPF_JIT_RETPOLINE;
+		/* declared by <asm/nospec-branch.h> */
 		host->indirect_thunk_rax = __x86_indirect_thunk_rax;
 	}
 #endif
 	if (IS_ENABLED(CONFIG_SLS))
 		host->flags |= ABPF_JIT_SLS;
-	/* like bpf_jit_harden; bpf_jit_harden itself is not exported */
+	/* the caller's choice (module parameter jit_harden) */
 	host->blind = 0;
 }
 
-int altbpf_jit_prog(struct abpf_prog *prog, struct abpf_log *log)
+int altbpf_jit_prog(struct abpf_prog *prog, u32 blind, u32 *insn_offsets,
+		    struct abpf_log *log)
 {
 	struct abpf_jit_host host;
 
 	altbpf_jit_host_init(&host);
+	host.blind = blind;
+	host.insn_offsets = insn_offsets;
 	return abpf_jit_compile(prog, &host, log);
 }
 
@@ -288,6 +289,41 @@ void altbpf_jit_arena_stats(struct altbpf_jit_arena_stats *st)
 	st->exhausted = arena_exhausted;
 	mutex_unlock(&arena_lock);
 }
+EXPORT_SYMBOL_NS_GPL(altbpf_jit_arena_stats, ALTBPF_INTERNAL);
+
+void altbpf_jit_arena_drain(void)
+{
+	rcu_barrier();		/* every queued free's grace period ... */
+	flush_workqueue(arena_wq);	/* ... and its work */
+}
+EXPORT_SYMBOL_NS_GPL(altbpf_jit_arena_drain, ALTBPF_INTERNAL);
+
+void *altbpf_jit_arena_test_alloc(u32 size)
+{
+	void *rw;
+
+	return arena_alloc(size, &rw);
+}
+EXPORT_SYMBOL_NS_GPL(altbpf_jit_arena_test_alloc, ALTBPF_INTERNAL);
+
+void altbpf_jit_arena_test_free(void *image, u32 size)
+{
+	arena_free(image, size);
+}
+EXPORT_SYMBOL_NS_GPL(altbpf_jit_arena_test_free, ALTBPF_INTERNAL);
+
+unsigned long altbpf_jit_arena_last_alias(void)
+{
+	return READ_ONCE(arena_last_alias);
+}
+EXPORT_SYMBOL_NS_GPL(altbpf_jit_arena_last_alias, ALTBPF_INTERNAL);
+
+void altbpf_jit_arena_bounds(const u8 **start, u32 *size)
+{
+	*start = altbpf_jit_arena;
+	*size = ARENA_SIZE;
+}
+EXPORT_SYMBOL_NS_GPL(altbpf_jit_arena_bounds, ALTBPF_INTERNAL);
 
 int altbpf_jit_arena_init(void)
 {

@@ -13,9 +13,12 @@
 
 #include "altbpf_internal.h"
 
-u32 altbpf_default_engine = ABPF_ENGINE_INTERP;
+u32 altbpf_default_engine = ABPF_ENGINE_JIT;
 u64 altbpf_budget = ABPF_DEFAULT_BUDGET;
 u32 altbpf_log_level;
+bool altbpf_jit_enable = true;
+u32 altbpf_jit_harden;
+u32 altbpf_jit_dump;
 
 static int altbpf_engine_set(const char *val, const struct kernel_param *kp)
 {
@@ -57,8 +60,8 @@ static const struct kernel_param_ops altbpf_budget_ops = {
 	.get = param_get_ullong,
 };
 
-static int altbpf_log_level_set(const char *val,
-				const struct kernel_param *kp)
+/* An unsigned parameter 0..2 (log_level, jit_harden, jit_dump). */
+static int altbpf_level_set(const char *val, const struct kernel_param *kp)
 {
 	u32 v;
 	int err = kstrtou32(val, 0, &v);
@@ -67,34 +70,50 @@ static int altbpf_log_level_set(const char *val,
 		return err;
 	if (v > 2)
 		return -EINVAL;
-	WRITE_ONCE(altbpf_log_level, v);
+	WRITE_ONCE(*(u32 *)kp->arg, v);
 	return 0;
 }
 
-static const struct kernel_param_ops altbpf_log_level_ops = {
-	.set = altbpf_log_level_set,
+static const struct kernel_param_ops altbpf_level_ops = {
+	.set = altbpf_level_set,
 	.get = param_get_uint,
 };
 
+module_param_named(jit, altbpf_jit_enable, bool, 0644);
+MODULE_PARM_DESC(jit,
+		 "compile every accepted program with the altbpf JIT: 1 (default) or 0 (interpreter only); applies to later loads");
 module_param_cb(default_engine, &altbpf_engine_ops, NULL, 0644);
 MODULE_PARM_DESC(default_engine,
-		 "engine for runs that do not choose one: interp (default) or jit (falls back to interp while the JIT is not available)");
+		 "engine for runs that do not choose one: jit (default: the JIT image when the program was compiled, else the interpreter) or interp");
+module_param_cb(jit_harden, &altbpf_level_ops, &altbpf_jit_harden, 0644);
+MODULE_PARM_DESC(jit_harden,
+		 "JIT constant blinding, as bpf_jit_harden: 0 off (default), 1 for loaders without CAP_SYS_ADMIN, 2 for every program");
+module_param_cb(jit_dump, &altbpf_level_ops, &altbpf_jit_dump, 0644);
+MODULE_PARM_DESC(jit_dump,
+		 "report JIT images: 0 no (default), 1 image size per load (load log and kernel log), 2 also a hex dump to the kernel log");
 module_param_cb(budget, &altbpf_budget_ops, &altbpf_budget, 0644);
 MODULE_PARM_DESC(budget,
 		 "loop budget per run: taken back-edges + local calls before the run aborts with ELOOP (default 16777216, > 0)");
-module_param_cb(log_level, &altbpf_log_level_ops, &altbpf_log_level, 0644);
+module_param_cb(log_level, &altbpf_level_ops, &altbpf_log_level, 0644);
 MODULE_PARM_DESC(log_level,
 		 "checker log verbosity for in-kernel API loads: 0 errors (default), 1 + summary, 2 + trace");
 
 static int __init altbpf_init(void)
 {
-	int err = altbpf_dev_init();
+	int err = altbpf_jit_arena_init();
 
 	if (err) {
-		pr_err("cannot register /dev/altbpf: %d\n", err);
+		pr_err("cannot set up the JIT arena: %d\n", err);
 		return err;
 	}
-	pr_info("alternate eBPF engine loaded (default engine %s)\n",
+	err = altbpf_dev_init();
+	if (err) {
+		pr_err("cannot register /dev/altbpf: %d\n", err);
+		altbpf_jit_arena_exit();
+		return err;
+	}
+	pr_info("alternate eBPF engine loaded (jit %s, default engine %s)\n",
+		altbpf_jit_enable ? "on" : "off",
 		abpf_engine_name(altbpf_default_engine));
 	return 0;
 }
@@ -103,6 +122,8 @@ static void __exit altbpf_exit(void)
 {
 	altbpf_dev_exit();
 	altbpf_prog_ids_exit();
+	/* after the last program: waits for the images' RCU frees */
+	altbpf_jit_arena_exit();
 }
 
 module_init(altbpf_init);

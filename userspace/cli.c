@@ -3,6 +3,9 @@
  * cli.c - the altbpf command line tool: asm, disasm, run.
  */
 #include <unistd.h>
+#ifdef ALTBPF_HAVE_CAPSTONE
+#include <capstone/capstone.h>
+#endif
 
 #include "asm.h"
 #include "runner.h"
@@ -18,6 +21,9 @@ static const char main_usage[] =
 "  asm FILE        assemble conformance-syntax text into raw bytecode\n"
 "  disasm FILE     disassemble raw bytecode into conformance-syntax text\n"
 "  run PROG        check and run a program, natively or via /dev/altbpf\n"
+"  prog dump jited|xlated PROG\n"
+"                  load a program and show its code as loaded, or the\n"
+"                  x86-64 code the JIT made of each instruction\n"
 "  help [COMMAND]  show this text or a command's usage\n"
 "\n"
 "Run 'altbpf COMMAND --help' for a command's options.  See docs/cli.md.\n";
@@ -80,6 +86,8 @@ static const char run_usage[] =
 "  --log-level N     checker log level: 0 errors, 1 summary, 2 trace;\n"
 "                    the log is printed when N > 0 or on a reject\n"
 "  --dump            print the disassembly before running\n"
+"  --dump-jited      print the JIT's x86-64 code per instruction (as\n"
+"                    'altbpf prog dump jited')\n"
 "  -h, --help        this text\n"
 "\n"
 "Output: 'r0 = 0x2a (42)' and 'ns/run: N (M runs, engine E, via V)'.\n"
@@ -90,6 +98,27 @@ static const char run_usage[] =
 "3 the run aborted (ERANGE: out-of-bounds access, ELOOP: loop budget\n"
 "exhausted, EINVAL: bad call target), 4 r0 differs from the expected\n"
 "result.\n";
+
+static const char prog_usage[] =
+"Usage: altbpf prog dump jited|xlated PROG [OPTIONS]\n"
+"\n"
+"Load PROG (as 'altbpf run' does, without running it) and show its code:\n"
+"  xlated   the instructions as loaded, disassembled ('   N: insn')\n"
+"  jited    the x86-64 code the altbpf JIT generated: the prologue, then\n"
+"           each BPF instruction (index and disassembly) followed by\n"
+"           its machine code, then the out-of-line stubs (bounds check,\n"
+"           aborts), disassembled with capstone\n"
+"\n"
+"Options:\n"
+"  --via V           native (this process's JIT) or dev (/dev/altbpf:\n"
+"                    BPF_OBJ_GET_INFO_BY_FD); default: dev if it exists\n"
+"  --format F        asm, data, bin or hex\n"
+"  --type T          mem or conformance\n"
+"  --log-level N     print the load log (0-2)\n"
+"  -h, --help        this text\n"
+"\n"
+"Exit status: 0 shown, 1 rejected, 2 usage or setup error (also: no JIT\n"
+"image, e.g. module parameter jit=0).\n";
 
 static int usage_error(const char *usage, const char *fmt, const char *arg)
 {
@@ -313,6 +342,171 @@ static int parse_u32(const char *s, u32 *v)
 	return 0;
 }
 
+/*
+ * Read PROG (asm, data, bin or hex; guessed when @format is NULL) into
+ * instructions.  0, or the exit status: 1 bad program, 2 usage/I/O error
+ * (the message is printed).  *@text and @df are the caller's to free.
+ */
+static int read_program(const char *path, const char *format, char **textp,
+			struct data_file *df, struct bpf_insn **insnsp,
+			u32 *lenp, bool *is_data)
+{
+	char err[ASM_ERR_LEN], *text;
+	struct bpf_insn *insns = NULL;
+	u32 len = 0;
+	size_t n;
+	int i, ret = 2;
+
+	*is_data = false;
+	if (!format) {
+		const char *e = ext_of(path);
+
+		if (!strcmp(e, "s") || !strcmp(e, "asm"))
+			format = "asm";
+		else if (!strcmp(e, "data"))
+			format = "data";
+		else if (!strcmp(e, "bin") || !strcmp(e, "o"))
+			format = "bin";
+		else if (!strcmp(e, "hex"))
+			format = "hex";
+	}
+	text = read_whole_file(path, &n);
+	*textp = text;
+	if (!text) {
+		fprintf(stderr, "%s: %s: %s\n", prog_name, path, strerror(errno));
+		return 2;
+	}
+	if (!format) {
+		/* binary if it has a NUL byte or a non-text byte */
+		format = strlen(text) != n ? "bin" :
+			 data_looks_like(text) ? "data" : "asm";
+		for (i = 0; !strcmp(format, "asm") && (size_t)i < n; i++)
+			if ((u8)text[i] < 0x09 || (u8)text[i] == 0x7f)
+				format = "bin";
+	}
+	if (!strcmp(format, "bin")) {
+		if (!n || n % 8) {
+			fprintf(stderr, "%s: %s: %zu bytes is not a whole number of 8-byte instructions\n",
+				prog_name, path, n);
+			ret = 1;
+			goto out;
+		}
+		insns = malloc(n);
+		if (!insns) {
+			fprintf(stderr, "%s: out of memory\n", prog_name);
+			goto out;
+		}
+		memcpy(insns, text, n);
+		len = n / 8;
+	} else if (!strcmp(format, "hex")) {
+		u8 *b;
+
+		if (asm_parse_hex(text, &b, &len, err, sizeof(err)) ||
+		    !len || len % 8) {
+			fprintf(stderr, "%s: %s: %s\n", prog_name, path,
+				len % 8 ? "not a whole number of instructions" :
+				err);
+			ret = 1;
+			goto out;
+		}
+		insns = (struct bpf_insn *)b;
+		len /= 8;
+	} else if (!strcmp(format, "asm") || !strcmp(format, "data")) {
+		*is_data = !strcmp(format, "data");
+		if (load_text(path, text, *is_data, df, &insns, &len)) {
+			ret = 1;
+			goto out;
+		}
+	} else {
+		fprintf(stderr, "%s: unknown format '%s' (asm, data, bin, hex)\n",
+			prog_name, format);
+		goto out;
+	}
+
+	ret = 0;
+out:
+	*insnsp = insns;
+	*lenp = len;
+	return ret;
+}
+
+/* x86-64 code [from, to) of @code, labelled with image offsets. */
+static void print_x86(const u8 *code, u32 from, u32 to, const char *indent)
+{
+	u32 off = from, k;
+#ifdef ALTBPF_HAVE_CAPSTONE
+	static csh handle;
+	static bool opened, failed;
+	cs_insn *insn;
+	size_t cnt, i;
+
+	if (!opened && !failed) {
+		failed = cs_open(CS_ARCH_X86, CS_MODE_64, &handle) != CS_ERR_OK;
+		opened = !failed;
+	}
+	while (opened && off < to) {
+		cnt = cs_disasm(handle, code + off, to - off, off, 0, &insn);
+		for (i = 0; i < cnt; i++) {
+			char hex[64] = "";
+
+			for (k = 0; k < insn[i].size && k < 12; k++)
+				snprintf(hex + 3 * k, sizeof(hex) - 3 * k,
+					 "%02x ", insn[i].bytes[k]);
+			printf("%s%6x:  %-30s %s%s%s\n", indent,
+			       (unsigned int)insn[i].address, hex,
+			       insn[i].mnemonic, insn[i].op_str[0] ? " " : "",
+			       insn[i].op_str);
+			off += insn[i].size;
+		}
+		if (cnt)
+			cs_free(insn, cnt);
+		if (off < to) {
+			/* not an instruction: one byte, and go on */
+			printf("%s%6x:  %02x%-28s (bad)\n", indent, off,
+			       code[off], "");
+			off++;
+		}
+	}
+#endif
+	/* without capstone: hex, 16 bytes a line */
+	while (off < to) {
+		printf("%s%6x: ", indent, off);
+		for (k = 0; k < 16 && off < to; k++, off++)
+			printf(" %02x", code[off]);
+		printf("\n");
+	}
+}
+
+/* The JIT image, instruction by instruction; false if there is none. */
+static bool print_jited(const char *path, const struct run_result *res)
+{
+	const u32 *o = res->jit_offsets;
+	u32 n = res->xlated_cnt, i, next;
+	char buf[128];
+	int k;
+
+	if (!res->jited || !o || res->nr_jit_offsets != n + 1) {
+		fprintf(stderr, "%s: %s: no JIT image (%s)\n", prog_name, path,
+			res->via == RUN_VIA_DEV ?
+			"module parameter jit=0, or the JIT fell back to the interpreter: see the load log with --log-level 1" :
+			"the JIT could not compile it");
+		return false;
+	}
+	printf("%s: %u insns, %u bytes of x86-64 (via %s)\n", path, n,
+	       res->jited_len, run_via_name(res->via));
+	printf("prologue:\n");
+	print_x86(res->jited, 0, o[0], "  ");
+	for (i = 0; i < n; i = next) {
+		k = abpf_disasm_insn(res->xlated, n, i, buf, sizeof(buf));
+		next = i + (k > 0 ? k : 1);
+		printf("%4u: %s\n", i, buf);
+		print_x86(res->jited, o[i], o[next < n ? next : n], "  ");
+	}
+	printf("out-of-line stubs:\n");
+	print_x86(res->jited, o[n], res->jited_len, "  ");
+	return true;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = {
@@ -330,6 +524,7 @@ static int cmd_run(int argc, char **argv)
 	u8 *mem = NULL;
 	u32 len = 0, mem_len = 0;
 	bool dump = false, have_expect = false, is_data = false;
+	bool dump_jited = false;
 	u64 expect = 0;
 	size_t n;
 	int i, ret = 2, r;
@@ -344,6 +539,11 @@ static int cmd_run(int argc, char **argv)
 		}
 		if (!strcmp(a, "--dump")) {
 			dump = true;
+			continue;
+		}
+		if (!strcmp(a, "--dump-jited")) {
+			dump_jited = true;
+			o.want_code = true;
 			continue;
 		}
 		if (a[0] != '-' || !a[1]) {
@@ -399,66 +599,10 @@ static int cmd_run(int argc, char **argv)
 		return usage_error(run_usage, "%s",
 				   "--mem and --mem-hex are exclusive");
 
-	if (!format) {
-		const char *e = ext_of(path);
-
-		if (!strcmp(e, "s") || !strcmp(e, "asm"))
-			format = "asm";
-		else if (!strcmp(e, "data"))
-			format = "data";
-		else if (!strcmp(e, "bin") || !strcmp(e, "o"))
-			format = "bin";
-		else if (!strcmp(e, "hex"))
-			format = "hex";
-	}
-	text = read_whole_file(path, &n);
-	if (!text) {
-		fprintf(stderr, "%s: %s: %s\n", prog_name, path, strerror(errno));
-		return 2;
-	}
-	if (!format) {
-		/* binary if it has a NUL byte or a non-text byte */
-		format = strlen(text) != n ? "bin" :
-			 data_looks_like(text) ? "data" : "asm";
-		for (i = 0; !strcmp(format, "asm") && (size_t)i < n; i++)
-			if ((u8)text[i] < 0x09 || (u8)text[i] == 0x7f)
-				format = "bin";
-	}
-	if (!strcmp(format, "bin")) {
-		if (!n || n % 8) {
-			fprintf(stderr, "%s: %s: %zu bytes is not a whole number of 8-byte instructions\n",
-				prog_name, path, n);
-			ret = 1;
-			goto out;
-		}
-		insns = malloc(n);
-		if (!insns)
-			goto out;
-		memcpy(insns, text, n);
-		len = n / 8;
-	} else if (!strcmp(format, "hex")) {
-		u8 *b;
-
-		if (asm_parse_hex(text, &b, &len, err, sizeof(err)) ||
-		    !len || len % 8) {
-			fprintf(stderr, "%s: %s: %s\n", prog_name, path,
-				len % 8 ? "not a whole number of instructions" :
-				err);
-			ret = 1;
-			goto out;
-		}
-		insns = (struct bpf_insn *)b;
-		len /= 8;
-	} else if (!strcmp(format, "asm") || !strcmp(format, "data")) {
-		is_data = !strcmp(format, "data");
-		if (load_text(path, text, is_data, &df, &insns, &len)) {
-			ret = 1;
-			goto out;
-		}
-	} else {
-		ret = usage_error(run_usage, "unknown format '%s'", format);
+	ret = read_program(path, format, &text, &df, &insns, &len, &is_data);
+	if (ret)
 		goto out;
-	}
+	ret = 2;
 
 	if (is_data) {
 		o.prog_type = ABPF_PROG_TYPE_CONFORMANCE;
@@ -548,6 +692,8 @@ static int cmd_run(int argc, char **argv)
 		ret = 1;
 		goto out;
 	}
+	if (dump_jited)
+		print_jited(path, &res);
 	if (res.run_err) {
 		if (res.error_pc_valid)
 			fprintf(stderr, "%s: run aborted at insn %u: %s (%s)\n",
@@ -578,12 +724,131 @@ static int cmd_run(int argc, char **argv)
 		}
 	}
 out:
+	run_result_free(&res);
 	free(insns);
 	free(mem);
 	free(text);
 	free(mtext);
 	data_free(&df);
 	data_free(&mdf);
+	return ret;
+}
+
+/* altbpf prog dump jited|xlated PROG */
+static int cmd_prog(int argc, char **argv)
+{
+	struct run_opts o = {
+		.via = RUN_VIA_AUTO,
+		.engine = ABPF_ENGINE_DEFAULT,
+		.prog_type = ABPF_PROG_TYPE_MEM,
+		.want_code = true,
+		.no_run = true,
+	};
+	const char *what = NULL, *path = NULL, *format = NULL, *type = NULL;
+	static struct run_result res;
+	struct data_file df = { 0 };
+	struct bpf_insn *insns = NULL;
+	bool is_data;
+	char *text = NULL;
+	u32 len = 0;
+	int i, r, ret;
+
+	if (argc < 2 || is_help(argv[1])) {
+		fputs(prog_usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "dump"))
+		return usage_error(prog_usage, "unknown prog command '%s'",
+				   argv[1]);
+	for (i = 2; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (is_help(a)) {
+			fputs(prog_usage, stdout);
+			return 0;
+		} else if (a[0] != '-' || !a[1]) {
+			if (!what)
+				what = a;
+			else if (!path)
+				path = a;
+			else
+				return usage_error(prog_usage,
+						   "unexpected argument '%s'", a);
+			continue;
+		} else if (!v) {
+			return usage_error(prog_usage,
+					   "unknown option or missing value: '%s'",
+					   a);
+		} else if (!strcmp(a, "--format")) {
+			format = v;
+		} else if (!strcmp(a, "--type")) {
+			type = v;
+		} else if (!strcmp(a, "--log-level")) {
+			if (parse_u32(v, &o.log_level) || o.log_level > 2)
+				return usage_error(prog_usage,
+						   "bad --log-level '%s' (0-2)", v);
+		} else if (!strcmp(a, "--via")) {
+			if (!strcmp(v, "native"))
+				o.via = RUN_VIA_NATIVE;
+			else if (!strcmp(v, "dev"))
+				o.via = RUN_VIA_DEV;
+			else
+				return usage_error(prog_usage,
+						   "bad --via '%s' (native or dev)", v);
+		} else {
+			return usage_error(prog_usage, "unknown option '%s'", a);
+		}
+		i++;
+	}
+	if (!what || (strcmp(what, "jited") && strcmp(what, "xlated")))
+		return usage_error(prog_usage, "%s",
+				   "dump what? (jited or xlated)");
+	if (!path)
+		return usage_error(prog_usage, "%s", "no program given");
+
+	ret = read_program(path, format, &text, &df, &insns, &len, &is_data);
+	if (ret)
+		goto out;
+	if (is_data)
+		o.prog_type = ABPF_PROG_TYPE_CONFORMANCE;
+	ret = 2;
+	if (type) {
+		if (!strcmp(type, "mem")) {
+			o.prog_type = ABPF_PROG_TYPE_MEM;
+		} else if (!strcmp(type, "conformance")) {
+			o.prog_type = ABPF_PROG_TYPE_CONFORMANCE;
+		} else {
+			ret = usage_error(prog_usage, "unknown --type '%s'",
+					  type);
+			goto out;
+		}
+	}
+	r = run_program(insns, len, NULL, 0, &o, &res);
+	if (res.log[0] && (r == -1 || o.log_level))
+		fprintf(r == -1 ? stderr : stdout, "%s%s", res.log,
+			res.log[strlen(res.log) - 1] == '\n' ? "" : "\n");
+	if (r == -2) {
+		fprintf(stderr, "%s: %s\n", prog_name, res.msg);
+		goto out;
+	}
+	if (r == -1) {
+		fprintf(stderr, "%s: %s: rejected by the checker (%s, via %s)\n",
+			prog_name, path, errno_name(res.load_err),
+			run_via_name(res.via));
+		ret = 1;
+		goto out;
+	}
+	if (!strcmp(what, "xlated")) {
+		print_disasm(res.xlated, res.xlated_cnt, true, "");
+		ret = 0;
+	} else {
+		ret = print_jited(path, &res) ? 0 : 2;
+	}
+out:
+	run_result_free(&res);
+	free(insns);
+	free(text);
+	data_free(&df);
 	return ret;
 }
 
@@ -606,6 +871,8 @@ int main(int argc, char **argv)
 			fputs(disasm_usage, stdout);
 		else if (!strcmp(argv[2], "run"))
 			fputs(run_usage, stdout);
+		else if (!strcmp(argv[2], "prog"))
+			fputs(prog_usage, stdout);
 		else
 			return usage_error(main_usage, "unknown command '%s'",
 					   argv[2]);
@@ -617,5 +884,7 @@ int main(int argc, char **argv)
 		return cmd_disasm(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "prog"))
+		return cmd_prog(argc - 1, argv + 1);
 	return usage_error(main_usage, "unknown command '%s'", argv[1]);
 }

@@ -152,18 +152,55 @@ static int run_native(const struct bpf_insn *insns, u32 len, u8 *data,
 		res->load_err = err;
 		return -1;
 	}
-#ifdef ALTBPF_HAVE_JIT
-	if (engine == ABPF_ENGINE_JIT) {
-		err = abpf_native_jit(prog, 0, &log);
-		if (err) {
-			snprintf(res->msg, sizeof(res->msg),
-				 "JIT compilation failed (%d): %.180s", err,
-				 res->log);
+	if (o->want_code) {
+		res->xlated = malloc((size_t)len * sizeof(*insns));
+		if (!res->xlated) {
+			snprintf(res->msg, sizeof(res->msg), "out of memory");
 			abpf_prog_free(prog);
 			return -2;
 		}
+		memcpy(res->xlated, prog->insns, (size_t)len * sizeof(*insns));
+		res->xlated_cnt = len;
+	}
+#ifdef ALTBPF_HAVE_JIT
+	if (engine == ABPF_ENGINE_JIT || o->want_code) {
+		struct abpf_jit_host host;
+		u32 *offsets = NULL;
+
+		abpf_native_jit_host(&host, 0);
+		if (o->want_code) {
+			offsets = calloc((size_t)len + 1, sizeof(*offsets));
+			host.insn_offsets = offsets;
+		}
+		err = offsets || !o->want_code ?
+		      abpf_jit_compile(prog, &host, &log) : -ENOMEM;
+		if (err && engine == ABPF_ENGINE_JIT) {
+			snprintf(res->msg, sizeof(res->msg),
+				 "JIT compilation failed (%d): %.180s", err,
+				 res->log);
+			free(offsets);
+			abpf_prog_free(prog);
+			return -2;
+		}
+		if (!err && o->want_code) {
+			res->jited = malloc(prog->jit_size);
+			if (res->jited) {
+				memcpy(res->jited, prog->jit_image,
+				       prog->jit_size);
+				res->jited_len = prog->jit_size;
+				res->jit_offsets = offsets;
+				res->nr_jit_offsets = len + 1;
+				offsets = NULL;
+			}
+		}
+		free(offsets);
 	}
 #endif
+	if (o->no_run) {
+		runs = 0;
+		rc.error = 0;
+		rc.error_pc = 0;
+	}
 
 	t0 = now_ns();
 	for (i = 0; i < runs; i++) {
@@ -177,7 +214,8 @@ static int run_native(const struct bpf_insn *insns, u32 len, u8 *data,
 		if (rc.error)
 			break;
 	}
-	res->ns_per_run = (now_ns() - t0) / (i < runs ? i + 1 : runs);
+	res->ns_per_run = runs ? (now_ns() - t0) / (i < runs ? i + 1 : runs) :
+			  0;
 	res->runs = i < runs ? i + 1 : runs;
 	res->r0 = r0;
 	res->run_err = rc.error;
@@ -200,6 +238,51 @@ static int altbpf_bpf(int fd, int cmd, union bpf_attr *attr)
 	};
 
 	return ioctl(fd, ALTBPF_IOC_BPF, &call);
+}
+
+/* BPF_OBJ_GET_INFO_BY_FD: the xlated and JIT code, and the offsets. */
+static int dev_get_code(int fd, int pfd, struct run_result *res)
+{
+	struct bpf_prog_info info;
+	union bpf_attr attr;
+
+	memset(&info, 0, sizeof(info));
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = pfd;
+	attr.info.info_len = sizeof(info);
+	attr.info.info = (__u64)(unsigned long)&info;
+	if (altbpf_bpf(fd, BPF_OBJ_GET_INFO_BY_FD, &attr))
+		return -errno;
+
+	res->xlated_cnt = info.xlated_prog_len / sizeof(struct bpf_insn);
+	res->xlated = calloc(res->xlated_cnt + 1, sizeof(struct bpf_insn));
+	res->jited_len = info.jited_prog_len;
+	res->nr_jit_offsets = info.nr_jited_line_info;
+	if (res->jited_len) {
+		res->jited = malloc(res->jited_len);
+		res->jit_offsets = calloc(res->nr_jit_offsets + 1,
+					  sizeof(u32));
+	}
+	if (!res->xlated || (res->jited_len &&
+			     (!res->jited || !res->jit_offsets)))
+		return -ENOMEM;
+
+	memset(&info, 0, sizeof(info));
+	info.xlated_prog_len = res->xlated_cnt * sizeof(struct bpf_insn);
+	info.xlated_prog_insns = (__u64)(unsigned long)res->xlated;
+	if (res->jited) {
+		info.jited_prog_len = res->jited_len;
+		info.jited_prog_insns = (__u64)(unsigned long)res->jited;
+		/* altbpf: u32 image offsets per instruction (docs/abi.md) */
+		info.nr_jited_line_info = res->nr_jit_offsets;
+		info.jited_line_info_rec_size = sizeof(u32);
+		info.jited_line_info = (__u64)(unsigned long)res->jit_offsets;
+	}
+	if (altbpf_bpf(fd, BPF_OBJ_GET_INFO_BY_FD, &attr))
+		return -errno;
+	if (res->jited && res->nr_jit_offsets != res->xlated_cnt + 1)
+		return -EPROTO;
+	return 0;
 }
 
 static int run_dev(const struct bpf_insn *insns, u32 len, u8 *data,
@@ -238,6 +321,20 @@ static int run_dev(const struct bpf_insn *insns, u32 len, u8 *data,
 		return -1;
 	}
 
+	if (o->want_code) {
+		ret = dev_get_code(fd, pfd, res);
+		if (ret) {
+			snprintf(res->msg, sizeof(res->msg),
+				 "BPF_OBJ_GET_INFO_BY_FD: %s", strerror(-ret));
+			ret = -2;
+			goto out;
+		}
+	}
+	if (o->no_run) {
+		ret = 0;
+		goto out;
+	}
+
 	memset(&attr, 0, sizeof(attr));
 	attr.test.prog_fd = pfd;
 	attr.test.data_in = (__u64)(unsigned long)data;
@@ -269,6 +366,17 @@ out:
 	close(pfd);
 	close(fd);
 	return ret;
+}
+
+void run_result_free(struct run_result *res)
+{
+	free(res->xlated);
+	free(res->jited);
+	free(res->jit_offsets);
+	res->xlated = NULL;
+	res->jited = NULL;
+	res->jit_offsets = NULL;
+	res->xlated_cnt = res->jited_len = res->nr_jit_offsets = 0;
 }
 
 int run_program(const struct bpf_insn *insns, u32 len, const u8 *mem,

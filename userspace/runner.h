@@ -20,6 +20,8 @@ struct run_opts {
 	u32 prog_type;		/* enum abpf_prog_type */
 	u32 log_level;		/* checker log level (0-2) */
 	u32 repeat;		/* runs (0 = 1) */
+	bool want_code;		/* fetch the xlated and JIT code (dumps) */
+	bool no_run;		/* load (and compile) only */
 };
 
 struct run_result {
@@ -34,6 +36,20 @@ struct run_result {
 	u32 engine;		/* the engine asked for, or used natively */
 	char log[65536];	/* checker log (load failures, log_level > 0) */
 	char msg[256];		/* what went wrong when the result is -2 */
+	/*
+	 * With want_code (run_result_free() releases them): the program as
+	 * loaded, and its JIT image with the image offset of each
+	 * instruction's code (xlated_cnt + 1 entries; [xlated_cnt] = end of
+	 * the body, see struct abpf_jit_host).  jited is NULL when the
+	 * program was not compiled (natively: the JIT failed; via the
+	 * device: module parameter jit=0, or the JIT fell back).
+	 */
+	struct bpf_insn *xlated;
+	u32 xlated_cnt;
+	u8 *jited;
+	u32 jited_len;
+	u32 *jit_offsets;
+	u32 nr_jit_offsets;
 };
 
 /*
@@ -44,6 +60,7 @@ struct run_result {
  */
 int run_program(const struct bpf_insn *insns, u32 len, const u8 *mem,
 		u32 mem_len, const struct run_opts *o, struct run_result *res);
+void run_result_free(struct run_result *res);
 
 /*
  * Natively: the host checks (type, empty, size), abpf_prog_alloc(),
@@ -64,6 +81,8 @@ const char *run_via_name(int via);
 /* userspace/jit_mem.c: compile with W^X executable memory near our text. */
 int abpf_native_jit(struct abpf_prog *prog, u32 blind, struct abpf_log *log);
 void abpf_native_jit_free(struct abpf_prog *prog);
+struct abpf_jit_host;
+void abpf_native_jit_host(struct abpf_jit_host *host, u32 blind);
 #endif
 
 #endif /* ALTBPF_USERSPACE_RUNNER_H */

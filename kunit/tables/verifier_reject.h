@@ -223,10 +223,10 @@ static const struct abpf_reject_test abpf_verifier_reject_tests[] = {
 		.err = -EINVAL, .msg = "insn 0: reserved field off must be 0",
 	},
 	{
-		.name = "lddw map fd (no maps yet)",
+		.name = "lddw map fd without a map resolver",
 		.insns = { ABPF_LD_IMM64_RAW(BPF_REG_0, BPF_PSEUDO_MAP_FD, 3),
 			   ABPF_EXIT() },
-		.err = -EINVAL, .msg = "insn 0: lddw pseudo source 1 (map fd) not supported yet",
+		.err = -EINVAL, .msg = "insn 0: lddw pseudo source 1 (map fd) needs a map resolver",
 	},
 	{
 		.name = "lddw unknown pseudo source",

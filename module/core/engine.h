@@ -36,7 +36,36 @@ enum abpf_prog_type {
 	 * helpers 0-5 (gather_bytes, memfrob, no_op, sqrti, strcmp_ext,
 	 * unwind). */
 	ABPF_PROG_TYPE_CONFORMANCE = 1,
+	/* Packet programs (classic filters, capture taps, netfilter hooks):
+	 * r1 = struct abpf_pkt_ctx (read-only), LD_ABS/LD_IND read the
+	 * packet, which is also reachable through ctx->data .. data_end. */
+	ABPF_PROG_TYPE_PACKET = 2,
+	/* kprobes: r1 = struct pt_regs (read-only); tracing helpers
+	 * (maps.h: abpf_kprobe_helpers). */
+	ABPF_PROG_TYPE_KPROBE = 3,
 	ABPF_PROG_TYPE__COUNT,
+};
+
+/*
+ * The context of ABPF_PROG_TYPE_PACKET programs: what a classic filter's
+ * ancillary loads (SKF_AD_*) and eBPF packet programs may read.  Field
+ * meanings follow struct sk_buff / struct __sk_buff.
+ */
+struct abpf_pkt_ctx {
+	u64 data;		/* first byte of the packet (link layer) */
+	u64 data_end;		/* one past its last byte */
+	u32 len;		/* wire length (may exceed data_end - data) */
+	u32 protocol;		/* skb->protocol, network byte order */
+	u32 pkttype;		/* PACKET_HOST, PACKET_OUTGOING, ... */
+	u32 ifindex;
+	u32 mark;
+	u32 queue_mapping;
+	u32 vlan_tci;
+	u32 vlan_present;
+	u32 vlan_proto;		/* network byte order */
+	u32 hatype;		/* ARPHRD_* of the device */
+	u32 rxhash;
+	u32 cpu;		/* CPU the program runs on */
 };
 
 enum abpf_engine {
@@ -71,6 +100,10 @@ struct abpf_run_ctx {
 	bool stop;			/* a helper asked to stop (r0 = 0) */
 	int error;			/* 0 or -ERANGE, -ELOOP, -EINVAL ... */
 	u32 error_pc;
+	/* tail calls (maps.h): zeroed by abpf_run_ctx_init_*() */
+	const struct abpf_prog *tail_prog;	/* set by bpf_tail_call */
+	u32 tail_call_cnt;			/* taken so far, <= 33 */
+	u8 tail_loop;				/* in abpf_tail_call_dispatch() */
 };
 
 typedef u64 (*abpf_helper_fn)(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5,
@@ -78,11 +111,16 @@ typedef u64 (*abpf_helper_fn)(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5,
 
 #define ABPF_HELPER_MAY_STOP	0x1	/* may set rc->stop or rc->error */
 
+struct abpf_helper_proto;
+struct abpf_map;
+
 struct abpf_helper {
 	const char *name;
 	abpf_helper_fn fn;
 	u32 flags;
 	u8 nr_args;
+	/* argument/return types the checker enforces (maps.h), or NULL */
+	const struct abpf_helper_proto *proto;
 };
 
 struct abpf_helper_table {
@@ -110,6 +148,8 @@ struct abpf_insn_aux {
 #define ABPF_PROG_HAS_CALLS	0x04	/* bpf-to-bpf calls */
 #define ABPF_PROG_HAS_HELPERS	0x08
 #define ABPF_PROG_HAS_LD_PKT	0x10	/* LD_ABS / LD_IND */
+#define ABPF_PROG_HAS_TAIL_CALL	0x20	/* calls bpf_tail_call */
+#define ABPF_PROG_MAPS_BOUND	0x100	/* abpf_prog_bind_maps() done */
 
 struct abpf_subprog {
 	u32 start;			/* first instruction */
@@ -126,6 +166,9 @@ struct abpf_prog {
 	u32 nr_subprogs;
 	struct abpf_subprog *subprogs;
 	const struct abpf_helper_table *helpers;
+	/* maps the program uses, one reference each (maps.h) */
+	u32 nr_maps;
+	struct abpf_map **maps;
 
 	/* JIT image (host-managed memory), NULL when not compiled. */
 	void *jit_image;
@@ -154,7 +197,12 @@ struct abpf_prog *abpf_prog_alloc(const struct bpf_insn *insns, u32 len,
 				  u32 type);
 void abpf_prog_free(struct abpf_prog *prog);
 const struct abpf_helper_table *abpf_helpers_for_type(u32 type);
+/* Host override of a type's helper table (e.g. maps.h's tables). */
+void abpf_set_helpers_for_type(u32 type, const struct abpf_helper_table *t);
 void abpf_run_ctx_init_mem(struct abpf_run_ctx *rc, void *data, u32 len);
+/* r1 = ctx; regions: ctx (read-only), packet (writable if asked). */
+void abpf_run_ctx_init_pkt(struct abpf_run_ctx *rc, struct abpf_pkt_ctx *ctx,
+			   bool pkt_writable);
 /* Is [addr, addr + size) inside the stack or one region (writable if asked)? */
 bool abpf_mem_ok(const struct abpf_run_ctx *rc, u64 addr, u64 size,
 		 bool write);

@@ -97,12 +97,12 @@ static u64 abpf_h_unwind(u64 x, u64 b, u64 c, u64 d, u64 e,
 }
 
 static const struct abpf_helper abpf_conformance_helper_list[] = {
-	{ "gather_bytes", abpf_h_gather_bytes, 0, 5 },
-	{ "memfrob", abpf_h_memfrob, ABPF_HELPER_MAY_STOP, 2 },
-	{ "no_op", abpf_h_no_op, 0, 0 },
-	{ "sqrti", abpf_h_sqrti, 0, 1 },
-	{ "strcmp_ext", abpf_h_strcmp_ext, ABPF_HELPER_MAY_STOP, 2 },
-	{ "unwind", abpf_h_unwind, ABPF_HELPER_MAY_STOP, 1 },
+	{ "gather_bytes", abpf_h_gather_bytes, 0, 5, NULL },
+	{ "memfrob", abpf_h_memfrob, ABPF_HELPER_MAY_STOP, 2, NULL },
+	{ "no_op", abpf_h_no_op, 0, 0, NULL },
+	{ "sqrti", abpf_h_sqrti, 0, 1, NULL },
+	{ "strcmp_ext", abpf_h_strcmp_ext, ABPF_HELPER_MAY_STOP, 2, NULL },
+	{ "unwind", abpf_h_unwind, ABPF_HELPER_MAY_STOP, 1, NULL },
 };
 
 const struct abpf_helper_table abpf_conformance_helpers = {

@@ -27,6 +27,7 @@
  * abpf_interp_run(); local calls do not recurse in C.
  */
 #include "engine.h"
+#include "maps.h"
 
 #ifdef __KERNEL__
 #include <linux/atomic.h>
@@ -770,15 +771,52 @@ out:
 u64 abpf_interp_run(const struct abpf_prog *prog, struct abpf_run_ctx *rc)
 {
 	const struct abpf_interp_code *code = prog->interp_priv;
+	u64 ret;
 
-	if (unlikely(!code)) {
-		/* Not prepared (abpf_interp_prepare() after abpf_check()). */
-		rc->stop = false;
-		rc->error = -EINVAL;
-		rc->error_pc = 0;
-		return 0;
+	for (;;) {
+		if (unlikely(!code)) {
+			/* Not prepared (abpf_interp_prepare() after abpf_check()). */
+			rc->tail_prog = NULL;
+			rc->stop = false;
+			rc->error = -EINVAL;
+			rc->error_pc = 0;
+			return 0;
+		}
+		ret = abpf_interp_exec(prog, code->insns, rc);
+		if (likely(!rc->tail_prog))
+			return ret;
+		/*
+		 * bpf_tail_call (maps.h) stopped the program: the target runs
+		 * in its place with the same r1/r2, in a fresh frame; the
+		 * count (at most ABPF_MAX_TAIL_CALLS) is kept in rc.
+		 */
+		prog = rc->tail_prog;
+		rc->tail_prog = NULL;
+		code = prog->interp_priv;
 	}
-	return abpf_interp_exec(prog, code->insns, rc);
+}
+
+/*
+ * A JIT image whose program made a tail call ends with a jump here (rc as
+ * the only argument, nothing of the image on the stack): run the chain of
+ * targets, each on its own engine, and return the last one's r0.
+ */
+u64 abpf_tail_call_dispatch(struct abpf_run_ctx *rc)
+{
+	u64 ret = 0;
+
+	rc->tail_loop = 1;
+	while (rc->tail_prog) {
+		const struct abpf_prog *prog = rc->tail_prog;
+
+		rc->tail_prog = NULL;
+		if (prog->jit_func)
+			ret = prog->jit_func(rc);
+		else
+			ret = abpf_interp_run(prog, rc);
+	}
+	rc->tail_loop = 0;
+	return ret;
 }
 
 static int abpf_atomic_index(s32 imm)

@@ -35,6 +35,7 @@
  * r6-r9 (rbx, r13, r14, r15) plus rbp (which also keeps rsp 16-aligned).
  */
 #include "jit.h"
+#include "maps.h"
 
 #ifdef __KERNEL__
 #include <linux/stddef.h>
@@ -92,6 +93,8 @@ static const u8 reg_map[ABPF_NR_REGS] = {
 #define RC_STOP		RC_OFF(stop)
 #define RC_ERROR	RC_OFF(error)
 #define RC_ERROR_PC	RC_OFF(error_pc)
+#define RC_TAIL_PROG	RC_OFF(tail_prog)
+#define RC_TAIL_LOOP	RC_OFF(tail_loop)
 #define RG_START	offsetof(struct abpf_region, start)
 #define RG_LEN		offsetof(struct abpf_region, len)
 #define RG_WRITABLE	offsetof(struct abpf_region, writable)
@@ -699,6 +702,40 @@ static void emit_prologue(struct jit *j)
 		emit_rm(j, 0, 0x31, reg_map[k], reg_map[k], 0);
 }
 
+/*
+ * bpf_tail_call set rc->tail_prog (and stopped the program): unless we run
+ * under abpf_tail_call_dispatch() already, unwind this frame and jump to
+ * it with rc, so it returns straight to our caller.
+ */
+static void emit_tail_dispatch(struct jit *j)
+{
+	const void *fn = (const void *)abpf_tail_call_dispatch;
+	u32 p_none, p_loop, k;
+
+	emit_mem(j, F_W, 0x83, 7, REG_CTX, RC_TAIL_PROG);	/* cmp qword */
+	b1(j, 0);
+	p_none = emit_jcc8_fwd(j, CC_E);
+	emit_mem(j, 0, 0x80, 7, REG_CTX, RC_TAIL_LOOP);		/* cmp byte */
+	b1(j, 0);
+	p_loop = emit_jcc8_fwd(j, CC_NE);
+	emit_mem(j, F_W, 0x8d, RDI, REG_CTX, -RC_BIAS);		/* rdi = rc */
+	for (k = ARRAY_SIZE(callee_saved); k-- > 0;)
+		emit_pop(j, callee_saved[k]);
+	if (!j->abs_calls) {
+		emit_rel32_abs(j, 0xe9, fn);			/* jmp */
+	} else if (j->host->flags & ABPF_JIT_RETPOLINE) {
+		emit_movabs(j, RAX, (u64)(unsigned long)fn);
+		emit_rel32_abs(j, 0xe9, j->host->indirect_thunk_rax);
+	} else {
+		emit_movabs(j, REG_AUX, (u64)(unsigned long)fn);
+		emit_rm(j, 0, 0xff, 4, REG_AUX, 0);		/* jmp r11 */
+	}
+	if (j->host->flags & ABPF_JIT_SLS)
+		b1(j, 0xcc);
+	patch8(j, p_none);
+	patch8(j, p_loop);
+}
+
 static void emit_stubs(struct jit *j)
 {
 	u32 p_fail, p_next, p_next2, p_next3, p_clamp, p_chk, loop;
@@ -716,6 +753,8 @@ static void emit_stubs(struct jit *j)
 	emit_rm(j, 0, 0x31, REG_AUX, REG_AUX, 0);
 	emit_mem(j, F_W, 0x89, REG_AUX, REG_CTX, RC_STACK_LO);
 	emit_mem(j, F_W, 0x89, REG_AUX, REG_CTX, RC_STACK_HI);
+	if (j->prog->flags & ABPF_PROG_HAS_TAIL_CALL)
+		emit_tail_dispatch(j);
 	emit_main_unwind(j);
 	/* L_STOP: r10d = pc of the helper call */
 	j->lbl[L_STOP] = pos(j);
@@ -1283,7 +1322,11 @@ static void emit_insn(struct jit *j, u32 i)
 		if (BPF_MODE(insn->code) == BPF_IMM) {
 			u64 v = (u32)insn->imm | (u64)(u32)insn[1].imm << 32;
 
-			if (insn->src_reg) {
+			/* map pseudo sources: the address, bound at load */
+			if (insn->src_reg &&
+			    !((insn->src_reg == BPF_PSEUDO_MAP_FD ||
+			       insn->src_reg == BPF_PSEUDO_MAP_VALUE) &&
+			      (prog->flags & ABPF_PROG_MAPS_BOUND))) {
 				jit_fail(j, -EOPNOTSUPP,
 					 "lddw pseudo source %u", insn->src_reg);
 				return;

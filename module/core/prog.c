@@ -3,6 +3,7 @@
  * prog.c - program objects, run contexts and the run-time memory check.
  */
 #include "engine.h"
+#include "maps.h"
 
 struct abpf_prog *abpf_prog_alloc(const struct bpf_insn *insns, u32 len,
 				  u32 type)
@@ -34,14 +35,26 @@ void abpf_prog_free(struct abpf_prog *prog)
 	if (!prog)
 		return;
 	abpf_interp_release(prog);
+	abpf_prog_put_maps(prog);
 	abpf_free(prog->subprogs);
 	abpf_free(prog->aux);
 	abpf_free(prog->insns);
 	abpf_free(prog);
 }
 
+/* Tables a host installed (abpf_set_helpers_for_type()); NULL: built-in. */
+static const struct abpf_helper_table *abpf_type_helpers[ABPF_PROG_TYPE__COUNT];
+
+void abpf_set_helpers_for_type(u32 type, const struct abpf_helper_table *t)
+{
+	if (type < ABPF_PROG_TYPE__COUNT)
+		WRITE_ONCE(abpf_type_helpers[type], t);
+}
+
 const struct abpf_helper_table *abpf_helpers_for_type(u32 type)
 {
+	if (type < ABPF_PROG_TYPE__COUNT && READ_ONCE(abpf_type_helpers[type]))
+		return READ_ONCE(abpf_type_helpers[type]);
 	switch (type) {
 	case ABPF_PROG_TYPE_CONFORMANCE:
 		return &abpf_conformance_helpers;
@@ -63,6 +76,27 @@ void abpf_run_ctx_init_mem(struct abpf_run_ctx *rc, void *data, u32 len)
 		rc->regions[0].start = (u64)(unsigned long)data;
 		rc->regions[0].len = len;
 		rc->regions[0].writable = true;
+	}
+	rc->budget = ABPF_DEFAULT_BUDGET;
+}
+
+void abpf_run_ctx_init_pkt(struct abpf_run_ctx *rc, struct abpf_pkt_ctx *ctx,
+			   bool pkt_writable)
+{
+	u64 len = ctx->data_end - ctx->data;
+
+	memset(rc, 0, sizeof(*rc));
+	rc->r1 = (u64)(unsigned long)ctx;
+	rc->pkt = (const u8 *)(unsigned long)ctx->data;
+	rc->pkt_len = ctx->data_end > ctx->data ? (u32)len : 0;
+	rc->regions[0].start = (u64)(unsigned long)ctx;
+	rc->regions[0].len = sizeof(*ctx);
+	rc->nr_regions = 1;
+	if (rc->pkt_len) {
+		rc->regions[1].start = ctx->data;
+		rc->regions[1].len = rc->pkt_len;
+		rc->regions[1].writable = pkt_writable;
+		rc->nr_regions = 2;
 	}
 	rc->budget = ABPF_DEFAULT_BUDGET;
 }

@@ -33,6 +33,7 @@
  * owns (aux, subprogs and the checker's prog flags) first.
  */
 #include "engine.h"
+#include "maps.h"
 
 #define ABPF_MAX_SUBPROGS	1024
 #define ABPF_STACK_WORDS	(ABPF_MAX_STACK / 64)
@@ -46,11 +47,26 @@ enum {
 	RT_PTR_STACK,		/* this frame's r10 + val (when known) */
 	RT_PTR_CTX,		/* the context (r1 at entry) + val */
 	RT_PTR_UNKNOWN,		/* initialised, could be anything */
+	/* maps (maps.h); map = index in prog->maps[] */
+	RT_MAP_PTR,		/* CONST_PTR_TO_MAP */
+	RT_MAP_VALUE,		/* a value of map + val (when known) */
+	RT_MAP_VALUE_OR_NULL,	/* a lookup's result, offset 0; id */
+	RT_ALLOC_MEM,		/* a ringbuf record of size bytes + val */
+	RT_ALLOC_MEM_OR_NULL,	/* a reserve's result, offset 0; id */
 };
 
+/*
+ * id (OR_NULL types): the helper call that produced the value, + 1.  A
+ * register with id k holds the latest result of call k (a new call k
+ * clears the id of older copies), so a NULL check of one refines all
+ * copies.  id 0: no copies known, only the register itself is refined.
+ */
 struct vreg {
 	u8 type;
 	u8 known;
+	u16 map;
+	u32 id;
+	u32 size;		/* RT_ALLOC_MEM*: record size */
 	s64 val;
 };
 
@@ -337,6 +353,15 @@ static int check_encoding(struct verifier *v, u32 i)
 		if (hi->code || hi->dst_reg || hi->src_reg || hi->off)
 			return verr(v, -EINVAL, i,
 				    "lddw second slot must have code, dst_reg, src_reg and off 0");
+		if ((insn->src_reg == BPF_PSEUDO_MAP_FD ||
+		     insn->src_reg == BPF_PSEUDO_MAP_VALUE) &&
+		    (v->prog->flags & ABPF_PROG_MAPS_BOUND))
+			break;
+		if (insn->src_reg == BPF_PSEUDO_MAP_FD ||
+		    insn->src_reg == BPF_PSEUDO_MAP_VALUE)
+			return verr(v, -EINVAL, i,
+				    "lddw pseudo source %u (%s) needs a map resolver (maps not bound)",
+				    insn->src_reg, pseudo_name(insn->src_reg));
 		if (insn->src_reg) {
 			const char *name = pseudo_name(insn->src_reg);
 
@@ -400,7 +425,8 @@ static int check_encoding(struct verifier *v, u32 i)
 		return verr(v, -EACCES, i, "r10 is read-only");
 	if ((info->form == ABPF_FORM_LD_ABS || info->form == ABPF_FORM_LD_IND) &&
 	    v->prog->type != ABPF_PROG_TYPE_MEM &&
-	    v->prog->type != ABPF_PROG_TYPE_CONFORMANCE)
+	    v->prog->type != ABPF_PROG_TYPE_CONFORMANCE &&
+	    v->prog->type != ABPF_PROG_TYPE_PACKET)
 		return verr(v, -EINVAL, i,
 			    "legacy packet load not allowed for this program type");
 	if (is_jump_form(info->form))
@@ -683,25 +709,53 @@ static int check_stack_depth(struct verifier *v)
 
 /* ---- Pass 5: dataflow ---- */
 
-static void set_scalar(struct vreg *r, bool known, s64 val)
+static void set_type(struct vreg *r, u8 type, bool known, s64 val)
 {
-	r->type = RT_SCALAR;
+	memset(r, 0, sizeof(*r));
+	r->type = type;
 	r->known = known;
 	r->val = known ? val : 0;
+}
+
+static void set_scalar(struct vreg *r, bool known, s64 val)
+{
+	set_type(r, RT_SCALAR, known, val);
 }
 
 static void set_uninit(struct vreg *r)
 {
-	r->type = RT_UNINIT;
-	r->known = 0;
-	r->val = 0;
+	set_type(r, RT_UNINIT, false, 0);
 }
 
-static void set_type(struct vreg *r, u8 type, bool known, s64 val)
+static bool is_or_null(u8 type)
 {
-	r->type = type;
-	r->known = known;
-	r->val = known ? val : 0;
+	return type == RT_MAP_VALUE_OR_NULL || type == RT_ALLOC_MEM_OR_NULL;
+}
+
+/* The non-NULL type of an OR_NULL type. */
+static u8 non_null_type(u8 type)
+{
+	return type == RT_MAP_VALUE_OR_NULL ? RT_MAP_VALUE : RT_ALLOC_MEM;
+}
+
+/* Join of two different types (neither uninitialised) into a. */
+static void join_mixed(struct vreg *a, const struct vreg *b)
+{
+	const struct vreg *n = is_or_null(a->type) ? a : b;
+	const struct vreg *o = n == a ? b : a;
+
+	if (is_or_null(n->type) &&
+	    ((o->type == RT_SCALAR && o->known && o->val == 0) ||
+	     (o->type == non_null_type(n->type) && o->known && o->val == 0 &&
+	      o->map == n->map && o->size == n->size))) {
+		/* NULL or the checked pointer: still "maybe NULL" */
+		struct vreg r = *n;
+
+		r.id = 0;
+		*a = r;
+		return;
+	}
+	set_type(a, RT_PTR_UNKNOWN, false, 0);
 }
 
 /* Join b into a; returns true if a changed.  Must-init: uninit wins. */
@@ -714,10 +768,16 @@ static bool join_reg(struct vreg *a, const struct vreg *b)
 	if (b->type == RT_UNINIT) {
 		set_uninit(a);
 	} else if (a->type != b->type) {
+		join_mixed(a, b);
+	} else if (a->map != b->map || a->size != b->size) {
 		set_type(a, RT_PTR_UNKNOWN, false, 0);
-	} else if (a->known && (!b->known || a->val != b->val)) {
-		a->known = 0;
-		a->val = 0;
+	} else {
+		if (a->id != b->id)
+			a->id = 0;
+		if (a->known && (!b->known || a->val != b->val)) {
+			a->known = 0;
+			a->val = 0;
+		}
 	}
 	return memcmp(&old, a, sizeof(old)) != 0;
 }
@@ -849,14 +909,80 @@ static void stack_set(struct vstate *st, s64 o, u32 size)
 #define ACC_READ	0x1
 #define ACC_WRITE	0x2
 
-/* One load/store/atomic of size bytes at base + off. */
-static int check_mem(struct verifier *v, u32 i, struct vstate *st,
+#define ACC_ATOMIC	0x4
+
+static const char *rt_name(u8 type)
+{
+	switch (type) {
+	case RT_MAP_PTR:		return "a map pointer";
+	case RT_MAP_VALUE:		return "a map value";
+	case RT_MAP_VALUE_OR_NULL:	return "a map value that may be NULL";
+	case RT_ALLOC_MEM:		return "a ringbuf record";
+	case RT_ALLOC_MEM_OR_NULL:	return "a ringbuf record that may be NULL";
+	case RT_PTR_STACK:		return "a stack pointer";
+	case RT_PTR_CTX:		return "the context";
+	case RT_SCALAR:			return "a scalar";
+	default:			return "an unknown pointer";
+	}
+}
+
+/* Size of the object a map value / ringbuf record pointer points into. */
+static u32 obj_size(struct verifier *v, const struct vreg *r)
+{
+	if (r->type == RT_MAP_VALUE || r->type == RT_MAP_VALUE_OR_NULL)
+		return v->prog->maps[r->map]->value_size;
+	return r->size;
+}
+
+/* An access of size bytes at r + off, r a map value or ringbuf record. */
+static int check_obj(struct verifier *v, u32 i, u8 reg, const struct vreg *r,
+		     s64 off, u32 size, u32 acc)
+{
+	const char *what = r->type == RT_MAP_VALUE ? "map value" :
+						     "ringbuf record";
+	u32 limit = obj_size(v, r);
+	s64 o;
+
+	if (!r->known)
+		return verr(v, -EACCES, i,
+			    "R%u %s access at an unknown offset (only constant offsets are supported)",
+			    reg, what);
+	o = (s64)((u64)r->val + off);
+	if (o < 0 || o + size > limit)
+		return verr(v, -EACCES, i,
+			    "R%u %s access out of bounds (off %lld size %u, %s size %u)",
+			    reg, what, (long long)o, size, what, limit);
+	if ((acc & ACC_WRITE) && r->type == RT_MAP_VALUE &&
+	    (v->prog->maps[r->map]->map_flags & BPF_F_RDONLY_PROG))
+		return verr(v, -EACCES, i,
+			    "R%u write into a map that is read-only for programs",
+			    reg);
+	if ((acc & ACC_ATOMIC) && (o & (size - 1)))
+		return verr(v, -EACCES, i,
+			    "R%u misaligned atomic access to a %s (off %lld size %u)",
+			    reg, what, (long long)o, size);
+	return 0;
+}
+
+/* One load/store/atomic of size bytes at base (register reg) + off. */
+static int check_mem(struct verifier *v, u32 i, struct vstate *st, u8 reg,
 		     const struct vreg *base, s16 off, u32 size, u32 acc)
 {
 	u16 sub = v->aux[i].subprog;
 	s64 o, bad;
 
 	switch (base->type) {
+	case RT_MAP_VALUE:
+	case RT_ALLOC_MEM:
+		return check_obj(v, i, reg, base, off, size, acc);
+	case RT_MAP_VALUE_OR_NULL:
+	case RT_ALLOC_MEM_OR_NULL:
+		return verr(v, -EACCES, i,
+			    "R%u may be NULL: check it before the access", reg);
+	case RT_MAP_PTR:
+		return verr(v, -EACCES, i,
+			    "R%u is a map pointer: memory access through it not allowed",
+			    reg);
 	case RT_PTR_STACK:
 		if (!base->known) {
 			v->aux[i].flags |= ABPF_AUX_MEMCHK;
@@ -898,8 +1024,7 @@ static int check_mem(struct verifier *v, u32 i, struct vstate *st,
 
 static bool is_ptr(const struct vreg *r)
 {
-	return r->type == RT_PTR_STACK || r->type == RT_PTR_CTX ||
-	       r->type == RT_PTR_UNKNOWN;
+	return r->type >= RT_PTR_STACK;
 }
 
 /* Constant folding of scalar ALU ops; false if not folded. */
@@ -1029,11 +1154,18 @@ static int do_alu(struct verifier *v, u32 i, struct vstate *st)
 			bool known = p->known && s->known;
 			u64 d = op == BPF_ADD ? (u64)s->val : 0 - (u64)s->val;
 
-			if (p->type == RT_PTR_CTX && !known)
+			if (p->type == RT_MAP_PTR || is_or_null(p->type))
+				return verr(v, -EACCES, i,
+					    "R%u pointer arithmetic on %s prohibited",
+					    p == dst ? insn->dst_reg : insn->src_reg,
+					    rt_name(p->type));
+			if (p->type == RT_PTR_CTX && !known) {
 				set_type(&res, RT_PTR_UNKNOWN, false, 0);
-			else
-				set_type(&res, p->type, known,
-					 known ? (s64)((u64)p->val + d) : 0);
+			} else {
+				res = *p;
+				res.known = known;
+				res.val = known ? (s64)((u64)p->val + d) : 0;
+			}
 			*dst = res;
 			return 0;
 		}
@@ -1106,6 +1238,259 @@ static void callee_entry(const struct vstate *caller, struct vstate *st)
 	set_type(&st->regs[ABPF_REG_FP], RT_PTR_STACK, true, 0);
 }
 
+/* lddw of a bound map (src 1) or map value (src 2): see maps.h. */
+static int do_ld_map(struct verifier *v, u32 i, struct vstate *st)
+{
+	const struct bpf_insn *insn = &v->insns[i];
+	u64 addr = (u64)(u32)insn->imm | ((u64)(u32)insn[1].imm << 32);
+	struct vreg *dst = &st->regs[insn->dst_reg];
+	u32 k;
+
+	for (k = 0; k < v->prog->nr_maps; k++) {
+		struct abpf_map *map = v->prog->maps[k];
+		u64 base;
+
+		if (insn->src_reg == BPF_PSEUDO_MAP_FD) {
+			if (addr != (u64)(unsigned long)map)
+				continue;
+			set_type(dst, RT_MAP_PTR, true, 0);
+			dst->map = k;
+			return 0;
+		}
+		if (!map->ops->direct_value || map->ops->direct_value(map, &base))
+			continue;
+		if (addr - base >= map->value_size)
+			continue;
+		set_type(dst, RT_MAP_VALUE, true, (s64)(addr - base));
+		dst->map = k;
+		return 0;
+	}
+	return verr(v, -EINVAL, i, "lddw of a map that is not bound to the program");
+}
+
+/* Memory argument reg (size bytes) of helper name: proven here. */
+static int check_arg_mem(struct verifier *v, u32 i, struct vstate *st, u8 reg,
+			 u32 size, bool write, const char *what,
+			 const char *name)
+{
+	const struct vreg *r = &st->regs[reg];
+	u16 sub = v->aux[i].subprog;
+	s64 o, bad;
+
+	switch (r->type) {
+	case RT_PTR_STACK:
+		if (!r->known)
+			break;
+		o = r->val;
+		if (o < -ABPF_MAX_STACK || o + size > 0)
+			return verr(v, -EACCES, i,
+				    "R%u stack out of bounds for %s (fp%lld, %u bytes) for %s",
+				    reg, what, (long long)o, size, name);
+		if (-o > v->sub_depth[sub])
+			v->sub_depth[sub] = -o;
+		if (!write && !stack_bits(st, o, size, &bad))
+			return verr(v, -EACCES, i,
+				    "R%u must point to initialised stack of %u bytes (%s) for %s",
+				    reg, size, what, name);
+		if (write)
+			stack_set(st, o, size);
+		return 0;
+	case RT_MAP_VALUE:
+	case RT_ALLOC_MEM:
+		return check_obj(v, i, reg, r, 0, size,
+				 write ? ACC_WRITE : ACC_READ);
+	case RT_MAP_VALUE_OR_NULL:
+	case RT_ALLOC_MEM_OR_NULL:
+		return verr(v, -EACCES, i,
+			    "R%u may be NULL: check it before passing it to %s",
+			    reg, name);
+	}
+	return verr(v, -EACCES, i,
+		    "R%u must point to %sstack at a constant offset or a map value (%s, %u bytes) for %s, not %s",
+		    reg, write ? "" : "initialised ", what, size, name,
+		    rt_name(r->type));
+}
+
+/* Does any helper of the table have a prototype? */
+static bool table_typed(const struct abpf_helper_table *t)
+{
+	u32 k;
+
+	for (k = 0; t && t->helpers && k < t->count; k++)
+		if (t->helpers[k].fn && t->helpers[k].proto)
+			return true;
+	return false;
+}
+
+/* A call of a helper with a prototype (maps.h). */
+static int do_proto_call(struct verifier *v, u32 i, struct vstate *st,
+			 const struct abpf_helper *h)
+{
+	const struct abpf_helper_proto *pr = h->proto;
+	const char *name = h->name ? h->name : "helper";
+	struct abpf_map *map = NULL;
+	u32 alloc_size = 0, release_id = 0, map_idx = 0, k;
+	int release_reg = -1;
+
+	for (k = 0; k < 5; k++) {
+		u8 t = pr->args[k], reg = k + 1;
+		const struct vreg *r = &st->regs[reg];
+		const struct vreg *n = reg < 5 ? &st->regs[reg + 1] : NULL;
+		bool ok;
+		int err;
+
+		if (t == ABPF_ARG_NONE)
+			continue;
+		if (r->type == RT_UNINIT)
+			return verr(v, -EACCES, i,
+				    "R%u (argument %u of %s) is not initialised",
+				    reg, reg, name);
+		switch (t) {
+		case ABPF_ARG_ANYTHING:
+			break;
+		case ABPF_ARG_CONST_MAP_PTR:
+			if (r->type != RT_MAP_PTR || !r->known)
+				return verr(v, -EACCES, i,
+					    "R%u must be a map pointer (lddw map fd) for %s, not %s",
+					    reg, name, rt_name(r->type));
+			map = v->prog->maps[r->map];
+			map_idx = r->map;
+			if (pr->map_kind == ABPF_MAPK_PROG_ARRAY)
+				ok = map->type == ABPF_MAP_PROG_ARRAY;
+			else if (pr->map_kind == ABPF_MAPK_RINGBUF)
+				ok = map->type == ABPF_MAP_RINGBUF;
+			else
+				ok = map->type != ABPF_MAP_PROG_ARRAY &&
+				     map->type != ABPF_MAP_RINGBUF &&
+				     map->ops->lookup;
+			if (!ok)
+				return verr(v, -EACCES, i,
+					    "R%u: map type %u cannot be used with %s",
+					    reg, map->type, name);
+			break;
+		case ABPF_ARG_PTR_TO_MAP_KEY:
+		case ABPF_ARG_PTR_TO_MAP_VALUE:
+			if (!map)
+				return verr(v, -EINVAL, i,
+					    "internal: %s has a key/value argument but no map",
+					    name);
+			err = check_arg_mem(v, i, st, reg,
+					    t == ABPF_ARG_PTR_TO_MAP_KEY ?
+					    map->key_size : map->value_size,
+					    false,
+					    t == ABPF_ARG_PTR_TO_MAP_KEY ?
+					    "map key" : "map value", name);
+			if (err)
+				return err;
+			break;
+		case ABPF_ARG_PTR_TO_MEM:
+		case ABPF_ARG_PTR_TO_UNINIT_MEM:
+			if (!n || n->type != RT_SCALAR || !n->known ||
+			    n->val < 0 || n->val > ABPF_MAX_STACK * 128 ||
+			    (n->val == 0 &&
+			     pr->args[k + 1] != ABPF_ARG_CONST_SIZE_OR_ZERO))
+				return verr(v, -EACCES, i,
+					    "R%u (size of the R%u buffer) must be a constant%s for %s",
+					    reg + 1, reg,
+					    pr->args[k + 1] == ABPF_ARG_CONST_SIZE_OR_ZERO ?
+					    " >= 0" : " > 0", name);
+			err = check_arg_mem(v, i, st, reg, (u32)n->val,
+					    t == ABPF_ARG_PTR_TO_UNINIT_MEM,
+					    "buffer", name);
+			if (err)
+				return err;
+			k++;		/* the size argument: checked */
+			break;
+		case ABPF_ARG_CONST_SIZE:
+		case ABPF_ARG_CONST_SIZE_OR_ZERO:
+			if (r->type != RT_SCALAR || !r->known || r->val < 0 ||
+			    (r->val == 0 && t == ABPF_ARG_CONST_SIZE))
+				return verr(v, -EACCES, i,
+					    "R%u must be a constant size for %s",
+					    reg, name);
+			break;
+		case ABPF_ARG_CONST_ALLOC_SIZE:
+			if (r->type != RT_SCALAR || !r->known || r->val <= 0 ||
+			    r->val > (1 << 20))
+				return verr(v, -EACCES, i,
+					    "R%u (record size) must be a constant in 1..%u for %s",
+					    reg, 1 << 20, name);
+			alloc_size = (u32)r->val;
+			break;
+		case ABPF_ARG_PTR_TO_CTX:
+			if (r->type != RT_PTR_CTX || !r->known || r->val)
+				return verr(v, -EACCES, i,
+					    "R%u must be the context (r1 at entry, offset 0) for %s, not %s",
+					    reg, name, rt_name(r->type));
+			break;
+		case ABPF_ARG_PTR_TO_ALLOC_MEM:
+			if (r->type == RT_ALLOC_MEM_OR_NULL)
+				return verr(v, -EACCES, i,
+					    "R%u may be NULL: check it before passing it to %s",
+					    reg, name);
+			if (r->type != RT_ALLOC_MEM || !r->known || r->val)
+				return verr(v, -EACCES, i,
+					    "R%u must be a record from bpf_ringbuf_reserve (offset 0) for %s, not %s",
+					    reg, name, rt_name(r->type));
+			release_reg = reg;
+			release_id = r->id;
+			break;
+		default:
+			return verr(v, -EINVAL, i,
+				    "internal: %s: argument type %u", name, t);
+		}
+	}
+
+	if ((pr->flags & ABPF_PROTO_TAIL_CALL) && v->aux[i].subprog)
+		return verr(v, -EACCES, i,
+			    "%s is only supported in the main program, not in a subprogram",
+			    name);
+	if (pr->flags & ABPF_PROTO_TAIL_CALL)
+		v->prog->flags |= ABPF_PROG_HAS_TAIL_CALL;
+	v->prog->flags |= ABPF_PROG_HAS_HELPERS;
+
+	/* A submitted/discarded record is gone, in every copy. */
+	if ((pr->flags & ABPF_PROTO_RELEASE) && release_reg >= 0) {
+		for (k = 0; k < ABPF_NR_REGS; k++) {
+			struct vreg *x = &st->regs[k];
+
+			if (k == (u32)release_reg ||
+			    (release_id && x->type == RT_ALLOC_MEM &&
+			     x->id == release_id))
+				set_uninit(x);
+		}
+	}
+
+	call_clobber(st);
+	switch (pr->ret) {
+	case ABPF_RET_VOID:
+		set_uninit(&st->regs[BPF_REG_0]);
+		break;
+	case ABPF_RET_PTR_TO_MAP_VALUE_OR_NULL:
+	case ABPF_RET_PTR_TO_ALLOC_MEM_OR_NULL:
+		/* older copies of call i's result lose their id */
+		for (k = 0; k < ABPF_NR_REGS; k++)
+			if (st->regs[k].id == i + 1)
+				st->regs[k].id = 0;
+		if (pr->ret == ABPF_RET_PTR_TO_MAP_VALUE_OR_NULL) {
+			if (!map)
+				return verr(v, -EINVAL, i,
+					    "internal: %s returns a map value but has no map",
+					    name);
+			set_type(&st->regs[BPF_REG_0], RT_MAP_VALUE_OR_NULL,
+				 true, 0);
+			st->regs[BPF_REG_0].map = map_idx;
+		} else {
+			set_type(&st->regs[BPF_REG_0], RT_ALLOC_MEM_OR_NULL,
+				 true, 0);
+			st->regs[BPF_REG_0].size = alloc_size;
+		}
+		st->regs[BPF_REG_0].id = i + 1;
+		break;
+	}
+	return 0;
+}
+
 static int do_call(struct verifier *v, u32 i, struct vstate *st)
 {
 	const struct bpf_insn *insn = &v->insns[i];
@@ -1125,11 +1510,16 @@ static int do_call(struct verifier *v, u32 i, struct vstate *st)
 			if (!h)
 				return verr(v, -EINVAL, i, "unknown helper %lld",
 					    (long long)id->val);
+			if (h->proto)
+				return do_proto_call(v, i, st, h);
 			for (k = 1; k <= h->nr_args && k <= 5; k++) {
 				err = read_reg(v, i, st, k);
 				if (err)
 					return err;
 			}
+		} else if (table_typed(v->prog->helpers)) {
+			return verr(v, -EACCES, i,
+				    "callx with a non-constant helper id: this program type has typed helpers");
 		}
 		v->prog->flags |= ABPF_PROG_HAS_HELPERS;
 	} else if (insn->src_reg == BPF_PSEUDO_CALL) {
@@ -1140,6 +1530,8 @@ static int do_call(struct verifier *v, u32 i, struct vstate *st)
 		v->prog->flags |= ABPF_PROG_HAS_CALLS;
 	} else {
 		h = find_helper(v, insn->imm);
+		if (h && h->proto)
+			return do_proto_call(v, i, st, h);
 		for (k = 1; h && k <= h->nr_args && k <= 5; k++) {
 			err = read_reg(v, i, st, k);
 			if (err)
@@ -1183,6 +1575,8 @@ static int do_insn(struct verifier *v, u32 i, struct vstate *st)
 	case ABPF_FORM_CALLX:
 		return do_call(v, i, st);
 	case ABPF_FORM_LDDW:
+		if (insn->src_reg)
+			return do_ld_map(v, i, st);
 		set_scalar(dst, true,
 			   (s64)((u64)(u32)insn->imm | ((u64)(u32)insn[1].imm << 32)));
 		return 0;
@@ -1204,7 +1598,8 @@ static int do_insn(struct verifier *v, u32 i, struct vstate *st)
 		if (err)
 			return err;
 		base = st->regs[insn->src_reg];
-		err = check_mem(v, i, st, &base, insn->off, size, ACC_READ);
+		err = check_mem(v, i, st, insn->src_reg, &base, insn->off, size,
+				ACC_READ);
 		if (err)
 			return err;
 		set_scalar(dst, false, 0);
@@ -1213,7 +1608,8 @@ static int do_insn(struct verifier *v, u32 i, struct vstate *st)
 		err = read_reg(v, i, st, insn->dst_reg);
 		if (err)
 			return err;
-		return check_mem(v, i, st, dst, insn->off, size, ACC_WRITE);
+		return check_mem(v, i, st, insn->dst_reg, dst, insn->off, size,
+				 ACC_WRITE);
 	case ABPF_FORM_STX:
 		err = read_reg(v, i, st, insn->dst_reg);
 		if (!err)
@@ -1222,7 +1618,8 @@ static int do_insn(struct verifier *v, u32 i, struct vstate *st)
 			return err;
 		escape(v, i, &st->regs[insn->src_reg]);
 		base = *dst;
-		return check_mem(v, i, st, &base, insn->off, size, ACC_WRITE);
+		return check_mem(v, i, st, insn->dst_reg, &base, insn->off, size,
+				 ACC_WRITE);
 	case ABPF_FORM_ATOMIC:
 		err = read_reg(v, i, st, insn->dst_reg);
 		if (!err)
@@ -1233,8 +1630,8 @@ static int do_insn(struct verifier *v, u32 i, struct vstate *st)
 			return err;
 		escape(v, i, &st->regs[insn->src_reg]);
 		base = *dst;
-		err = check_mem(v, i, st, &base, insn->off, size,
-				ACC_READ | ACC_WRITE);
+		err = check_mem(v, i, st, insn->dst_reg, &base, insn->off, size,
+				ACC_READ | ACC_WRITE | ACC_ATOMIC);
 		if (err)
 			return err;
 		if (insn->imm == BPF_CMPXCHG)
@@ -1278,6 +1675,27 @@ static int alloc_joins(struct verifier *v)
 	return 0;
 }
 
+/* rX (OR_NULL) is NULL (is_null) or not; so are its copies (same id). */
+static void refine_null(struct vstate *st, u8 reg, bool is_null)
+{
+	const struct vreg r = st->regs[reg];
+	u32 k;
+
+	for (k = 0; k < ABPF_NR_REGS; k++) {
+		struct vreg *x = &st->regs[k];
+
+		if (k != reg && !(r.id && x->type == r.type && x->id == r.id))
+			continue;
+		if (is_null) {
+			set_scalar(x, true, 0);
+		} else {
+			x->type = non_null_type(r.type);
+			x->known = 1;
+			x->val = 0;
+		}
+	}
+}
+
 /* Run one straight-line stretch from the join point in slot. */
 static int run_block(struct verifier *v, u32 slot)
 {
@@ -1303,7 +1721,19 @@ static int run_block(struct verifier *v, u32 slot)
 			escape(v, i, &st.regs[BPF_REG_0]);
 			return 0;
 		}
-		if (is_jump_form(form)) {
+		if (form == ABPF_FORM_JCOND_K && BPF_CLASS(insn->code) == BPF_JMP &&
+		    insn->imm == 0 &&
+		    (BPF_OP(insn->code) == BPF_JEQ ||
+		     BPF_OP(insn->code) == BPF_JNE) &&
+		    is_or_null(st.regs[insn->dst_reg].type)) {
+			/* "if rX == 0": NULL on one edge, the pointer on the other */
+			struct vstate taken = st;
+			bool eq = BPF_OP(insn->code) == BPF_JEQ;
+
+			refine_null(&taken, insn->dst_reg, eq);
+			refine_null(&st, insn->dst_reg, !eq);
+			propagate(v, jump_target(insn, i), &taken);
+		} else if (is_jump_form(form)) {
 			propagate(v, jump_target(insn, i), &st);
 			if (form == ABPF_FORM_JA || form == ABPF_FORM_JA32)
 				return 0;
@@ -1330,7 +1760,10 @@ static int check_dataflow(struct verifier *v)
 
 	memset(&entry, 0, sizeof(entry));
 	set_type(&entry.regs[BPF_REG_1], RT_PTR_CTX, true, 0);
-	set_scalar(&entry.regs[BPF_REG_2], false, 0);
+	/* MEM programs get the data length in r2; packet programs only r1. */
+	if (v->prog->type != ABPF_PROG_TYPE_PACKET &&
+	    v->prog->type != ABPF_PROG_TYPE_KPROBE)
+		set_scalar(&entry.regs[BPF_REG_2], false, 0);
 	set_type(&entry.regs[ABPF_REG_FP], RT_PTR_STACK, true, 0);
 	propagate(v, 0, &entry);
 
@@ -1365,7 +1798,7 @@ static void verifier_free(struct verifier *v)
 
 #define ABPF_PROG_CHECK_FLAGS	(ABPF_PROG_CHECKED | ABPF_PROG_ZERO_STACK | \
 				 ABPF_PROG_HAS_CALLS | ABPF_PROG_HAS_HELPERS | \
-				 ABPF_PROG_HAS_LD_PKT)
+				 ABPF_PROG_HAS_LD_PKT | ABPF_PROG_HAS_TAIL_CALL)
 
 int abpf_check(struct abpf_prog *prog, struct abpf_log *log)
 {
@@ -1450,4 +1883,124 @@ out:
 		abpf_log_printf(log, "out of memory\n");
 	verifier_free(&v);
 	return err;
+}
+
+/* ---- maps: binding lddw pseudo sources (maps.h) ---- */
+
+void abpf_prog_put_maps(struct abpf_prog *prog)
+{
+	u32 k;
+
+	for (k = 0; k < prog->nr_maps; k++)
+		if (prog->maps[k] && prog->maps[k]->ops->put)
+			prog->maps[k]->ops->put(prog->maps[k]);
+	abpf_free(prog->maps);
+	prog->maps = NULL;
+	prog->nr_maps = 0;
+}
+
+int abpf_prog_bind_maps(struct abpf_prog *prog,
+			const struct abpf_map_resolver *res,
+			struct abpf_log *log)
+{
+	u32 i, k;
+
+	if (prog->flags & ABPF_PROG_MAPS_BOUND)
+		return 0;
+	for (i = 0; i < prog->len; i++) {
+		struct bpf_insn *insn = &prog->insns[i];
+		struct abpf_map *map;
+		u64 addr;
+		int err;
+
+		if (!abpf_is_lddw(insn))
+			continue;
+		if (i + 1 >= prog->len) {
+			abpf_log_printf(log, "insn %u: lddw is missing its second slot\n", i);
+			return -EINVAL;
+		}
+		if (insn->src_reg != BPF_PSEUDO_MAP_FD &&
+		    insn->src_reg != BPF_PSEUDO_MAP_VALUE) {
+			i++;
+			continue;
+		}
+		if (!res || !res->map_from_fd) {
+			abpf_log_printf(log,
+					"insn %u: lddw pseudo source %u needs a map resolver (maps not bound)\n",
+					i, insn->src_reg);
+			return -EINVAL;
+		}
+		if (insn->src_reg == BPF_PSEUDO_MAP_FD && insn[1].imm) {
+			abpf_log_printf(log,
+					"insn %u: lddw map fd: second slot imm must be 0\n",
+					i);
+			return -EINVAL;
+		}
+		map = res->map_from_fd(res->host, insn->imm);
+		if (!map) {
+			abpf_log_printf(log, "insn %u: fd %d is not a map\n",
+					i, insn->imm);
+			return -EBADF;
+		}
+		for (k = 0; k < prog->nr_maps; k++)
+			if (prog->maps[k] == map)
+				break;
+		if (k < prog->nr_maps) {
+			map->ops->put(map);	/* already held */
+		} else {
+			struct abpf_map **m;
+
+			if (prog->nr_maps >= ABPF_MAX_USED_MAPS) {
+				map->ops->put(map);
+				abpf_log_printf(log,
+						"insn %u: more than %u maps\n",
+						i, ABPF_MAX_USED_MAPS);
+				return -E2BIG;
+			}
+			m = abpf_zalloc((prog->nr_maps + 1) * sizeof(*m));
+			if (!m) {
+				map->ops->put(map);
+				return -ENOMEM;
+			}
+			if (prog->nr_maps)
+				memcpy(m, prog->maps, prog->nr_maps * sizeof(*m));
+			m[prog->nr_maps++] = map;
+			abpf_free(prog->maps);
+			prog->maps = m;
+			if (map->ops->bind_prog) {
+				err = map->ops->bind_prog(map, prog->type);
+				if (err) {
+					abpf_log_printf(log,
+							"insn %u: map (type %u) cannot be used by programs of type %u\n",
+							i, map->type, prog->type);
+					return err;
+				}
+			}
+		}
+		if (insn->src_reg == BPF_PSEUDO_MAP_FD) {
+			addr = (u64)(unsigned long)map;
+		} else {
+			u64 base;
+
+			if (!map->ops->direct_value ||
+			    map->ops->direct_value(map, &base)) {
+				abpf_log_printf(log,
+						"insn %u: map (type %u) has no direct value access\n",
+						i, map->type);
+				return -EINVAL;
+			}
+			if ((u32)insn[1].imm >= map->value_size) {
+				abpf_log_printf(log,
+						"insn %u: map value offset %u out of range (value size %u)\n",
+						i, (u32)insn[1].imm, map->value_size);
+				return -EINVAL;
+			}
+			addr = base + (u32)insn[1].imm;
+		}
+		insn[0].imm = (s32)(u32)addr;
+		insn[1].imm = (s32)(u32)(addr >> 32);
+		i++;
+	}
+	prog->flags |= ABPF_PROG_MAPS_BOUND;
+	return 0;
 }
