@@ -316,6 +316,73 @@ static void altbpf_kernel_shift_masked(struct kunit *test)
 	expect_all(test, prog, LEN(prog), 2);
 }
 
+static void altbpf_kernel_loops(struct kunit *test)
+{
+	/* Two loops, one around a rewritten division; the high half. */
+	static const struct bpf_insn prog[] = {
+		ABPF_MOV64_IMM(BPF_REG_0, 0),
+		ABPF_MOV64_IMM(BPF_REG_3, 3),
+		ABPF_MOV64_IMM(BPF_REG_4, 0),
+		ABPF_ALU64_IMM(BPF_ADD, BPF_REG_3, -1),
+		ABPF_JMP_IMM(BPF_JNE, BPF_REG_3, 0, -2),	/* -> 3 */
+		ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 7),
+		ABPF_ALU64_REG(BPF_DIV, BPF_REG_0, BPF_REG_4),	/* 0 */
+		ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 1),
+		ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 1),
+		ABPF_JMP_IMM(BPF_JLT, BPF_REG_4, 5, -5),	/* -> 5 */
+		ABPF_LD_IMM64(BPF_REG_3, 0x100000000ULL),
+		ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_3),
+		ABPF_EXIT(),
+	};
+
+	expect_all(test, prog, LEN(prog), 0x100000004ULL);
+}
+
+static void altbpf_kernel_loop_budget(struct kunit *test)
+{
+	static const struct bpf_insn loop[] = {
+		ABPF_MOV64_IMM(BPF_REG_0, 0),
+		ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 1),
+		ABPF_JMP_A(-2),
+	};
+	static const struct bpf_insn self[] = {
+		ABPF_MOV64_IMM(BPF_REG_0, 1),
+		ABPF_MOV64_IMM(BPF_REG_3, 1),
+		ABPF_JMP_IMM(BPF_JNE, BPF_REG_3, 0, -1),	/* itself */
+		ABPF_EXIT(),
+	};
+	static const u32 engines[] = {
+		ABPF_ENGINE_KERNEL_INTERP, ABPF_ENGINE_KERNEL_JIT,
+	};
+	struct altbpf_prog *p;
+	u8 data[8] = {};
+	unsigned int i;
+
+	p = altbpf_kunit_load(test, ABPF_PROG_TYPE_MEM, loop, LEN(loop));
+	for (i = 0; i < ARRAY_SIZE(engines); i++) {
+		struct altbpf_run_opts opts = { .engine = engines[i],
+						.budget = 1000,
+						.r0 = 1 };
+
+		KUNIT_EXPECT_EQ(test, altbpf_prog_run_opts(p, data, 8, &opts),
+				-ELOOP);
+		KUNIT_EXPECT_EQ(test, opts.r0, 0ULL);
+		KUNIT_EXPECT_EQ(test, opts.error_pc, 2U);
+	}
+	altbpf_prog_put(p);
+
+	p = altbpf_kunit_load(test, ABPF_PROG_TYPE_MEM, self, LEN(self));
+	for (i = 0; i < ARRAY_SIZE(engines); i++) {
+		struct altbpf_run_opts opts = { .engine = engines[i],
+						.budget = 3 };
+
+		KUNIT_EXPECT_EQ(test, altbpf_prog_run_opts(p, data, 8, &opts),
+				-ELOOP);
+		KUNIT_EXPECT_EQ(test, opts.error_pc, 2U);
+	}
+	altbpf_prog_put(p);
+}
+
 /* Programs the kernel's engines must refuse, with the reason. */
 static void expect_unsupported(struct kunit *test, u32 type,
 			       const struct bpf_insn *insns, u32 len,
@@ -346,7 +413,11 @@ static void altbpf_kernel_refuses(struct kunit *test)
 		ABPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_1, 0),
 		ABPF_EXIT(),
 	};
+	/* Only r9 is free: no room for the budget registers. */
 	static const struct bpf_insn loop[] = {
+		ABPF_MOV64_IMM(BPF_REG_6, 0),
+		ABPF_MOV64_IMM(BPF_REG_7, 0),
+		ABPF_MOV64_IMM(BPF_REG_8, 0),
 		ABPF_MOV64_IMM(BPF_REG_0, 0),
 		ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 1),
 		ABPF_JMP_IMM(BPF_JLT, BPF_REG_0, 4, -2),
@@ -365,7 +436,7 @@ static void altbpf_kernel_refuses(struct kunit *test)
 	expect_unsupported(test, ABPF_PROG_TYPE_MEM, data_load,
 			   LEN(data_load), "insn 0: memory");
 	expect_unsupported(test, ABPF_PROG_TYPE_MEM, loop, LEN(loop),
-			   "insn 2: loop");
+			   "insn 5: loops need two free registers");
 	expect_unsupported(test, ABPF_PROG_TYPE_CONFORMANCE, helper,
 			   LEN(helper), "insn 0: helper call");
 	expect_unsupported(test, ABPF_PROG_TYPE_MEM, bswap, LEN(bswap),
@@ -378,6 +449,8 @@ static struct kunit_case altbpf_kernel_cases[] = {
 	KUNIT_CASE(altbpf_kernel_div_mod_zero),
 	KUNIT_CASE(altbpf_kernel_jump_fixup),
 	KUNIT_CASE(altbpf_kernel_shift_masked),
+	KUNIT_CASE(altbpf_kernel_loops),
+	KUNIT_CASE(altbpf_kernel_loop_budget),
 	KUNIT_CASE(altbpf_kernel_refuses),
 	{}
 };

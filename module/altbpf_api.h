@@ -97,4 +97,25 @@ int altbpf_prog_jited(const struct altbpf_prog *p, u32 *size, char *why,
 /* KUnit only (namespace ALTBPF_INTERNAL): the image, NULL if none. */
 const void *altbpf_prog_jit_image(const struct altbpf_prog *p, u32 *size);
 
+struct abpf_pkt_ctx;
+
+/*
+ * Classic BPF: check @len struct sock_filter instructions with the rules
+ * of the kernel's bpf_check_classic(), translate them to eBPF and load the
+ * result as an ABPF_PROG_TYPE_PACKET program.  As altbpf_prog_load();
+ * also -EOPNOTSUPP for ancillary loads altbpf does not provide.
+ */
+struct altbpf_prog *altbpf_cbpf_load(const struct sock_filter *filter,
+				     u32 len, char *log, u32 log_size,
+				     int *err);
+
+/*
+ * Run an ABPF_PROG_TYPE_PACKET program once on ABPF_ENGINE_INTERP, _JIT
+ * or _DEFAULT with r1 = @ctx (read-only; the packet ctx->data ..
+ * data_end).  Does not sleep.  0 with *@r0 (a classic filter's verdict),
+ * the run's abort error, -EINVAL or -EOPNOTSUPP (engine unavailable).
+ */
+int altbpf_prog_run_pkt(struct altbpf_prog *p, u32 engine,
+			struct abpf_pkt_ctx *ctx, u64 *r0);
+
 #endif /* ALTBPF_API_H */

@@ -67,6 +67,14 @@ int altbpf_kernel_check(const struct abpf_prog *prog, char *why,
 			size_t why_size);
 int altbpf_kernel_build(const struct abpf_prog *prog, bool jit, u32 data_len,
 			struct bpf_prog **lo, struct bpf_prog **hi);
+/*
+ * Run a program of altbpf_kernel_build() with r1 = @data (never
+ * bpf_prog_run() directly: r1 is a context block), at most @budget
+ * back-edge instructions: 0 with *@ret set, or -ELOOP (*@ret = 0,
+ * *@error_pc = the back-edge when @error_pc is non-NULL).
+ */
+int altbpf_kernel_run(const struct bpf_prog *fp, void *data, u64 budget,
+		      u32 *ret, u32 *error_pc);
 void altbpf_kernel_free(struct bpf_prog *lo, struct bpf_prog *hi);
 
 #endif /* ALTBPF_INTERNAL_H */

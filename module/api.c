@@ -20,6 +20,7 @@
 #include <linux/printk.h>
 
 #include "altbpf_internal.h"
+#include "cbpf.h"
 
 static DEFINE_IDR(altbpf_prog_idr);
 static DEFINE_SPINLOCK(altbpf_prog_idr_lock);
@@ -244,8 +245,10 @@ struct altbpf_timer {
 	u64 start, spent;
 };
 
+/* Programs run under RCU (maps and prog-array slots are RCU-freed). */
 static void altbpf_timer_enter(struct altbpf_timer *t)
 {
+	rcu_read_lock();
 	migrate_disable();
 	t->start = ktime_get_ns();
 }
@@ -254,6 +257,7 @@ static void altbpf_timer_leave(struct altbpf_timer *t)
 {
 	t->spent += ktime_get_ns() - t->start;
 	migrate_enable();
+	rcu_read_unlock();
 }
 
 /* true: run again; false: done (*err = 0) or interrupted (-EINTR). */
@@ -344,8 +348,15 @@ int altbpf_run(struct altbpf_prog *p, u32 engine, void *data, u32 len,
 	altbpf_timer_enter(&t);
 	do {
 		if (kernel) {
-			ret = bpf_prog_run(klo, data);
-			err = 0;
+			u32 lo;
+
+			err = altbpf_kernel_run(klo, data, budget, &lo,
+						error_pc);
+			ret = lo;
+			if (err) {
+				t.i++;
+				break;
+			}
 			continue;
 		}
 		abpf_run_ctx_init_mem(&rc, data, len);
@@ -367,10 +378,14 @@ int altbpf_run(struct altbpf_prog *p, u32 engine, void *data, u32 len,
 
 	if (kernel) {
 		if (!err) {
+			u32 hi;
+
 			/* The high half of r0, from the same input. */
 			migrate_disable();
-			ret = (u32)ret | (u64)bpf_prog_run(khi, data) << 32;
+			err = altbpf_kernel_run(khi, data, budget, &hi,
+						error_pc);
 			migrate_enable();
+			ret = (u32)ret | (u64)hi << 32;
 		}
 		altbpf_kernel_free(klo, khi);
 	}
@@ -475,3 +490,59 @@ const void *altbpf_prog_jit_image(const struct altbpf_prog *p, u32 *size)
 	return p->prog->jit_image;
 }
 EXPORT_SYMBOL_NS_GPL(altbpf_prog_jit_image, ALTBPF_INTERNAL);
+
+/* Classic BPF (altbpf_api.h): check, translate, load as a packet program. */
+struct altbpf_prog *altbpf_cbpf_load(const struct sock_filter *filter,
+				     u32 len, char *log, u32 log_size, int *err)
+{
+	struct abpf_log l = { .buf = log, .size = log ? log_size : 0,
+			      .level = READ_ONCE(altbpf_log_level) };
+	const struct abpf_cbpf_insn *f = (const void *)filter;
+	struct altbpf_prog *p;
+	struct bpf_insn *insns;
+	int dummy;
+	u32 n;
+
+	BUILD_BUG_ON(sizeof(struct abpf_cbpf_insn) != sizeof(struct sock_filter));
+	if (!err)
+		err = &dummy;
+	if (l.size)
+		log[0] = '\0';
+	*err = abpf_cbpf_check(f, len, &l);
+	if (*err)
+		return NULL;
+	*err = abpf_cbpf_translate(f, len, &insns, &n, &l);
+	if (*err)
+		return NULL;
+	p = altbpf_prog_create(ABPF_PROG_TYPE_PACKET, insns, n, &l, err);
+	abpf_free(insns);
+	return p;
+}
+EXPORT_SYMBOL_GPL(altbpf_cbpf_load);
+
+int altbpf_prog_run_pkt(struct altbpf_prog *p, u32 engine,
+			struct abpf_pkt_ctx *ctx, u64 *r0)
+{
+	struct abpf_run_ctx rc;
+	u64 ret;
+
+	*r0 = 0;
+	if (!p || !ctx || p->prog->type != ABPF_PROG_TYPE_PACKET)
+		return -EINVAL;
+	engine = altbpf_resolve_engine(p, engine);
+	if (engine == ABPF_ENGINE_JIT && !p->prog->jit_func)
+		return -EOPNOTSUPP;
+	if (engine != ABPF_ENGINE_INTERP && engine != ABPF_ENGINE_JIT)
+		return -EOPNOTSUPP;
+	abpf_run_ctx_init_pkt(&rc, ctx, false);
+	rc.budget = READ_ONCE(altbpf_budget);
+	rcu_read_lock();
+	ret = engine == ABPF_ENGINE_JIT ? p->prog->jit_func(&rc) :
+					  abpf_interp_run(p->prog, &rc);
+	rcu_read_unlock();
+	if (rc.error)
+		return rc.error;
+	*r0 = ret;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(altbpf_prog_run_pkt);

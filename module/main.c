@@ -12,6 +12,7 @@
 #include <linux/moduleparam.h>
 
 #include "altbpf_internal.h"
+#include "maps/altbpf_maps.h"
 
 u32 altbpf_default_engine = ABPF_ENGINE_JIT;
 u64 altbpf_budget = ABPF_DEFAULT_BUDGET;
@@ -106,9 +107,17 @@ static int __init altbpf_init(void)
 		pr_err("cannot set up the JIT arena: %d\n", err);
 		return err;
 	}
+	altbpf_helpers_kernel_init();
+	err = altbpf_maps_init();
+	if (err) {
+		pr_err("cannot set up maps: %d\n", err);
+		altbpf_jit_arena_exit();
+		return err;
+	}
 	err = altbpf_dev_init();
 	if (err) {
 		pr_err("cannot register /dev/altbpf: %d\n", err);
+		altbpf_maps_exit();
 		altbpf_jit_arena_exit();
 		return err;
 	}
@@ -122,6 +131,7 @@ static void __exit altbpf_exit(void)
 {
 	altbpf_dev_exit();
 	altbpf_prog_ids_exit();
+	altbpf_maps_exit();
 	/* after the last program: waits for the images' RCU frees */
 	altbpf_jit_arena_exit();
 }

@@ -301,10 +301,10 @@ static const struct abpf_reject_test abpf_verifier_reject_tests[] = {
 		.prog_type = ABPF_PROG_TYPE_CONFORMANCE,
 	},
 	{
-		.name = "callx without helpers",
-		.insns = { ABPF_MOV64_IMM(BPF_REG_3, 2), ABPF_CALLX(BPF_REG_3),
-			   ABPF_EXIT() },
-		.err = -EINVAL, .msg = "insn 1: callx, but this program type has no helpers",
+		.name = "callx of a map helper without a map",
+		.insns = { ABPF_MOV64_IMM(BPF_REG_3, BPF_FUNC_map_update_elem),
+			   ABPF_CALLX(BPF_REG_3), ABPF_EXIT() },
+		.err = -EACCES, .msg = "insn 1: R1 must be a map pointer",
 	},
 	{
 		.name = "callx of a known unknown helper",

@@ -55,10 +55,16 @@ const struct abpf_helper_table *abpf_helpers_for_type(u32 type)
 {
 	if (type < ABPF_PROG_TYPE__COUNT && READ_ONCE(abpf_type_helpers[type]))
 		return READ_ONCE(abpf_type_helpers[type]);
+	/* Both hosts link helper_protos.c: the same tables everywhere. */
 	switch (type) {
 	case ABPF_PROG_TYPE_CONFORMANCE:
 		return &abpf_conformance_helpers;
 	case ABPF_PROG_TYPE_MEM:
+		return &abpf_mem_map_helpers;
+	case ABPF_PROG_TYPE_PACKET:
+		return &abpf_packet_helpers;
+	case ABPF_PROG_TYPE_KPROBE:
+		return &abpf_kprobe_helpers;
 	default:
 		return NULL;	/* no helpers */
 	}
