@@ -13,6 +13,7 @@
 #include <linux/compat.h>
 
 #include "altbpf_internal.h"
+#include "capture.h"
 
 static bool altbpf_capable(void)
 {
@@ -374,6 +375,11 @@ static long altbpf_ioctl(struct file *file, unsigned int cmd,
 	union bpf_attr __user *uattr;
 	int err;
 
+	/* ioctl numbers 0x10-0x1f belong to packet capture (capture.c). */
+	if (_IOC_TYPE(cmd) == ALTBPF_IOC_MAGIC &&
+	    _IOC_NR(cmd) >= ALTBPF_IOC_CAPTURE_FIRST &&
+	    _IOC_NR(cmd) <= ALTBPF_IOC_CAPTURE_LAST)
+		return altbpf_capture_ioctl(file, cmd, arg);
 	if (cmd != ALTBPF_IOC_BPF)
 		return -ENOTTY;
 	if (copy_from_user(&call, (void __user *)arg, sizeof(call)))

@@ -13,6 +13,7 @@
 
 #include "altbpf_internal.h"
 #include "maps/altbpf_maps.h"
+#include "capture.h"
 
 u32 altbpf_default_engine = ABPF_ENGINE_JIT;
 u64 altbpf_budget = ABPF_DEFAULT_BUDGET;
@@ -114,9 +115,17 @@ static int __init altbpf_init(void)
 		altbpf_jit_arena_exit();
 		return err;
 	}
+	err = altbpf_capture_init();
+	if (err) {
+		pr_err("cannot set up packet capture: %d\n", err);
+		altbpf_maps_exit();
+		altbpf_jit_arena_exit();
+		return err;
+	}
 	err = altbpf_dev_init();
 	if (err) {
 		pr_err("cannot register /dev/altbpf: %d\n", err);
+		altbpf_capture_exit();
 		altbpf_maps_exit();
 		altbpf_jit_arena_exit();
 		return err;
@@ -130,6 +139,7 @@ static int __init altbpf_init(void)
 static void __exit altbpf_exit(void)
 {
 	altbpf_dev_exit();
+	altbpf_capture_exit();
 	altbpf_prog_ids_exit();
 	altbpf_maps_exit();
 	/* after the last program: waits for the images' RCU frees */

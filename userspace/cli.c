@@ -9,6 +9,7 @@
 
 #include "asm.h"
 #include "runner.h"
+#include "capture.h"
 
 static const char *prog_name = "altbpf";
 
@@ -873,6 +874,8 @@ int main(int argc, char **argv)
 			fputs(run_usage, stdout);
 		else if (!strcmp(argv[2], "prog"))
 			fputs(prog_usage, stdout);
+		else if (!strcmp(argv[2], "capture"))
+			fputs(capture_usage, stdout);
 		else
 			return usage_error(main_usage, "unknown command '%s'",
 					   argv[2]);
@@ -882,8 +885,14 @@ int main(int argc, char **argv)
 		return cmd_asm(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "disasm"))
 		return cmd_disasm(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "run"))
+	if (!strcmp(argv[1], "run")) {
+		for (int i = 2; i < argc; i++)
+			if (!strcmp(argv[i], "--classic"))
+				return cmd_run_classic(argc - 1, argv + 1);
 		return cmd_run(argc - 1, argv + 1);
+	}
+	if (!strcmp(argv[1], "capture"))
+		return cmd_capture(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "prog"))
 		return cmd_prog(argc - 1, argv + 1);
 	return usage_error(main_usage, "unknown command '%s'", argv[1]);

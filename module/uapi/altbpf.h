@@ -30,7 +30,11 @@ struct altbpf_call {
 	__u64 attr;		/* user pointer to union bpf_attr */
 };
 
-#define ALTBPF_IOC_BPF		_IOW('B', 0x01, struct altbpf_call)
+#define ALTBPF_IOC_MAGIC	'B'
+#define ALTBPF_IOC_BPF		_IOW(ALTBPF_IOC_MAGIC, 0x01, struct altbpf_call)
+/* 0x10-0x1f: packet capture (altbpf_capture.h). */
+#define ALTBPF_IOC_CAPTURE_FIRST	0x10
+#define ALTBPF_IOC_CAPTURE_LAST		0x1f
 
 /*
  * Program types beyond the kernel's (attr.prog_type): values from 0x1000
