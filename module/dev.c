@@ -14,6 +14,7 @@
 
 #include "altbpf_internal.h"
 #include "capture.h"
+#include "hooks.h"
 
 static bool altbpf_capable(void)
 {
@@ -399,6 +400,10 @@ static long altbpf_ioctl(struct file *file, unsigned int cmd,
 		return altbpf_cmd_prog_test_run(&attr, uattr);
 	case BPF_OBJ_GET_INFO_BY_FD:
 		return altbpf_cmd_obj_get_info(&attr, uattr);
+	case BPF_LINK_CREATE:
+		return altbpf_cmd_link_create(&attr);
+	case BPF_LINK_DETACH:
+		return altbpf_cmd_link_detach(&attr);
 	default:
 		return -EINVAL;
 	}

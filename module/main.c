@@ -14,6 +14,7 @@
 #include "altbpf_internal.h"
 #include "maps/altbpf_maps.h"
 #include "capture.h"
+#include "hooks.h"
 
 u32 altbpf_default_engine = ABPF_ENGINE_JIT;
 u64 altbpf_budget = ABPF_DEFAULT_BUDGET;
@@ -115,9 +116,17 @@ static int __init altbpf_init(void)
 		altbpf_jit_arena_exit();
 		return err;
 	}
+	err = altbpf_hooks_init();
+	if (err) {
+		pr_err("cannot set up hooks: %d\n", err);
+		altbpf_maps_exit();
+		altbpf_jit_arena_exit();
+		return err;
+	}
 	err = altbpf_capture_init();
 	if (err) {
 		pr_err("cannot set up packet capture: %d\n", err);
+		altbpf_hooks_exit();
 		altbpf_maps_exit();
 		altbpf_jit_arena_exit();
 		return err;
@@ -126,6 +135,7 @@ static int __init altbpf_init(void)
 	if (err) {
 		pr_err("cannot register /dev/altbpf: %d\n", err);
 		altbpf_capture_exit();
+		altbpf_hooks_exit();
 		altbpf_maps_exit();
 		altbpf_jit_arena_exit();
 		return err;
@@ -139,6 +149,7 @@ static int __init altbpf_init(void)
 static void __exit altbpf_exit(void)
 {
 	altbpf_dev_exit();
+	altbpf_hooks_exit();
 	altbpf_capture_exit();
 	altbpf_prog_ids_exit();
 	altbpf_maps_exit();
