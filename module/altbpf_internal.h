@@ -50,15 +50,25 @@ extern u32 altbpf_jit_harden;		/* 0, 1, 2 as bpf_jit_harden */
 extern u32 altbpf_jit_dump;		/* 0, 1 size, 2 + hex dump */
 
 /* api.c */
+struct abpf_map_resolver;
+/*
+ * @res resolves the fds of lddw map references (dev.c's map fds); NULL:
+ * programs with map references are rejected (in-kernel API loads).
+ */
 struct altbpf_prog *altbpf_prog_create(u32 prog_type,
 				       const struct bpf_insn *insns, u32 len,
+				       const struct abpf_map_resolver *res,
 				       struct abpf_log *log, int *err);
+struct altbpf_prog *altbpf_prog_by_id(u32 id);	/* + a reference, or NULL */
+int altbpf_prog_next_id(u32 id, u32 *next);	/* 0 or -ENOENT */
 u32 altbpf_resolve_engine(const struct altbpf_prog *p, u32 engine);
 int altbpf_run(struct altbpf_prog *p, u32 engine, void *data, u32 len,
 	       u32 repeat, u64 budget, u64 *r0, u32 *duration, u32 *error_pc);
 void altbpf_prog_ids_exit(void);
 
 /* dev.c */
+/* The program behind a program fd, + a reference; ERR_PTR(-EBADF/-EINVAL). */
+struct altbpf_prog *altbpf_prog_get_fd(u32 ufd);
 int altbpf_dev_init(void);
 void altbpf_dev_exit(void);
 

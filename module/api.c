@@ -18,9 +18,13 @@
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/if_arp.h>
 
 #include "altbpf_internal.h"
 #include "cbpf.h"
+#include "maps.h"
 
 static DEFINE_IDR(altbpf_prog_idr);
 static DEFINE_SPINLOCK(altbpf_prog_idr_lock);
@@ -47,6 +51,36 @@ static void altbpf_prog_free_id(struct altbpf_prog *p)
 	spin_lock_bh(&altbpf_prog_idr_lock);
 	idr_remove(&altbpf_prog_idr, p->id);
 	spin_unlock_bh(&altbpf_prog_idr_lock);
+}
+
+/* BPF_PROG_GET_FD_BY_ID: the program with @id and a new reference. */
+struct altbpf_prog *altbpf_prog_by_id(u32 id)
+{
+	struct altbpf_prog *p;
+
+	spin_lock_bh(&altbpf_prog_idr_lock);
+	p = idr_find(&altbpf_prog_idr, id);
+	if (p && !refcount_inc_not_zero(&p->refcnt))
+		p = NULL;
+	spin_unlock_bh(&altbpf_prog_idr_lock);
+	return p;
+}
+
+/* BPF_PROG_GET_NEXT_ID: the smallest id above @id, or -ENOENT. */
+int altbpf_prog_next_id(u32 id, u32 *next)
+{
+	int nid = id + 1;
+	void *p;
+
+	if (id >= INT_MAX)
+		return -ENOENT;
+	spin_lock_bh(&altbpf_prog_idr_lock);
+	p = idr_get_next(&altbpf_prog_idr, &nid);
+	spin_unlock_bh(&altbpf_prog_idr_lock);
+	if (!p)
+		return -ENOENT;
+	*next = nid;
+	return 0;
 }
 
 void altbpf_prog_ids_exit(void)
@@ -161,6 +195,7 @@ static void altbpf_jit_report(const struct altbpf_prog *p)
  */
 struct altbpf_prog *altbpf_prog_create(u32 prog_type,
 				       const struct bpf_insn *insns, u32 len,
+				       const struct abpf_map_resolver *res,
 				       struct abpf_log *log, int *err)
 {
 	struct altbpf_prog *p;
@@ -198,6 +233,15 @@ struct altbpf_prog *altbpf_prog_create(u32 prog_type,
 	if (!p->prog) {
 		ret = -ENOMEM;
 		goto err;
+	}
+	/*
+	 * lddw map references: fds through the device's resolver.  Without
+	 * one (in-kernel API), abpf_check() rejects them.
+	 */
+	if (res) {
+		ret = abpf_prog_bind_maps(p->prog, res, log);
+		if (ret)
+			goto err;
 	}
 	ret = abpf_check(p->prog, log);
 	if (ret)
@@ -299,8 +343,10 @@ int altbpf_run(struct altbpf_prog *p, u32 engine, void *data, u32 len,
 	       u32 repeat, u64 budget, u64 *r0, u32 *duration, u32 *error_pc)
 {
 	struct bpf_prog *klo = NULL, *khi = NULL;
+	struct abpf_pkt_ctx pkt = {};
 	struct abpf_run_ctx rc;
 	struct altbpf_timer t = {};
+	u32 type = p->prog->type;
 	bool kernel = false;
 	u64 ret = 0;
 	int err;
@@ -315,6 +361,23 @@ int altbpf_run(struct altbpf_prog *p, u32 engine, void *data, u32 len,
 	if (!budget)
 		budget = READ_ONCE(altbpf_budget);
 
+	/* Kprobe programs need a pt_regs of a real event: attach them. */
+	if (type != ABPF_PROG_TYPE_MEM && type != ABPF_PROG_TYPE_CONFORMANCE &&
+	    type != ABPF_PROG_TYPE_PACKET)
+		return -EOPNOTSUPP;
+	if (type == ABPF_PROG_TYPE_PACKET) {
+		/* A packet program's ctx: @data is the frame (Ethernet). */
+		const u8 *d = data;
+
+		pkt.data = (u64)(unsigned long)data;
+		pkt.data_end = pkt.data + len;
+		pkt.len = len;
+		if (len >= ETH_HLEN)
+			pkt.protocol = *(const __be16 *)(d + 12);
+		pkt.pkttype = PACKET_HOST;
+		pkt.hatype = ARPHRD_ETHER;
+	}
+
 	engine = altbpf_resolve_engine(p, engine);
 	switch (engine) {
 	case ABPF_ENGINE_INTERP:
@@ -325,6 +388,8 @@ int altbpf_run(struct altbpf_prog *p, u32 engine, void *data, u32 len,
 		break;
 	case ABPF_ENGINE_KERNEL_INTERP:
 	case ABPF_ENGINE_KERNEL_JIT:
+		if (type == ABPF_PROG_TYPE_PACKET)
+			return -EOPNOTSUPP;	/* r1 is a ctx block there */
 		if (p->kernel_err) {
 			pr_info_ratelimited("prog %u: kernel engines: %s\n",
 					    p->id, p->kernel_why);
@@ -359,7 +424,12 @@ int altbpf_run(struct altbpf_prog *p, u32 engine, void *data, u32 len,
 			}
 			continue;
 		}
-		abpf_run_ctx_init_mem(&rc, data, len);
+		if (type == ABPF_PROG_TYPE_PACKET) {
+			pkt.cpu = raw_smp_processor_id();
+			abpf_run_ctx_init_pkt(&rc, &pkt, false);
+		} else {
+			abpf_run_ctx_init_mem(&rc, data, len);
+		}
 		rc.budget = budget;
 		if (engine == ABPF_ENGINE_JIT)
 			ret = p->prog->jit_func(&rc);
@@ -412,7 +482,7 @@ struct altbpf_prog *altbpf_prog_load(u32 prog_type,
 		err = &dummy;
 	if (l.size)
 		log[0] = '\0';
-	return altbpf_prog_create(prog_type, insns, len, &l, err);
+	return altbpf_prog_create(prog_type, insns, len, NULL, &l, err);
 }
 EXPORT_SYMBOL_GPL(altbpf_prog_load);
 
@@ -514,7 +584,7 @@ struct altbpf_prog *altbpf_cbpf_load(const struct sock_filter *filter,
 	*err = abpf_cbpf_translate(f, len, &insns, &n, &l);
 	if (*err)
 		return NULL;
-	p = altbpf_prog_create(ABPF_PROG_TYPE_PACKET, insns, n, &l, err);
+	p = altbpf_prog_create(ABPF_PROG_TYPE_PACKET, insns, n, NULL, &l, err);
 	abpf_free(insns);
 	return p;
 }
@@ -537,8 +607,10 @@ int altbpf_prog_run_pkt(struct altbpf_prog *p, u32 engine,
 	abpf_run_ctx_init_pkt(&rc, ctx, false);
 	rc.budget = READ_ONCE(altbpf_budget);
 	rcu_read_lock();
+	migrate_disable();	/* per-CPU maps */
 	ret = engine == ABPF_ENGINE_JIT ? p->prog->jit_func(&rc) :
 					  abpf_interp_run(p->prog, &rc);
+	migrate_enable();
 	rcu_read_unlock();
 	if (rc.error)
 		return rc.error;

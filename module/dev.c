@@ -13,6 +13,8 @@
 #include <linux/compat.h>
 
 #include "altbpf_internal.h"
+#include "maps.h"
+#include "maps/altbpf_maps.h"
 #include "capture.h"
 #include "hooks.h"
 
@@ -42,7 +44,7 @@ static const struct file_operations altbpf_prog_fops = {
 };
 
 /* The program behind @fd, with a reference; ERR_PTR(-EBADF / -EINVAL). */
-static struct altbpf_prog *altbpf_prog_get_fd(u32 ufd)
+struct altbpf_prog *altbpf_prog_get_fd(u32 ufd)
 {
 	struct altbpf_prog *p;
 	struct fd f = fdget(ufd);
@@ -57,6 +59,232 @@ static struct altbpf_prog *altbpf_prog_get_fd(u32 ufd)
 	altbpf_prog_get(p);
 	fdput(f);
 	return p;
+}
+
+static int altbpf_prog_new_fd(struct altbpf_prog *p)
+{
+	return anon_inode_getfd("altbpf-prog", &altbpf_prog_fops, p,
+				O_RDWR | O_CLOEXEC);
+}
+
+/* Map fds: one usercnt reference each (altbpf_maps.h). */
+
+static int altbpf_map_release(struct inode *inode, struct file *file)
+{
+	altbpf_map_put_uref(file->private_data);
+	return 0;
+}
+
+static const struct file_operations altbpf_map_fops = {
+	.owner = THIS_MODULE,
+	.release = altbpf_map_release,
+	.llseek = noop_llseek,
+};
+
+/* The map behind @ufd, + a reference; ERR_PTR(-EBADF / -EINVAL). */
+static struct altbpf_map *altbpf_map_get_fd(u32 ufd)
+{
+	struct altbpf_map *m;
+	struct fd f = fdget(ufd);
+
+	if (!f.file)
+		return ERR_PTR(-EBADF);
+	if (f.file->f_op != &altbpf_map_fops) {
+		fdput(f);
+		return ERR_PTR(-EINVAL);
+	}
+	m = f.file->private_data;
+	altbpf_map_get(m);
+	fdput(f);
+	return m;
+}
+
+/* A new fd for @m, consuming one usercnt reference of the caller. */
+static int altbpf_map_new_fd(struct altbpf_map *m)
+{
+	int fd = anon_inode_getfd("altbpf-map", &altbpf_map_fops, m,
+				  O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		altbpf_map_put_uref(m);
+	return fd;
+}
+
+/* lddw BPF_PSEUDO_MAP_FD / _VALUE: imm is a map fd of the loading process. */
+static struct abpf_map *altbpf_resolve_map_fd(void *host, int fd)
+{
+	struct altbpf_map *m = altbpf_map_get_fd(fd);
+
+	return IS_ERR(m) ? NULL : &m->map;
+}
+
+static const struct abpf_map_resolver altbpf_fd_resolver = {
+	.map_from_fd = altbpf_resolve_map_fd,
+};
+
+/* Prog arrays: a slot holds a reference to the glue's program object. */
+static struct abpf_prog *altbpf_pa_get(int fd, void **owner)
+{
+	struct altbpf_prog *p = altbpf_prog_get_fd(fd);
+
+	if (IS_ERR(p))
+		return NULL;
+	*owner = p;
+	return p->prog;
+}
+
+static void altbpf_pa_put(void *owner)
+{
+	altbpf_prog_put(owner);
+}
+
+static const struct altbpf_map_prog_hooks altbpf_pa_hooks = {
+	.get = altbpf_pa_get,
+	.put = altbpf_pa_put,
+};
+
+/* BPF_MAP_CREATE */
+
+static int altbpf_name_cpy(char *dst, const char *src);
+
+static int altbpf_cmd_map_create(const union bpf_attr *attr)
+{
+	struct altbpf_map *m;
+	char name[BPF_OBJ_NAME_LEN];
+
+	if (!altbpf_capable())
+		return -EPERM;
+	if (!altbpf_attr_tail_zero(attr, offsetofend(union bpf_attr,
+						     map_extra)))
+		return -EINVAL;
+	if (altbpf_name_cpy(name, attr->map_name))
+		return -EINVAL;
+	m = altbpf_map_create(attr);	/* checks the other fields */
+	if (IS_ERR(m))
+		return PTR_ERR(m);
+	return altbpf_map_new_fd(m);
+}
+
+/* BPF_MAP_LOOKUP_ELEM, _UPDATE_ELEM, _DELETE_ELEM, _GET_NEXT_KEY */
+
+static int altbpf_cmd_map_elem(int cmd, const union bpf_attr *attr)
+{
+	void __user *ukey = u64_to_user_ptr(attr->key);
+	void __user *uval = u64_to_user_ptr(attr->value);	/* next_key */
+	struct altbpf_map *m;
+	void *key = NULL, *val = NULL;
+	u32 vsize;
+	int err;
+
+	if (!altbpf_capable())
+		return -EPERM;
+	if (!altbpf_attr_tail_zero(attr, offsetofend(union bpf_attr, flags)))
+		return -EINVAL;
+	if (cmd != BPF_MAP_UPDATE_ELEM && attr->flags)
+		return -EINVAL;
+	if (cmd == BPF_MAP_DELETE_ELEM && attr->value)
+		return -EINVAL;
+	m = altbpf_map_get_fd(attr->map_fd);
+	if (IS_ERR(m))
+		return PTR_ERR(m);
+	vsize = cmd == BPF_MAP_GET_NEXT_KEY ? m->map.key_size :
+		altbpf_map_value_size(m);
+
+	err = -ENOMEM;
+	if (ukey || cmd != BPF_MAP_GET_NEXT_KEY) {
+		key = kvmalloc(max_t(u32, m->map.key_size, 1), GFP_KERNEL);
+		if (!key)
+			goto out;
+		err = -EFAULT;
+		if (copy_from_user(key, ukey, m->map.key_size))
+			goto out;
+	}
+	if (cmd != BPF_MAP_DELETE_ELEM) {
+		err = -ENOMEM;
+		val = kvzalloc(max_t(u32, vsize, 1), GFP_KERNEL);
+		if (!val)
+			goto out;
+	}
+
+	switch (cmd) {
+	case BPF_MAP_LOOKUP_ELEM:
+		err = altbpf_map_lookup(m, key, val);
+		if (!err && copy_to_user(uval, val, vsize))
+			err = -EFAULT;
+		break;
+	case BPF_MAP_UPDATE_ELEM:
+		err = -EFAULT;
+		if (copy_from_user(val, uval, vsize))
+			break;
+		err = altbpf_map_update(m, key, val, attr->flags);
+		break;
+	case BPF_MAP_DELETE_ELEM:
+		err = altbpf_map_delete(m, key);
+		break;
+	case BPF_MAP_GET_NEXT_KEY:
+		err = altbpf_map_get_next_key(m, key, val);
+		if (!err && copy_to_user(uval, val, vsize))
+			err = -EFAULT;
+		break;
+	}
+out:
+	kvfree(val);
+	kvfree(key);
+	altbpf_map_put(m);
+	return err;
+}
+
+/* BPF_{MAP,PROG}_GET_NEXT_ID, BPF_{MAP,PROG}_GET_FD_BY_ID */
+
+static int altbpf_cmd_get_next_id(int cmd, const union bpf_attr *attr,
+				  union bpf_attr __user *uattr)
+{
+	u32 next;
+	int err;
+
+	if (!altbpf_capable())
+		return -EPERM;
+	if (!altbpf_attr_tail_zero(attr, offsetofend(union bpf_attr,
+						     open_flags)) ||
+	    attr->next_id || attr->open_flags)
+		return -EINVAL;
+	if (cmd == BPF_MAP_GET_NEXT_ID)
+		err = attr->start_id >= INT_MAX ? -ENOENT :
+		      altbpf_map_next_id(attr->start_id, &next);
+	else
+		err = altbpf_prog_next_id(attr->start_id, &next);
+	if (err)
+		return err;
+	return put_user(next, &uattr->next_id) ? -EFAULT : 0;
+}
+
+static int altbpf_cmd_get_fd_by_id(int cmd, const union bpf_attr *attr)
+{
+	struct altbpf_prog *p;
+	struct altbpf_map *m;
+	int fd;
+
+	if (!altbpf_capable())
+		return -EPERM;
+	if (!altbpf_attr_tail_zero(attr, offsetofend(union bpf_attr,
+						     open_flags)) ||
+	    attr->next_id || attr->open_flags)
+		return -EINVAL;
+	if (cmd == BPF_MAP_GET_FD_BY_ID) {
+		m = altbpf_map_by_id(attr->map_id);
+		if (!m)
+			return -ENOENT;
+		/* the reference becomes the fd's: a user reference too */
+		atomic_inc(&m->usercnt);
+		return altbpf_map_new_fd(m);
+	}
+	p = altbpf_prog_by_id(attr->prog_id);
+	if (!p)
+		return -ENOENT;
+	fd = altbpf_prog_new_fd(p);
+	if (fd < 0)
+		altbpf_prog_put(p);
+	return fd;
 }
 
 /* BPF_PROG_LOAD */
@@ -79,7 +307,19 @@ static int altbpf_name_cpy(char *dst, const char *src)
 
 static int altbpf_map_prog_type(u32 uapi_type, u32 *type)
 {
+	BUILD_BUG_ON(sizeof(struct altbpf_pkt_ctx) !=
+		     sizeof(struct abpf_pkt_ctx));
+	BUILD_BUG_ON(offsetof(struct altbpf_pkt_ctx, cpu) !=
+		     offsetof(struct abpf_pkt_ctx, cpu));
 	switch (uapi_type) {
+	case BPF_PROG_TYPE_SOCKET_FILTER:
+	case ALTBPF_PROG_TYPE_PACKET:
+		*type = ABPF_PROG_TYPE_PACKET;
+		return 0;
+	case BPF_PROG_TYPE_KPROBE:
+	case ALTBPF_PROG_TYPE_KPROBE:
+		*type = ABPF_PROG_TYPE_KPROBE;
+		return 0;
 	case ALTBPF_PROG_TYPE_MEM:
 		*type = ABPF_PROG_TYPE_MEM;
 		return 0;
@@ -148,7 +388,8 @@ static int altbpf_cmd_prog_load(const union bpf_attr *attr)
 			goto out_log;
 		}
 	}
-	p = altbpf_prog_create(type, insns, attr->insn_cnt, &log, &err);
+	p = altbpf_prog_create(type, insns, attr->insn_cnt, &altbpf_fd_resolver,
+			       &log, &err);
 	kvfree(insns);
 
 	if (log.buf) {
@@ -168,8 +409,7 @@ static int altbpf_cmd_prog_load(const union bpf_attr *attr)
 
 	p->gpl_compatible = license_is_gpl_compatible(license);
 	memcpy(p->name, name, sizeof(p->name));
-	fd = anon_inode_getfd("altbpf-prog", &altbpf_prog_fops, p,
-			      O_RDWR | O_CLOEXEC);
+	fd = altbpf_prog_new_fd(p);
 	if (fd < 0)
 		altbpf_prog_put(p);
 	kvfree(log.buf);
@@ -279,6 +519,33 @@ static int altbpf_info_copy(u64 uptr, u32 ulen, const void *src, u32 have)
 	return copy_to_user(u64_to_user_ptr(uptr), src, n) ? -EFAULT : 0;
 }
 
+static int altbpf_map_get_info(struct altbpf_map *m, const union bpf_attr *attr,
+			       union bpf_attr __user *uattr)
+{
+	struct bpf_map_info __user *uinfo = u64_to_user_ptr(attr->info.info);
+	struct bpf_map_info info;
+	u32 info_len = attr->info.info_len;
+	int err;
+
+	/* Newer, larger structs are fine if their tail is zero. */
+	err = copy_struct_from_user(&info, sizeof(info), uinfo, info_len);
+	if (err)
+		return err;
+	info_len = min_t(u32, info_len, sizeof(info));
+	memset(&info, 0, sizeof(info));
+	info.type = m->map.type;
+	info.id = m->map.id;
+	info.key_size = m->map.key_size;
+	info.value_size = m->map.value_size;
+	info.max_entries = m->map.max_entries;
+	info.map_flags = m->map.map_flags;
+	memcpy(info.name, m->map.name, sizeof(info.name));
+	if (copy_to_user(uinfo, &info, info_len) ||
+	    put_user(info_len, &uattr->info.info_len))
+		return -EFAULT;
+	return 0;
+}
+
 static int altbpf_cmd_obj_get_info(const union bpf_attr *attr,
 				   union bpf_attr __user *uattr)
 {
@@ -287,11 +554,22 @@ static int altbpf_cmd_obj_get_info(const union bpf_attr *attr,
 	struct altbpf_prog *p;
 	u32 info_len = attr->info.info_len;
 	u32 nr_offsets = 0;
+	u32 map_ids[ABPF_MAX_USED_MAPS];
+	u32 i, nr_maps;
 	int err;
 
 	if (!altbpf_attr_tail_zero(attr, offsetofend(union bpf_attr, info)))
 		return -EINVAL;
 	p = altbpf_prog_get_fd(attr->info.bpf_fd);
+	if (PTR_ERR_OR_ZERO(p) == -EINVAL) {
+		struct altbpf_map *m = altbpf_map_get_fd(attr->info.bpf_fd);
+
+		if (IS_ERR(m))
+			return PTR_ERR(m);
+		err = altbpf_map_get_info(m, attr, uattr);
+		altbpf_map_put(m);
+		return err;
+	}
 	if (IS_ERR(p))
 		return PTR_ERR(p);
 
@@ -318,6 +596,16 @@ static int altbpf_cmd_obj_get_info(const union bpf_attr *attr,
 	info.xlated_prog_insns = in.xlated_prog_insns;
 	info.jited_prog_insns = in.jited_prog_insns;
 	info.jited_line_info = in.jited_line_info;
+	/* the maps the program holds (bpf(2)'s used_maps) */
+	nr_maps = min_t(u32, p->prog->nr_maps, ABPF_MAX_USED_MAPS);
+	for (i = 0; i < nr_maps; i++)
+		map_ids[i] = p->prog->maps[i]->id;
+	info.nr_map_ids = nr_maps;
+	info.map_ids = in.map_ids;
+	err = altbpf_info_copy(in.map_ids, min(in.nr_map_ids, nr_maps) *
+			       sizeof(u32), map_ids, nr_maps * sizeof(u32));
+	if (err)
+		goto out;
 
 	/*
 	 * As bpf(2): the code is only shown to CAP_BPF / CAP_SYS_ADMIN
@@ -400,6 +688,19 @@ static long altbpf_ioctl(struct file *file, unsigned int cmd,
 		return altbpf_cmd_prog_test_run(&attr, uattr);
 	case BPF_OBJ_GET_INFO_BY_FD:
 		return altbpf_cmd_obj_get_info(&attr, uattr);
+	case BPF_MAP_CREATE:
+		return altbpf_cmd_map_create(&attr);
+	case BPF_MAP_LOOKUP_ELEM:
+	case BPF_MAP_UPDATE_ELEM:
+	case BPF_MAP_DELETE_ELEM:
+	case BPF_MAP_GET_NEXT_KEY:
+		return altbpf_cmd_map_elem(call.cmd, &attr);
+	case BPF_MAP_GET_NEXT_ID:
+	case BPF_PROG_GET_NEXT_ID:
+		return altbpf_cmd_get_next_id(call.cmd, &attr, uattr);
+	case BPF_MAP_GET_FD_BY_ID:
+	case BPF_PROG_GET_FD_BY_ID:
+		return altbpf_cmd_get_fd_by_id(call.cmd, &attr);
 	case BPF_LINK_CREATE:
 		return altbpf_cmd_link_create(&attr);
 	case BPF_LINK_DETACH:
@@ -425,10 +726,21 @@ static struct miscdevice altbpf_miscdev = {
 
 int altbpf_dev_init(void)
 {
-	return misc_register(&altbpf_miscdev);
+	int err;
+
+	/* prog array slots hold program fds' objects (tail calls) */
+	altbpf_maps_set_prog_hooks(&altbpf_pa_hooks);
+	err = misc_register(&altbpf_miscdev);
+	if (err)
+		altbpf_maps_set_prog_hooks(NULL);
+	return err;
 }
 
 void altbpf_dev_exit(void)
 {
 	misc_deregister(&altbpf_miscdev);
+	/*
+	 * No fd is left (they pin the module), so no prog array is either;
+	 * slot entries still in flight are freed by altbpf_maps_exit().
+	 */
 }

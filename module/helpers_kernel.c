@@ -78,5 +78,5 @@ u64 abpf_host_probe_read_kernel(u64 dst, u64 size, u64 src, u64 d, u64 e,
 
 void abpf_host_trace(const char *msg, u32 len, struct abpf_run_ctx *rc)
 {
-	printk_ratelimited(KERN_INFO "altbpf: %s\n", msg);
+	printk_ratelimited(KERN_INFO "altbpf-trace: %s\n", msg);
 }

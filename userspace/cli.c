@@ -10,6 +10,7 @@
 #include "asm.h"
 #include "runner.h"
 #include "capture.h"
+#include "objcmd.h"
 
 static const char *prog_name = "altbpf";
 
@@ -25,6 +26,12 @@ static const char main_usage[] =
 "  prog dump jited|xlated PROG\n"
 "                  load a program and show its code as loaded, or the\n"
 "                  x86-64 code the JIT made of each instruction\n"
+"  prog load|list|show|run|detach\n"
+"                  clang-built ELF objects in /dev/altbpf: load (and\n"
+"                  attach), list, test-run by id, detach\n"
+"  map list|dump|lookup|update|delete\n"
+"                  maps by id (hex keys and values)\n"
+"  trace           what programs print with bpf_trace_printk()\n"
 "  help [COMMAND]  show this text or a command's usage\n"
 "\n"
 "Run 'altbpf COMMAND --help' for a command's options.  See docs/cli.md.\n";
@@ -756,8 +763,12 @@ static int cmd_prog(int argc, char **argv)
 
 	if (argc < 2 || is_help(argv[1])) {
 		fputs(prog_usage, argc < 2 ? stderr : stdout);
+		fputs("\n", argc < 2 ? stderr : stdout);
+		fputs(prog_obj_usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
+	if (strcmp(argv[1], "dump"))
+		return cmd_prog_obj(argc, argv);
 	if (strcmp(argv[1], "dump"))
 		return usage_error(prog_usage, "unknown prog command '%s'",
 				   argv[1]);
@@ -874,6 +885,10 @@ int main(int argc, char **argv)
 			fputs(run_usage, stdout);
 		else if (!strcmp(argv[2], "prog"))
 			fputs(prog_usage, stdout);
+		else if (!strcmp(argv[2], "map"))
+			fputs(map_usage, stdout);
+		else if (!strcmp(argv[2], "trace"))
+			fputs(trace_usage, stdout);
 		else if (!strcmp(argv[2], "capture"))
 			fputs(capture_usage, stdout);
 		else
@@ -895,5 +910,9 @@ int main(int argc, char **argv)
 		return cmd_capture(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "prog"))
 		return cmd_prog(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "map"))
+		return cmd_map(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "trace"))
+		return cmd_trace(argc - 1, argv + 1);
 	return usage_error(main_usage, "unknown command '%s'", argv[1]);
 }

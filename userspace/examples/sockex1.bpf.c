@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sockex1 - per-protocol byte counter, after the kernel's
+ * samples/bpf/sockex1_kern.c: the IP protocol byte (LD_ABS) indexes an
+ * array of byte counts, incremented by the packet length.  The legacy
+ * "maps" section on purpose (the other examples use BTF-defined maps).
+ * Unlike the sample it counts every packet, not only outgoing ones.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <stddef.h>
+#include <bpf/bpf_helpers.h>
+#include "altbpf_ctx.h"
+
+struct bpf_map_def SEC("maps") my_map = {
+	.type = BPF_MAP_TYPE_ARRAY,
+	.key_size = sizeof(__u32),
+	.value_size = sizeof(long),
+	.max_entries = 256,
+};
+
+SEC("socket1")
+int bpf_prog1(struct altbpf_pkt_ctx *skb)
+{
+	int index = load_byte(skb, ETH_HLEN + offsetof(struct iphdr, protocol));
+	long *value;
+
+	value = bpf_map_lookup_elem(&my_map, &index);
+	if (value)
+		__sync_fetch_and_add(value, skb->len);
+	return 0;
+}
+
+char _license[] SEC("license") = "GPL";
