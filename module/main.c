@@ -113,37 +113,37 @@ static int __init altbpf_init(void)
 	err = altbpf_maps_init();
 	if (err) {
 		pr_err("cannot set up maps: %d\n", err);
-		altbpf_jit_arena_exit();
-		return err;
+		goto out_arena;
 	}
 	err = altbpf_hooks_init();
 	if (err) {
 		pr_err("cannot set up hooks: %d\n", err);
-		altbpf_maps_exit();
-		altbpf_jit_arena_exit();
-		return err;
+		goto out_maps;
 	}
 	err = altbpf_capture_init();
 	if (err) {
 		pr_err("cannot set up packet capture: %d\n", err);
-		altbpf_hooks_exit();
-		altbpf_maps_exit();
-		altbpf_jit_arena_exit();
-		return err;
+		goto out_hooks;
 	}
 	err = altbpf_dev_init();
 	if (err) {
 		pr_err("cannot register /dev/altbpf: %d\n", err);
-		altbpf_capture_exit();
-		altbpf_hooks_exit();
-		altbpf_maps_exit();
-		altbpf_jit_arena_exit();
-		return err;
+		goto out_capture;
 	}
 	pr_info("alternate eBPF engine loaded (jit %s, default engine %s)\n",
 		altbpf_jit_enable ? "on" : "off",
 		abpf_engine_name(altbpf_default_engine));
 	return 0;
+
+out_capture:
+	altbpf_capture_exit();
+out_hooks:
+	altbpf_hooks_exit();
+out_maps:
+	altbpf_maps_exit();
+out_arena:
+	altbpf_jit_arena_exit();
+	return err;
 }
 
 static void __exit altbpf_exit(void)
@@ -151,6 +151,8 @@ static void __exit altbpf_exit(void)
 	altbpf_dev_exit();
 	altbpf_hooks_exit();
 	altbpf_capture_exit();
+	/* prog-array entries and maps still to be freed may put programs */
+	altbpf_maps_drain();
 	altbpf_prog_ids_exit();
 	altbpf_maps_exit();
 	/* after the last program: waits for the images' RCU frees */

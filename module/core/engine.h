@@ -197,8 +197,6 @@ struct abpf_prog *abpf_prog_alloc(const struct bpf_insn *insns, u32 len,
 				  u32 type);
 void abpf_prog_free(struct abpf_prog *prog);
 const struct abpf_helper_table *abpf_helpers_for_type(u32 type);
-/* Host override of a type's helper table (e.g. maps.h's tables). */
-void abpf_set_helpers_for_type(u32 type, const struct abpf_helper_table *t);
 void abpf_run_ctx_init_mem(struct abpf_run_ctx *rc, void *data, u32 len);
 /* r1 = ctx; regions: ctx (read-only), packet (writable if asked). */
 void abpf_run_ctx_init_pkt(struct abpf_run_ctx *rc, struct abpf_pkt_ctx *ctx,

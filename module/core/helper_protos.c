@@ -268,13 +268,6 @@ const struct abpf_helper_table abpf_kprobe_helpers = {
 	.count = TABLE_SIZE, .helpers = kprobe_list,
 };
 
-void abpf_register_map_helpers(void)
-{
-	abpf_set_helpers_for_type(ABPF_PROG_TYPE_MEM, &abpf_mem_map_helpers);
-	abpf_set_helpers_for_type(ABPF_PROG_TYPE_PACKET, &abpf_packet_helpers);
-	abpf_set_helpers_for_type(ABPF_PROG_TYPE_KPROBE, &abpf_kprobe_helpers);
-}
-
 void abpf_run_ctx_init_ctx(struct abpf_run_ctx *rc, void *ctx, u32 ctx_size)
 {
 	memset(rc, 0, sizeof(*rc));

@@ -158,8 +158,6 @@ extern const struct abpf_helper_proto abpf_proto_map_delete_elem;
 extern const struct abpf_helper_table abpf_mem_map_helpers;
 extern const struct abpf_helper_table abpf_packet_helpers;
 extern const struct abpf_helper_table abpf_kprobe_helpers;
-/* Install the three tables above (abpf_set_helpers_for_type()). */
-void abpf_register_map_helpers(void);
 
 /* r1 = ctx (ctx_size bytes, read-only), as for kprobe programs. */
 void abpf_run_ctx_init_ctx(struct abpf_run_ctx *rc, void *ctx, u32 ctx_size);

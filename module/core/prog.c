@@ -42,19 +42,8 @@ void abpf_prog_free(struct abpf_prog *prog)
 	abpf_free(prog);
 }
 
-/* Tables a host installed (abpf_set_helpers_for_type()); NULL: built-in. */
-static const struct abpf_helper_table *abpf_type_helpers[ABPF_PROG_TYPE__COUNT];
-
-void abpf_set_helpers_for_type(u32 type, const struct abpf_helper_table *t)
-{
-	if (type < ABPF_PROG_TYPE__COUNT)
-		WRITE_ONCE(abpf_type_helpers[type], t);
-}
-
 const struct abpf_helper_table *abpf_helpers_for_type(u32 type)
 {
-	if (type < ABPF_PROG_TYPE__COUNT && READ_ONCE(abpf_type_helpers[type]))
-		return READ_ONCE(abpf_type_helpers[type]);
 	/* Both hosts link helper_protos.c: the same tables everywhere. */
 	switch (type) {
 	case ABPF_PROG_TYPE_CONFORMANCE:

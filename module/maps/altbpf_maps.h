@@ -85,6 +85,10 @@ void altbpf_helpers_kernel_init(void);
 /* common.c */
 int altbpf_maps_init(void);		/* module init (helpers, ids) */
 void altbpf_maps_exit(void);		/* module exit: waits for frees */
+/* Deferred frees on the maps' workqueue (see common.c). */
+void altbpf_map_defer(struct rcu_work *rw);
+void altbpf_map_deferred_done(void);
+void altbpf_maps_drain(void);		/* module exit, before the prog ids */
 void altbpf_maps_set_prog_hooks(const struct altbpf_map_prog_hooks *hooks);
 
 /*

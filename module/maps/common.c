@@ -19,6 +19,8 @@ static atomic64_t altbpf_maps_mem = ATOMIC64_INIT(0);
 static DEFINE_IDR(altbpf_map_idr);
 static DEFINE_SPINLOCK(altbpf_map_idr_lock);
 static struct workqueue_struct *altbpf_map_wq;
+/* Deferred frees queued and not yet finished (altbpf_maps_drain()). */
+static atomic_t altbpf_map_deferred = ATOMIC_INIT(0);
 const struct altbpf_map_prog_hooks *altbpf_prog_hooks;
 
 void altbpf_maps_set_prog_hooks(const struct altbpf_map_prog_hooks *hooks)
@@ -81,6 +83,33 @@ static void altbpf_map_free_work(struct work_struct *work)
 		m->kops->free(m);
 	atomic64_sub(m->mem, &altbpf_maps_mem);
 	kfree(m);
+	altbpf_map_deferred_done();
+}
+
+/*
+ * Run @rw after an RCU grace period on the maps' workqueue.  The work is
+ * module code and may drop the last reference of a program or a map,
+ * which defers more frees: module exit drains them all before the id
+ * tables go (altbpf_maps_drain()).  The work ends with
+ * altbpf_map_deferred_done().
+ */
+void altbpf_map_defer(struct rcu_work *rw)
+{
+	atomic_inc(&altbpf_map_deferred);
+	queue_rcu_work(altbpf_map_wq, rw);
+}
+
+void altbpf_map_deferred_done(void)
+{
+	atomic_dec(&altbpf_map_deferred);
+}
+
+void altbpf_maps_drain(void)
+{
+	while (atomic_read(&altbpf_map_deferred)) {
+		rcu_barrier();
+		flush_workqueue(altbpf_map_wq);
+	}
 }
 
 struct altbpf_map *altbpf_map_create(const union bpf_attr *attr)
@@ -152,7 +181,7 @@ void altbpf_map_put(struct altbpf_map *m)
 	idr_remove(&altbpf_map_idr, m->map.id);
 	spin_unlock_bh(&altbpf_map_idr_lock);
 	/* programs still running see the map until a grace period passes */
-	queue_rcu_work(altbpf_map_wq, &m->free_work);
+	altbpf_map_defer(&m->free_work);
 }
 
 void altbpf_map_get_uref(struct altbpf_map *m)
@@ -262,7 +291,6 @@ int altbpf_maps_init(void)
 	altbpf_map_wq = alloc_workqueue("altbpf_maps", WQ_UNBOUND, 0);
 	if (!altbpf_map_wq)
 		return -ENOMEM;
-	abpf_register_map_helpers();
 	return 0;
 }
 

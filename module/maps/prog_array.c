@@ -56,6 +56,7 @@ static void pa_entry_free(struct work_struct *work)
 	if (e->owner && h && h->put)
 		h->put(e->owner);
 	kfree(e);
+	altbpf_map_deferred_done();
 }
 
 /* Replace slot i with e (NULL: clear); the old entry goes after RCU. */
@@ -70,7 +71,7 @@ static int pa_set(struct altbpf_map *m, u32 i, struct pa_entry *e)
 	if (!old)
 		return -ENOENT;
 	INIT_RCU_WORK(&old->rwork, pa_entry_free);
-	queue_rcu_work(system_wq, &old->rwork);
+	altbpf_map_defer(&old->rwork);
 	return 0;
 }
 

@@ -532,7 +532,6 @@ int main(void)
 {
 	size_t i;
 
-	abpf_register_map_helpers();
 	for (i = 0; i < ARRAY_SIZE(abpf_maps_prog_tests); i++) {
 		prog_test(&abpf_maps_prog_tests[i], false);
 #ifdef ALTBPF_HAVE_JIT
