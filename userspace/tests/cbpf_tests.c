@@ -22,6 +22,7 @@
 #include <pcap/pcap.h>
 #undef bpf_insn
 
+#include "tap.h"
 #include "runner.h"
 #include "cbpf.h"
 #include "cbpf_parse.h"
@@ -29,43 +30,6 @@
 #ifdef ALTBPF_HAVE_JIT
 #include "jit.h"
 #endif
-
-static unsigned int nr_pass, nr_fail, nr_case;
-static const char *filter;
-static bool verbose;
-
-static bool selected(const char *suite, const char *name)
-{
-	char full[512];
-
-	if (!filter)
-		return true;
-	snprintf(full, sizeof(full), "%s/%s", suite, name);
-	return strstr(full, filter) != NULL;
-}
-
-static void report(bool ok, const char *suite, const char *name,
-		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void report(bool ok, const char *suite, const char *name,
-		   const char *fmt, ...)
-{
-	va_list ap;
-
-	nr_case++;
-	if (ok)
-		nr_pass++;
-	else
-		nr_fail++;
-	printf("%sok %u - %s/%s", ok ? "" : "not ", nr_case, suite, name);
-	if (fmt && (!ok || verbose)) {
-		printf(ok ? " # " : ": ");
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-	}
-	putchar('\n');
-}
 
 static const char *first_line(const char *log, char *buf, size_t size)
 {
@@ -167,11 +131,11 @@ static void table_run(const struct abpf_cbpf_test *t)
 	size_t e;
 	int err;
 
-	if (!selected("table", t->name))
+	if (!tap_selected("table", t->name))
 		return;
 	err = load_cbpf(t->insns, t->len, &ld);
 	if (err) {
-		report(false, "table", t->name, "rejected (%s): %s",
+		tap_report(false, "table", t->name, "rejected (%s): %s",
 		       errno_name(err), first_line(logbuf, line, sizeof(line)));
 		return;
 	}
@@ -184,13 +148,13 @@ static void table_run(const struct abpf_cbpf_test *t)
 		abpf_cbpf_test_ctx(t, pkt, &ctx);
 		r0 = run_on(&ld, engines[e], &ctx, &err);
 		if (err)
-			report(false, "table", name, "run error %d (%s)", err,
+			tap_report(false, "table", name, "run error %d (%s)", err,
 			       abpf_run_error_str(err));
 		else if (r0 != t->result)
-			report(false, "table", name, "r0 = 0x%llx, expected 0x%x",
+			tap_report(false, "table", name, "r0 = 0x%llx, expected 0x%x",
 			       (unsigned long long)r0, t->result);
 		else
-			report(true, "table", name, "0x%x", t->result);
+			tap_report(true, "table", name, "0x%x", t->result);
 	}
 	unload(&ld);
 }
@@ -203,12 +167,12 @@ static void table_reject(const struct abpf_cbpf_reject_test *t)
 	u32 n;
 	int err;
 
-	if (!selected("reject", t->name))
+	if (!tap_selected("reject", t->name))
 		return;
 	logbuf[0] = '\0';
 	err = abpf_cbpf_check(t->insns, t->len, &log);
 	if (t->translate && err) {
-		report(false, "reject", t->name, "checker refused (%d): %s", err,
+		tap_report(false, "reject", t->name, "checker refused (%d): %s", err,
 		       first_line(logbuf, line, sizeof(line)));
 		return;
 	}
@@ -216,18 +180,18 @@ static void table_reject(const struct abpf_cbpf_reject_test *t)
 		err = abpf_cbpf_translate(t->insns, t->len, &insns, &n, &log);
 		abpf_free(insns);
 		if (!err && !t->translate) {
-			report(false, "reject", t->name, "accepted");
+			tap_report(false, "reject", t->name, "accepted");
 			return;
 		}
 	}
 	if (err != t->err)
-		report(false, "reject", t->name, "error %d, expected %d: %s",
+		tap_report(false, "reject", t->name, "error %d, expected %d: %s",
 		       err, t->err, first_line(logbuf, line, sizeof(line)));
 	else if (t->msg && !strstr(logbuf, t->msg))
-		report(false, "reject", t->name, "log lacks \"%s\": %s", t->msg,
+		tap_report(false, "reject", t->name, "log lacks \"%s\": %s", t->msg,
 		       first_line(logbuf, line, sizeof(line)));
 	else
-		report(true, "reject", t->name, "%s",
+		tap_report(true, "reject", t->name, "%s",
 		       first_line(logbuf, line, sizeof(line)));
 }
 
@@ -636,17 +600,17 @@ static void pcap_one(pcap_t *pd, const char *expr, int optimize)
 	int err;
 
 	snprintf(name, sizeof(name), "%s%s", expr, optimize ? "" : " (-O0)");
-	if (!selected("pcap", name))
+	if (!tap_selected("pcap", name))
 		return;
 	if (pcap_compile(pd, &bp, expr, optimize, PCAP_NETMASK_UNKNOWN)) {
-		report(false, "pcap", name, "pcap_compile: %s", pcap_geterr(pd));
+		tap_report(false, "pcap", name, "pcap_compile: %s", pcap_geterr(pd));
 		return;
 	}
 	nr_programs++;
 	err = load_cbpf((const struct abpf_cbpf_insn *)bp.bf_insns, bp.bf_len,
 			&ld);
 	if (err) {
-		report(false, "pcap", name, "rejected (%s): %s", errno_name(err),
+		tap_report(false, "pcap", name, "rejected (%s): %s", errno_name(err),
 		       first_line(logbuf, line, sizeof(line)));
 		pcap_freecode(&bp);
 		return;
@@ -676,10 +640,10 @@ static void pcap_one(pcap_t *pd, const char *expr, int optimize)
 		}
 	}
 	if (mismatches)
-		report(false, "pcap", name, "%u of %u runs differ; first: %s",
+		tap_report(false, "pcap", name, "%u of %u runs differ; first: %s",
 		       mismatches, pairs, bad);
 	else
-		report(true, "pcap", name, "%u insns, %u packets x %zu engines",
+		tap_report(true, "pcap", name, "%u insns, %u packets x %zu engines",
 		       bp.bf_len, nr_pkts, ARRAY_SIZE(engines));
 	unload(&ld);
 	pcap_freecode(&bp);
@@ -792,10 +756,10 @@ static void parse_one(pcap_t *pd, const char *expr)
 	u32 i, len;
 	int bad = 0;
 
-	if (!selected("parse", expr))
+	if (!tap_selected("parse", expr))
 		return;
 	if (pcap_compile(pd, &bp, expr, 1, PCAP_NETMASK_UNKNOWN)) {
-		report(false, "parse", expr, "pcap_compile: %s", pcap_geterr(pd));
+		tap_report(false, "parse", expr, "pcap_compile: %s", pcap_geterr(pd));
 		return;
 	}
 	f = (const struct abpf_cbpf_insn *)bp.bf_insns;
@@ -854,9 +818,9 @@ static void parse_one(pcap_t *pd, const char *expr)
 		free(raw);
 	}
 	if (bad)
-		report(false, "parse", expr, "%s", why);
+		tap_report(false, "parse", expr, "%s", why);
 	else
-		report(true, "parse", expr, "dd, ddd, asm, list, raw: %u insns",
+		tap_report(true, "parse", expr, "dd, ddd, asm, list, raw: %u insns",
 		       len);
 	pcap_freecode(&bp);
 }
@@ -922,20 +886,20 @@ static void tcpdump_tests(void)
 		for (o = 0; o < ARRAY_SIZE(opts); o++) {
 			snprintf(name, sizeof(name), "tcpdump %s '%s'", opts[o],
 				 tx[i]);
-			if (!selected("tcpdump", name))
+			if (!tap_selected("tcpdump", name))
 				continue;
 			snprintf(cmd, sizeof(cmd),
 				 "tcpdump -y EN10MB %s '%s' 2>/dev/null", opts[o],
 				 tx[i]);
 			out = run_cmd(cmd);
 			if (!out)
-				report(false, "tcpdump", name, "no output");
+				tap_report(false, "tcpdump", name, "no output");
 			else if (parse_check((const struct abpf_cbpf_insn *)bp.bf_insns,
 					     bp.bf_len, out, strlen(out), forms[o],
 					     why, sizeof(why)))
-				report(false, "tcpdump", name, "%s", why);
+				tap_report(false, "tcpdump", name, "%s", why);
 			else
-				report(true, "tcpdump", name, NULL);
+				tap_report(true, "tcpdump", name, NULL);
 			free(out);
 		}
 		pcap_freecode(&bp);
@@ -1048,7 +1012,7 @@ static void asm_tests(void)
 	for (i = 0; i < ARRAY_SIZE(asm_cases); i++) {
 		const char *name = asm_cases[i].name;
 
-		if (!selected("asm", name))
+		if (!tap_selected("asm", name))
 			continue;
 		blen = asm_cases[i].form == CBPF_FORM_RAW ? 7 :
 		       strlen(asm_cases[i].text);
@@ -1056,22 +1020,22 @@ static void asm_tests(void)
 		if (cbpf_parse(asm_cases[i].text, blen, CBPF_FORM_AUTO, &out,
 			       &olen, &det, err, sizeof(err))) {
 			if (asm_cases[i].err && strstr(err, asm_cases[i].err))
-				report(true, "asm", name, "%s", err);
+				tap_report(true, "asm", name, "%s", err);
 			else
-				report(false, "asm", name, "error: %s", err);
+				tap_report(false, "asm", name, "error: %s", err);
 			continue;
 		}
 		if (asm_cases[i].err)
-			report(false, "asm", name, "parsed, expected \"%s\"",
+			tap_report(false, "asm", name, "parsed, expected \"%s\"",
 			       asm_cases[i].err);
 		else if (det != asm_cases[i].form)
-			report(false, "asm", name, "detected as %s",
+			tap_report(false, "asm", name, "detected as %s",
 			       cbpf_form_name(det));
 		else if (same(asm_cases[i].want, asm_cases[i].len, out, olen,
 			      why, sizeof(why)))
-			report(false, "asm", name, "%s", why);
+			tap_report(false, "asm", name, "%s", why);
 		else
-			report(true, "asm", name, NULL);
+			tap_report(true, "asm", name, NULL);
 		free(out);
 	}
 }
@@ -1090,15 +1054,15 @@ static void example_run_test(void)
 	u64 r_tcp, r_udp;
 	int rerr, rerr2;
 
-	if (!selected("example", "ipv4-tcp"))
+	if (!tap_selected("example", "ipv4-tcp"))
 		return;
 	if (cbpf_parse(src, strlen(src), CBPF_FORM_AUTO, &f, &len, NULL, err,
 		       sizeof(err))) {
-		report(false, "example", "ipv4-tcp", "%s", err);
+		tap_report(false, "example", "ipv4-tcp", "%s", err);
 		return;
 	}
 	if (load_cbpf(f, len, &ld)) {
-		report(false, "example", "ipv4-tcp", "rejected: %s",
+		tap_report(false, "example", "ipv4-tcp", "rejected: %s",
 		       first_line(logbuf, line, sizeof(line)));
 		free(f);
 		return;
@@ -1107,7 +1071,7 @@ static void example_run_test(void)
 	r_tcp = run_on(&ld, ABPF_ENGINE_INTERP, &ctx, &rerr);
 	pkt_ctx(&pkts[4], copy, &ctx);
 	r_udp = run_on(&ld, ABPF_ENGINE_INTERP, &ctx, &rerr2);
-	report(!rerr && !rerr2 && r_tcp == 0xffffffff && r_udp == 0, "example",
+	tap_report(!rerr && !rerr2 && r_tcp == 0xffffffff && r_udp == 0, "example",
 	       "ipv4-tcp", "tcp -> 0x%llx, udp -> 0x%llx",
 	       (unsigned long long)r_tcp, (unsigned long long)r_udp);
 	unload(&ld);
@@ -1123,7 +1087,7 @@ static void size_tests(void)
 	u32 i;
 	int err;
 
-	if (!selected("size", "limits"))
+	if (!tap_selected("size", "limits"))
 		return;
 	/* MSH everywhere: the largest expansion */
 	for (i = 0; i < ABPF_CBPF_MAX_INSNS; i++)
@@ -1133,7 +1097,7 @@ static void size_tests(void)
 							      0, 0, 0 };
 	err = load_cbpf(f, ABPF_CBPF_MAX_INSNS, &ld);
 	if (err) {
-		report(false, "size", "limits", "4096 rejected: %s",
+		tap_report(false, "size", "limits", "4096 rejected: %s",
 		       first_line(logbuf, line, sizeof(line)));
 		return;
 	}
@@ -1141,7 +1105,7 @@ static void size_tests(void)
 	f[ABPF_CBPF_MAX_INSNS] = f[ABPF_CBPF_MAX_INSNS - 1];
 	err = load_cbpf(f, ABPF_CBPF_MAX_INSNS + 1, &ld);
 	unload(&ld);
-	report(err == -EINVAL && strstr(logbuf, "program too large"), "size",
+	tap_report(err == -EINVAL && strstr(logbuf, "program too large"), "size",
 	       "limits", "4097: %d %s", err,
 	       first_line(logbuf, line, sizeof(line)));
 }
@@ -1169,10 +1133,10 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "f:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			filter = optarg;
+			tap_filter = optarg;
 			break;
 		case 'v':
-			verbose = true;
+			tap_verbose = true;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -1203,6 +1167,5 @@ int main(int argc, char **argv)
 
 	printf("# %zu expressions (%u programs) x %u packets: %u pairs, %u accepted by libpcap\n",
 	       ARRAY_SIZE(exprs), nr_programs, nr_pkts, nr_pairs, nr_accepts);
-	printf("cbpf: %u passed, %u failed\n", nr_pass, nr_fail);
-	return nr_fail ? 1 : 0;
+	return tap_finish("cbpf");
 }

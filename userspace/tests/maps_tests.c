@@ -12,6 +12,7 @@
  */
 #include <pthread.h>
 
+#include "tap.h"
 #include "maps_native.h"
 #include "maps_progs.h"
 #ifdef ALTBPF_HAVE_JIT
@@ -19,18 +20,11 @@
 void abpf_native_jit_host(struct abpf_jit_host *host, u32 blind);
 #endif
 
-static unsigned int nr_pass, nr_fail, nr_case;
-
+/* Failures carry a reason; passes print none. */
 static void report(bool ok, const char *suite, const char *name,
 		   const char *why)
 {
-	nr_case++;
-	if (ok)
-		nr_pass++;
-	else
-		nr_fail++;
-	printf("%sok %u - %s/%s%s%s\n", ok ? "" : "not ", nr_case, suite, name,
-	       ok || !why ? "" : ": ", ok || !why ? "" : why);
+	tap_report(ok, suite, name, "%s", why ? why : "(no detail)");
 }
 
 static int mk(u32 type, u32 ks, u32 vs, u32 n, u32 flags)
@@ -547,6 +541,5 @@ int main(void)
 	concurrency();
 	if (abpf_native_maps_live())
 		report(false, "maps", "leak check", "maps still alive");
-	printf("maps: %u passed, %u failed\n", nr_pass, nr_fail);
-	return nr_fail ? 1 : 0;
+	return tap_finish("maps");
 }

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <getopt.h>
 
+#include "tap.h"
 #include "asm.h"
 #include "runner.h"
 #include "native_tables.h"
@@ -28,43 +29,6 @@ static const struct native_table *const all_tables[] = {
 #ifndef ABPF_CORPUS_DIR
 #define ABPF_CORPUS_DIR "../shared/conformance"
 #endif
-
-static unsigned int nr_pass, nr_fail, nr_case;
-static const char *filter;
-static bool verbose;
-
-static bool selected(const char *suite, const char *name)
-{
-	char full[512];
-
-	if (!filter)
-		return true;
-	snprintf(full, sizeof(full), "%s/%s", suite, name);
-	return strstr(full, filter) != NULL;
-}
-
-static void report(bool ok, const char *suite, const char *name,
-		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static void report(bool ok, const char *suite, const char *name,
-		   const char *fmt, ...)
-{
-	va_list ap;
-
-	nr_case++;
-	if (ok)
-		nr_pass++;
-	else
-		nr_fail++;
-	printf("%sok %u - %s/%s", ok ? "" : "not ", nr_case, suite, name);
-	if (fmt && (!ok || verbose)) {
-		printf(ok ? " # " : ": ");
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-	}
-	putchar('\n');
-}
 
 /* "abpf_interp_alu_tests" -> "interp_alu" */
 static void suite_name(const char *arr, char *buf, size_t size)
@@ -120,28 +84,28 @@ static void run_test(const char *suite, const struct abpf_run_test *t)
 		else
 			snprintf(name, sizeof(name), "%s@%s", t->name,
 				 abpf_engine_name(o.engine));
-		if (!selected(suite, name))
+		if (!tap_selected(suite, name))
 			continue;
 		r = run_program(t->insns, len, t->mem, mem_len, &o, &res);
 		if (r == -2) {
-			report(false, suite, name, "%s", res.msg);
+			tap_report(false, suite, name, "%s", res.msg);
 		} else if (r == -1) {
-			report(false, suite, name, "rejected (%d): %s",
+			tap_report(false, suite, name, "rejected (%d): %s",
 			       res.load_err, first_line(res.log, line,
 							sizeof(line)));
 		} else if (res.run_err != t->run_error) {
-			report(false, suite, name,
+			tap_report(false, suite, name,
 			       "run error %d (%s) at insn %u, expected %d (%s)",
 			       res.run_err, abpf_run_error_str(res.run_err),
 			       res.error_pc, t->run_error,
 			       abpf_run_error_str(t->run_error));
 		} else if (res.r0 != t->result) {
-			report(false, suite, name,
+			tap_report(false, suite, name,
 			       "r0 = 0x%llx, expected 0x%llx",
 			       (unsigned long long)res.r0,
 			       (unsigned long long)t->result);
 		} else {
-			report(true, suite, name, "r0 = 0x%llx",
+			tap_report(true, suite, name, "r0 = 0x%llx",
 			       (unsigned long long)res.r0);
 		}
 	}
@@ -155,7 +119,7 @@ static void reject_test(const char *suite, const struct abpf_reject_test *t)
 	char line[200];
 	int err;
 
-	if (!selected(suite, t->name))
+	if (!tap_selected(suite, t->name))
 		return;
 	logbuf[0] = '\0';
 	prog = native_load(t->insns, abpf_test_len(t->insns), t->prog_type,
@@ -165,13 +129,13 @@ static void reject_test(const char *suite, const struct abpf_reject_test *t)
 		err = 0;
 	}
 	if (err != t->err)
-		report(false, suite, t->name, "checker returned %d, expected %d: %s",
+		tap_report(false, suite, t->name, "checker returned %d, expected %d: %s",
 		       err, t->err, first_line(logbuf, line, sizeof(line)));
 	else if (t->msg && !strstr(logbuf, t->msg))
-		report(false, suite, t->name, "log lacks \"%s\": %s", t->msg,
+		tap_report(false, suite, t->name, "log lacks \"%s\": %s", t->msg,
 		       first_line(logbuf, line, sizeof(line)));
 	else
-		report(true, suite, t->name, "%s",
+		tap_report(true, suite, t->name, "%s",
 		       first_line(logbuf, line, sizeof(line)));
 }
 
@@ -308,16 +272,16 @@ static void golden_tests(void)
 	for (i = 0; i < ARRAY_SIZE(golden); i++) {
 		const char *want = golden[i].text;
 
-		if (!selected("disasm", want))
+		if (!tap_selected("disasm", want))
 			continue;
 		len = abpf_is_lddw(&golden[i].insns[0]) ? 2 : 1;
 		abpf_disasm_insn(golden[i].insns, len, 0, buf, sizeof(buf));
 		if (strcmp(buf, want))
-			report(false, "disasm", want, "got \"%s\"", buf);
+			tap_report(false, "disasm", want, "got \"%s\"", buf);
 		else if (roundtrip(golden[i].insns, len, why, sizeof(why)))
-			report(false, "disasm", want, "%s", why);
+			tap_report(false, "disasm", want, "%s", why);
 		else
-			report(true, "disasm", want, NULL);
+			tap_report(true, "disasm", want, NULL);
 	}
 }
 
@@ -337,7 +301,7 @@ static void exhaustive_tests(void)
 
 	for (op = 0; op < 256; op++) {
 		snprintf(name, sizeof(name), "opcode-0x%02x", op);
-		if (!selected("roundtrip", name))
+		if (!tap_selected("roundtrip", name))
 			continue;
 		n = bad = 0;
 		why[0] = '\0';
@@ -357,10 +321,10 @@ static void exhaustive_tests(void)
 			}
 		}
 		if (bad)
-			report(false, "roundtrip", name, "%u of %u: %s", bad, n,
+			tap_report(false, "roundtrip", name, "%u of %u: %s", bad, n,
 			       why);
 		else
-			report(true, "roundtrip", name, "%u encodings", n);
+			tap_report(true, "roundtrip", name, "%u encodings", n);
 	}
 }
 
@@ -392,42 +356,42 @@ static void corpus_file(const char *dir, const char *sub, const char *file)
 	u32 len, rlen;
 
 	snprintf(suite, sizeof(suite), "asm-%s", sub);
-	if (!selected(suite, file))
+	if (!tap_selected(suite, file))
 		return;
 	snprintf(path, sizeof(path), "%s/%s/%s", dir, sub, file);
 	text = read_whole_file(path, NULL);
 	if (!text) {
-		report(false, suite, file, "%s", strerror(errno));
+		tap_report(false, suite, file, "%s", strerror(errno));
 		return;
 	}
 	if (data_parse(text, &df, err, sizeof(err)) ||
 	    data_program(&df, &insns, &len, err, sizeof(err))) {
 		if (negative && negative_is_syntax(file))
-			report(true, suite, file, "rejected: %s", err);
+			tap_report(true, suite, file, "rejected: %s", err);
 		else
-			report(false, suite, file, "%s", err);
+			tap_report(false, suite, file, "%s", err);
 		goto out;
 	}
 	if (negative && negative_is_syntax(file)) {
-		report(false, suite, file, "assembled (%u slots) but must be rejected",
+		tap_report(false, suite, file, "assembled (%u slots) but must be rejected",
 		       len);
 		goto out;
 	}
 	if (df.asm_text && df.raw_text) {
 		if (asm_parse_raw(df.raw_text, df.raw_line, &raw, &rlen, err,
 				  sizeof(err))) {
-			report(false, suite, file, "raw: %s", err);
+			tap_report(false, suite, file, "raw: %s", err);
 			goto out;
 		}
 		if (rlen != len || memcmp(raw, insns, len * sizeof(*raw))) {
-			report(false, suite, file, "-- asm and -- raw differ");
+			tap_report(false, suite, file, "-- asm and -- raw differ");
 			goto out;
 		}
 	}
 	if (roundtrip(insns, len, why, sizeof(why)))
-		report(false, suite, file, "round trip: %s", why);
+		tap_report(false, suite, file, "round trip: %s", why);
 	else
-		report(true, suite, file, "%u slots round-trip", len);
+		tap_report(true, suite, file, "%u slots round-trip", len);
 out:
 	free(raw);
 	free(insns);
@@ -447,7 +411,7 @@ static void corpus_tests(const char *dir)
 		snprintf(path, sizeof(path), "%s/%s", dir, subs[s]);
 		n = scandir(path, &ents, data_filter, name_sort);
 		if (n < 0) {
-			if (!filter)
+			if (!tap_filter)
 				printf("# corpus %s not found (%s): skipped\n",
 				       path, strerror(errno));
 			continue;
@@ -495,10 +459,10 @@ int main(int argc, char **argv)
 			corpus = optarg;
 			break;
 		case 'f':
-			filter = optarg;
+			tap_filter = optarg;
 			break;
 		case 'v':
-			verbose = true;
+			tap_verbose = true;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -519,6 +483,5 @@ int main(int argc, char **argv)
 	exhaustive_tests();
 	corpus_tests(corpus);
 
-	printf("native: %u passed, %u failed\n", nr_pass, nr_fail);
-	return nr_fail ? 1 : 0;
+	return tap_finish("native");
 }
