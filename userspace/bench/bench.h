@@ -79,6 +79,7 @@ void bench_extra_row(struct bench_out *out, const char *kind,
 		     const char *what, const char *engine, double value,
 		     const char *unit, unsigned long runs, const char *note);
 double bench_now_ns(void);
+double bench_cpu_ns(void);
 double bench_median(double *v, unsigned int n);
 void bench_packet(__u8 *pkt, __u32 len);
 

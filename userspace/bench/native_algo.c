@@ -69,14 +69,14 @@ static int gcc_run(struct bench_inst *inst, const __u8 *pkt, __u32 len,
 		   __u32 repeat, __u32 *retval, double *ns)
 {
 	algo_fn volatile fn = (algo_fn)inst->priv;
-	double t0 = bench_now_ns();
+	double t0 = bench_cpu_ns();
 	__u32 r = 0;
 
 	for (__u32 i = 0; i < repeat; i++) {
 		r = fn(pkt, pkt + len);
 		__asm__ volatile("" : : "r"(r) : "memory");
 	}
-	*ns = (bench_now_ns() - t0) / repeat;
+	*ns = (bench_cpu_ns() - t0) / repeat;
 	*retval = r;
 	return 0;
 }

@@ -199,11 +199,10 @@ def main(argv):
                 r = ratio(p, (w, e), (w, "kernel-jit"))
                 vals.append(f"{r:.4f}" if r else "NaN")
             f.write(p + " " + " ".join(vals) + "\n")
-    cols = " ".join(f"'' u {i + 2}:xtic(1) ti '{w} {e}'" if i == 0 else
-                    f"'' u {i + 2} ti '{w} {e}'"
-                    for i, (w, e) in enumerate(series))
-    cols = cols.replace("'' u 2:xtic(1)", f"'{out}/chart.dat' u 2:xtic(1)", 1)
-    plot = cols.replace("' ''", "', ''")
+    plots = [f"'{out}/chart.dat' u 2:xtic(1) ti '{series[0][0]} {series[0][1]}'"]
+    plots += [f"'' u {i + 2} ti '{w} {e}'"
+              for i, (w, e) in enumerate(series) if i]
+    plots.append("1 lw 2 lc 'black' ti 'kernel JIT'")
     gp = f"""
 set terminal pngcairo size 1400,700 noenhanced
 set output '{out}/results.png'
@@ -217,7 +216,7 @@ set grid ytics
 set xtics rotate by -35
 set key top left
 set datafile missing 'NaN'
-plot {', '.join(s.strip() for s in plot.split(" '' u ")[0:1])}{''.join(', \'\' u ' + s for s in plot.split(" '' u ")[1:])}, 1 lw 2 lc 'black' ti 'kernel JIT'
+plot {', '.join(plots)}
 """
     try:
         subprocess.run(["gnuplot"], input=gp, text=True, check=True)
