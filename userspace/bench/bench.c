@@ -326,7 +326,10 @@ static int bench_one(const struct bench_spec *spec, unsigned int idx,
 			time_cell(be, &inst[e], pkt, len, c);
 		if (inst[e].priv)
 			be->unload(&inst[e]);
-		if (c->state == 1) {
+		if (c->state == 1 && opt.check) {
+			printf(" %s ok", bench_engine_names[e]);
+			(*passed)++;
+		} else if (c->state == 1) {
 			printf(" %s %.1f", bench_engine_names[e], c->ns);
 			(*passed)++;
 		} else if (c->state) {

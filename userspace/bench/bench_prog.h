@@ -34,7 +34,8 @@
  * BENCH_PROG(name) { body }: the entry point; the body sees ctx, data and
  * end and returns the run's checksum (a u32: XDP's retval is 32 bits).
  */
-#define BENCH_PROG(name)						\
+#define BENCH_PROG(name)	BENCH_PROG_(name)
+#define BENCH_PROG_(name)						\
 static __always_inline __u32 name##_body(BENCH_CTX *ctx,		\
 					 const __u8 *data,		\
 					 const __u8 *end);		\

@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * lookup_hash - map lookup throughput from a program: 256 lookups in a
- * 256-entry hash map the harness fills (value = key * 2654435761).
+ * lookup - map lookup throughput from a program: 256 lookups in a
+ * 256-entry map the harness fills (value = key * 2654435761).  Built as
+ * lookup_array and lookup_hash (userspace/Makefile: -DBENCH_ALGO=NAME and
+ * -DBENCH_MAP_TYPE=BPF_MAP_TYPE_ARRAY or _HASH).
  */
 #include "bench_prog.h"
 #include "algo.h"
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BENCH_MAP_TYPE);
 	__uint(max_entries, 256);
 	__type(key, __u32);
 	__type(value, __u64);
 } lookup_table SEC(".maps");
 
-BENCH_PROG(lookup_hash)
+BENCH_PROG(BENCH_ALGO)
 {
 	__u64 sum = 0;
 
