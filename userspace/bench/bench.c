@@ -24,6 +24,8 @@
 
 #include "bench.h"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 const char *const bench_engine_names[ENG__COUNT] = {
 	[ENG_GCC] = "gcc-O2",
 	[ENG_ALTBPF_INTERP] = "altbpf-interp",
@@ -50,7 +52,7 @@ const struct bench_spec bench_suite[] = {
 	{ "lookup_array", "256 array-map lookups" },
 	{ "lookup_hash", "256 hash-map lookups" },
 };
-const unsigned int bench_suite_len = sizeof(bench_suite) / sizeof(bench_suite[0]);
+const unsigned int bench_suite_len = ARRAY_SIZE(bench_suite);
 
 struct bench_out {
 	FILE *csv;		/* suite rows */
@@ -106,8 +108,10 @@ double bench_median(double *v, unsigned int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* Ethernet + IPv4 (10.3.1.2 -> 192.168.1.1, 1500 bytes) + TCP
- * (40000 -> 8033, matching parser rule 3) + pseudo-random payload. */
+/*
+ * Ethernet + IPv4 (10.3.1.2 -> 192.168.1.1, 1500 bytes) + TCP
+ * (40000 -> 8033, matching parser rule 3) + pseudo-random payload.
+ */
 void bench_packet(__u8 *p, __u32 len)
 {
 	static const __u8 hdr[] = {
@@ -219,24 +223,52 @@ static __u32 calibrate(const struct bench_backend *be, struct bench_inst *inst,
 	return r < 1 ? 1 : r > (1U << 28) ? (1U << 28) : r;
 }
 
-static void time_cell(const struct bench_backend *be, struct bench_inst *inst,
-		      const __u8 *pkt, __u32 len, struct cell *c)
+/*
+ * Time every engine that passed the checksum comparison: calibrate each,
+ * one warm-up round each, then the rounds interleaved (round i of every
+ * engine before round i + 1 of any), so a burst of load from elsewhere on
+ * the machine (or on the host of a guest) hits all engines alike; each
+ * engine's figure is its median round.
+ */
+static void time_cells(const struct bench_backend *const *be,
+		       struct bench_inst *inst, const __u8 *pkt, __u32 len,
+		       struct cell *cell)
 {
-	double v[64], ns;
-	__u32 repeat, r, n = opt.rounds > 64 ? 64 : opt.rounds;
+	double v[ENG__COUNT][64];
+	__u32 repeat[ENG__COUNT], r, n = opt.rounds > 64 ? 64 : opt.rounds;
+	double ns;
 
-	repeat = calibrate(be, inst, pkt, len);
-	if (!repeat || be->run(inst, pkt, len, repeat, &r, &ns))	/* warm-up */
-		goto fail;
-	for (__u32 i = 0; i < n; i++)
-		if (be->run(inst, pkt, len, repeat, &r, &v[i]))
+	for (int e = 0; e < ENG__COUNT; e++) {
+		if (cell[e].state != 1)
+			continue;
+		repeat[e] = calibrate(be[e], &inst[e], pkt, len);
+		if (!repeat[e] ||
+		    be[e]->run(&inst[e], pkt, len, repeat[e], &r, &ns))
 			goto fail;
-	c->ns = bench_median(v, n);
-	c->runs = (unsigned long)repeat * n;
-	return;
+		continue;
 fail:
-	c->state = 3;
-	snprintf(c->note, sizeof(c->note), "timing failed: %s", inst->why);
+		cell[e].state = 3;
+		snprintf(cell[e].note, sizeof(cell[e].note),
+			 "timing failed: %s", inst[e].why);
+	}
+	for (__u32 i = 0; i < n; i++) {
+		for (int e = 0; e < ENG__COUNT; e++) {
+			if (cell[e].state != 1)
+				continue;
+			if (be[e]->run(&inst[e], pkt, len, repeat[e], &r,
+				       &v[e][i])) {
+				cell[e].state = 3;
+				snprintf(cell[e].note, sizeof(cell[e].note),
+					 "timing failed: %s", inst[e].why);
+			}
+		}
+	}
+	for (int e = 0; e < ENG__COUNT; e++) {
+		if (cell[e].state != 1)
+			continue;
+		cell[e].ns = bench_median(v[e], n);
+		cell[e].runs = (unsigned long)repeat[e] * n;
+	}
 }
 
 static void csv_field(FILE *f, const char *s)
@@ -277,6 +309,7 @@ static int bench_one(const struct bench_spec *spec, unsigned int idx,
 		     unsigned int *passed)
 {
 	bool guest = !strcmp(opt.where, "guest");
+	const struct bench_backend *be[ENG__COUNT];
 	struct bench_inst inst[ENG__COUNT];
 	struct cell cell[ENG__COUNT];
 	int ref = -1, failed = 0;
@@ -285,24 +318,25 @@ static int bench_one(const struct bench_spec *spec, unsigned int idx,
 	memset(cell, 0, sizeof(cell));
 	printf("[%2u/%u] %-15s", idx + 1, bench_suite_len, spec->name);
 	fflush(stdout);
+	for (int e = 0; e < ENG__COUNT; e++)
+		be[e] = backend_of(e, guest);
 	for (int e = 0; e < ENG__COUNT; e++) {
-		const struct bench_backend *be = backend_of(e, guest);
 		struct cell *c = &cell[e];
 		double ns;
 
 		inst[e].spec = spec;
 		inst[e].engine = e;
-		if (!be)
+		if (!be[e])
 			continue;
-		if (be->load(&inst[e], opt.obj_dir)) {
+		if (be[e]->load(&inst[e], opt.obj_dir)) {
 			snprintf(c->note, sizeof(c->note), "%s", inst[e].why);
 			continue;
 		}
-		if (fill_maps(be, &inst[e]) ||
-		    be->run(&inst[e], pkt, len, 1, &c->sum, &ns)) {
+		if (fill_maps(be[e], &inst[e]) ||
+		    be[e]->run(&inst[e], pkt, len, 1, &c->sum, &ns)) {
 			c->state = 3;
 			snprintf(c->note, sizeof(c->note), "%s", inst[e].why);
-			be->unload(&inst[e]);
+			be[e]->unload(&inst[e]);
 			inst[e].priv = NULL;
 			continue;
 		}
@@ -316,16 +350,15 @@ static int bench_one(const struct bench_spec *spec, unsigned int idx,
 				 bench_engine_names[ref], cell[ref].sum);
 		}
 	}
+	if (!opt.check)
+		time_cells(be, inst, pkt, len, cell);
 	for (int e = 0; e < ENG__COUNT; e++) {
-		const struct bench_backend *be = backend_of(e, guest);
 		struct cell *c = &cell[e];
 
-		if (!be)
+		if (!be[e])
 			continue;
-		if (c->state == 1 && !opt.check)
-			time_cell(be, &inst[e], pkt, len, c);
 		if (inst[e].priv)
-			be->unload(&inst[e]);
+			be[e]->unload(&inst[e]);
 		if (c->state == 1 && opt.check) {
 			printf(" %s ok", bench_engine_names[e]);
 			(*passed)++;
@@ -395,9 +428,15 @@ int main(int argc, char **argv)
 	opt.where = "native";
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
-		case 'o': opt.obj_dir = optarg; break;
-		case 'w': opt.where = optarg; break;
-		case 'c': opt.check = true; break;
+		case 'o':
+			opt.obj_dir = optarg;
+			break;
+		case 'w':
+			opt.where = optarg;
+			break;
+		case 'c':
+			opt.check = true;
+			break;
 		case 'C':
 			out.csv = fopen(optarg, "a");
 			if (!out.csv) {
@@ -412,12 +451,24 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 'r': opt.rounds = strtoul(optarg, NULL, 0); break;
-		case 'm': opt.round_ns = strtod(optarg, NULL) * 1e6; break;
-		case 'n': opt.only = optarg; break;
-		case 'x': opt.extra = false; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'r':
+			opt.rounds = strtoul(optarg, NULL, 0);
+			break;
+		case 'm':
+			opt.round_ns = strtod(optarg, NULL) * 1e6;
+			break;
+		case 'n':
+			opt.only = optarg;
+			break;
+		case 'x':
+			opt.extra = false;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (!opt.obj_dir || (strcmp(opt.where, "native") &&
@@ -428,8 +479,10 @@ int main(int argc, char **argv)
 	out.where = opt.where;
 	bench_kernel_may_toggle_jit = !strcmp(opt.where, "guest");
 	{
-		/* one CPU for the whole run: the userspace loops' "migration
-		 * disabled"; the kernel's loops disable it themselves */
+		/*
+		 * one CPU for the whole run: the userspace loops' "migration
+		 * disabled"; the kernel's loops disable it themselves
+		 */
 		cpu_set_t set;
 
 		CPU_ZERO(&set);

@@ -35,8 +35,10 @@ static struct bpf_insn gen[BENCH_GEN_INSNS];
 #define INSN(c, d, s, o, i) ((struct bpf_insn){ .code = (c), .dst_reg = (d), \
 	.src_reg = (s), .off = (o), .imm = (i) })
 
-/* r0-r5 set, then a repeating mix of 64-bit ALU, 32-bit ALU and stack
- * traffic, then exit: every verifier sees one path. */
+/*
+ * r0-r5 set, then a repeating mix of 64-bit ALU, 32-bit ALU and stack
+ * traffic, then exit: every verifier sees one path.
+ */
 static unsigned int gen_prog(void)
 {
 	unsigned int n = 0, k = 0;
@@ -47,15 +49,31 @@ static unsigned int gen_prog(void)
 		int d = k % 6, s = (k / 6) % 6, slot = -8 * (int)(1 + k % 16);
 
 		switch (k % 8) {
-		case 0: gen[n++] = INSN(BPF_ALU64 | BPF_ADD | BPF_X, d, s, 0, 0); break;
-		case 1: gen[n++] = INSN(BPF_ALU64 | BPF_XOR | BPF_K, d, 0, 0, k); break;
-		case 2: gen[n++] = INSN(BPF_ALU64 | BPF_MUL | BPF_K, d, 0, 0, 2654435761U); break;
-		case 3: gen[n++] = INSN(BPF_ALU | BPF_LSH | BPF_K, d, 0, 0, k % 31); break;
-		case 4: gen[n++] = INSN(BPF_STX | BPF_MEM | BPF_DW, BPF_REG_10, d, slot, 0); break;
-		case 5: gen[n++] = INSN(BPF_ALU64 | BPF_RSH | BPF_K, d, 0, 0, k % 63); break;
-		case 6: gen[n++] = INSN(BPF_ALU | BPF_SUB | BPF_X, d, s, 0, 0); break;
-		case 7: gen[n++] = INSN(BPF_LDX | BPF_MEM | BPF_DW, s, BPF_REG_10,
-					-8 * (int)(1 + (k - 3) % 16), 0); break;
+		case 0:
+			gen[n++] = INSN(BPF_ALU64 | BPF_ADD | BPF_X, d, s, 0, 0);
+			break;
+		case 1:
+			gen[n++] = INSN(BPF_ALU64 | BPF_XOR | BPF_K, d, 0, 0, k);
+			break;
+		case 2:
+			gen[n++] = INSN(BPF_ALU64 | BPF_MUL | BPF_K, d, 0, 0, 2654435761U);
+			break;
+		case 3:
+			gen[n++] = INSN(BPF_ALU | BPF_LSH | BPF_K, d, 0, 0, k % 31);
+			break;
+		case 4:
+			gen[n++] = INSN(BPF_STX | BPF_MEM | BPF_DW, BPF_REG_10, d, slot, 0);
+			break;
+		case 5:
+			gen[n++] = INSN(BPF_ALU64 | BPF_RSH | BPF_K, d, 0, 0, k % 63);
+			break;
+		case 6:
+			gen[n++] = INSN(BPF_ALU | BPF_SUB | BPF_X, d, s, 0, 0);
+			break;
+		case 7:
+			gen[n++] = INSN(BPF_LDX | BPF_MEM | BPF_DW, s, BPF_REG_10,
+					-8 * (int)(1 + (k - 3) % 16), 0);
+			break;
 		}
 		k++;
 	}

@@ -40,8 +40,10 @@ static int klog_print(enum libbpf_print_level level, const char *fmt,
 	return 0;
 }
 
-/* The verifier's reason: the last log line before libbpf's end marker
- * that is not a statistics line. */
+/*
+ * The verifier's reason: the last log line before libbpf's end marker
+ * that is not a statistics line.
+ */
 static void klog_reason(char *why, size_t size)
 {
 	char *line, *save = NULL, *best = NULL, *prev = NULL;
