@@ -4,6 +4,7 @@
 #
 #   make demo       boot the test VM and show the engine at work
 #   make check      build everything and run every test (native + QEMU)
+#   make bench      run the benchmark suite natively and in QEMU (docs/bench.md)
 #
 # Kernel modules are built by Kbuild (see Kbuild, module/Kbuild,
 # kunit/Kbuild) against the cached test kernel; userspace by userspace/Makefile.
@@ -14,7 +15,7 @@ BUILD ?= $(REPO)/build
 KDIR ?= $(shell $(REPO)/scripts/build-kernel --print-dir 2>/dev/null)
 
 .PHONY: all help deps kernel userspace module native-check conformance \
-	check demo vm-shell clean
+	check demo bench vm-shell clean
 
 all: userspace module
 
@@ -49,6 +50,9 @@ check:
 
 demo:
 	$(REPO)/scripts/demo
+
+bench:
+	$(REPO)/scripts/bench
 
 vm-shell: all
 	$(REPO)/scripts/vm-run --shell
