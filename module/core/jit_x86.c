@@ -130,9 +130,9 @@ void abpf_jit_reg_map(u32 reg_perm, u8 map[ABPF_NR_REGS])
 #define RC_ERROR_PC	RC_OFF(error_pc)
 #define RC_TAIL_PROG	RC_OFF(tail_prog)
 #define RC_TAIL_LOOP	RC_OFF(tail_loop)
-#define RG_START	offsetof(struct abpf_region, start)
-#define RG_LEN		offsetof(struct abpf_region, len)
-#define RG_WRITABLE	offsetof(struct abpf_region, writable)
+#define RG_START	((s32)offsetof(struct abpf_region, start))
+#define RG_LEN		((s32)offsetof(struct abpf_region, len))
+#define RG_WRITABLE	((s32)offsetof(struct abpf_region, writable))
 #define RG_SIZE		sizeof(struct abpf_region)
 
 /* emit_rm() flags */
@@ -189,6 +189,7 @@ struct jit {
 	u32 sub_prologue;	/* bytes of a subprogram's pushes */
 	u16 used;		/* BPF registers the program names */
 	bool calls;		/* helper calls or callx */
+	bool memchk;		/* ABPF_AUX_MEMCHK accesses */
 	bool final, pad, abs_calls, need_abs, changed, blind;
 	int err;
 };
@@ -695,8 +696,9 @@ static void emit_budget(struct jit *j, u32 pc, s64 target)
 static void emit_memchk(struct jit *j, u8 base, s16 off, u32 size, bool write,
 			bool aligned)
 {
-	u32 p = 0, p_mis = 0, p_ok;
+	u32 p = 0, p_mis = 0, p_ok, p_r0ok, p_slow[3];
 	bool stack = j->stack >= size;
+	int k;
 
 	emit_mem(j, F_W, 0x8d, REG_AUX, base, off);		/* lea r11 */
 	if (aligned) {
@@ -710,6 +712,28 @@ static void emit_memchk(struct jit *j, u8 base, s16 off, u32 size, bool write,
 		emit_alu_imm(j, true, 7, REG_AX, j->stack - size);
 		p = emit_jcc8_fwd(j, CC_BE);
 	}
+	/*
+	 * Inline: the first region (the input memory of most programs):
+	 * off = addr - start; off <= len - size, len >= size (r9 scratch).
+	 */
+	emit_mem(j, 0, 0x83, 7, REG_CTX, RC_NR_REGIONS);	/* cmp dword */
+	b1(j, 0);
+	p_slow[0] = emit_jcc8_fwd(j, CC_E);
+	if (write) {
+		emit_mem(j, 0, 0x80, 7, REG_CTX, RC_REGIONS + RG_WRITABLE);
+		b1(j, 0);
+		p_slow[1] = emit_jcc8_fwd(j, CC_E);
+	}
+	emit_mov_reg(j, true, REG_AX, REG_AUX);
+	emit_mem(j, F_W, 0x2b, REG_AX, REG_CTX, RC_REGIONS + RG_START);
+	emit_mem(j, F_W, 0x8b, R9, REG_CTX, RC_REGIONS + RG_LEN);
+	emit_alu_imm(j, true, 5, R9, size);
+	p_slow[2] = emit_jcc8_fwd(j, CC_B);
+	emit_alu_reg(j, true, 0x39, REG_AX, R9);		/* cmp off, r9 */
+	p_r0ok = emit_jcc8_fwd(j, CC_BE);
+	for (k = 0; k < 3; k++)
+		if (k != 1 || write)
+			patch8(j, p_slow[k]);
 	emit_mov_imm32(j, REG_AX, j->cur << 12 | (write ? 0x100 : 0) | size,
 		       false);
 	b1(j, 0xe8);
@@ -720,6 +744,7 @@ static void emit_memchk(struct jit *j, u8 base, s16 off, u32 size, bool write,
 		emit_abort_site(j, j->cur, -ERANGE);
 		patch8(j, p_ok);
 	}
+	patch8(j, p_r0ok);
 	if (stack)
 		patch8(j, p);
 }
@@ -773,10 +798,15 @@ static void emit_prologue(struct jit *j)
 	if (j->budget_reg)
 		emit_mem(j, F_W, 0x8b, j->budget_reg, REG_CTX, RC_BUDGET);
 	emit_mov_reg(j, true, RBP, RSP);
-	emit_alu_imm(j, true, 5, RSP, j->frame);		/* sub rsp */
+	if (j->frame)
+		emit_alu_imm(j, true, 5, RSP, j->frame);	/* sub rsp */
 	emit_mem(j, F_W, 0x89, RBP, REG_CTX, RC_STACK_HI);
-	emit_mem(j, F_W, 0x8d, REG_AUX, RBP, -(s32)j->stack);
-	emit_mem(j, F_W, 0x89, REG_AUX, REG_CTX, RC_STACK_LO);
+	if (j->stack) {
+		emit_mem(j, F_W, 0x8d, REG_AUX, RBP, -(s32)j->stack);
+		emit_mem(j, F_W, 0x89, REG_AUX, REG_CTX, RC_STACK_LO);
+	} else {
+		emit_mem(j, F_W, 0x89, RBP, REG_CTX, RC_STACK_LO);
+	}
 	emit_rm(j, 0, 0x31, RAX, RAX, 0);			/* r0 = 0 */
 	emit_mem(j, 0, 0x89, RAX, REG_CTX, RC_ERROR);
 	emit_mem(j, 0, 0x89, RAX, REG_CTX, RC_ERROR_PC);
@@ -793,12 +823,15 @@ static void emit_prologue(struct jit *j)
 			b1(j, 0xab);
 		}
 	}
-	emit_mem(j, F_W, 0x8b, j->map[1], REG_CTX, RC_R1);
-	emit_mem(j, F_W, 0x8b, j->map[2], REG_CTX, RC_R2);
 	/*
-	 * r3-r9 start at 0, as in the interpreter: those the program names,
-	 * and r3-r5 also when a helper may see them as arguments.
+	 * r1, r2 from rc, r3-r9 start at 0, as in the interpreter: those the
+	 * program names, and r1-r5 also when a helper may see them as
+	 * arguments.
 	 */
+	for (k = 1; k <= 2; k++)
+		if ((j->used & (1u << k)) || j->calls)
+			emit_mem(j, F_W, 0x8b, j->map[k], REG_CTX,
+				 k == 1 ? RC_R1 : RC_R2);
 	for (k = 3; k <= 9; k++)
 		if ((j->used & (1u << k)) || (k <= 5 && j->calls))
 			emit_rm(j, 0, 0x31, j->map[k], j->map[k], 0);
@@ -874,6 +907,8 @@ static void emit_stubs(struct jit *j)
 	 * abpf_mem_ok(): off = addr - start; off < len && len - off >= size.
 	 */
 	j->lbl[L_MEMCHK] = pos(j);
+	if (!j->memchk)
+		return;		/* no checked access calls it */
 	emit_push(j, RAX);
 	emit_push(j, RCX);
 	emit_push(j, RDX);
@@ -1245,7 +1280,12 @@ static void emit_jmp_insn(struct jit *j, u32 i, const struct bpf_insn *insn)
 		emit_blind_imm(j, insn->imm);
 		emit_alu_reg(j, w, op == BPF_JSET ? 0x85 : 0x39, dst, REG_AX);
 	} else if (op == BPF_JSET) {
-		emit_test_imm(j, w, dst, insn->imm);
+		if (insn->imm >= 0 && insn->imm <= 0xff) {
+			emit_rm(j, F_B8, 0xf6, 0, dst, 0);	/* test r8 */
+			b1(j, insn->imm);
+		} else {
+			emit_test_imm(j, w, dst, insn->imm);
+		}
 	} else if (insn->imm == 0 && (op == BPF_JEQ || op == BPF_JNE)) {
 		emit_alu_reg(j, w, 0x85, dst, dst);
 	} else {
@@ -1662,6 +1702,8 @@ static void jit_scan(struct jit *j)
 			j->used |= 1u << insn->src_reg;
 		if (prog->aux[i].flags & ABPF_AUX_BACKEDGE)
 			loops = true;
+		if (prog->aux[i].flags & ABPF_AUX_MEMCHK)
+			j->memchk = true;
 		if (insn->code == (BPF_JMP | BPF_CALL | BPF_X) ||
 		    (insn->code == (BPF_JMP | BPF_CALL) &&
 		     insn->src_reg != BPF_PSEUDO_CALL))

@@ -10,6 +10,8 @@
  *   corpus   the conformance corpus (*.data; `-- error` files skipped)
  *   random   generated straight-line + forward-jump programs
  *   layout   long/short jump mixes that force rel8/rel32 and convergence
+ *   regions  random programs again with the input memory read-only, split
+ *            in two regions with a gap, or not a region at all
  *   rotation tables, corpus and random programs again with the JIT's
  *            register map permuted (host->reg_perm: r1-r5 and r6-r9 all
  *            in other x86 registers), each against the interpreter
@@ -47,6 +49,7 @@ void abpf_native_jit_host(struct abpf_jit_host *host, u32 blind);
 static int verbose;
 static u32 n_pass, n_fail, n_skip, n_nojit;
 static u32 cur_perm;	/* host->reg_perm of every compile (rotation) */
+static u32 region_mode;	/* how run_one() lays out rc->regions (regions) */
 
 struct outcome {
 	u64 r0;
@@ -119,6 +122,19 @@ static void run_one(struct abpf_prog *prog, bool jit, const u8 *mem,
 	if (mem_len)
 		memcpy(shared, mem, mem_len);
 	abpf_run_ctx_init_mem(&rc, mem_len ? shared : NULL, mem_len);
+	if (mem_len >= 32 && region_mode == 1) {
+		rc.regions[0].writable = false;
+	} else if (mem_len >= 32 && region_mode == 2) {
+		/* [0, 24) read-only, then a gap of 8, then writable */
+		rc.nr_regions = 2;
+		rc.regions[0].len = 24;
+		rc.regions[0].writable = false;
+		rc.regions[1].start = rc.regions[0].start + 32;
+		rc.regions[1].len = mem_len - 32;
+		rc.regions[1].writable = true;
+	} else if (region_mode == 3) {
+		rc.nr_regions = 0;
+	}
 	if (budget)
 		rc.budget = budget;
 	abi_bad = 0;
@@ -559,6 +575,27 @@ static void run_rotation(u32 nperms, const char *corpus, u32 nrandom,
 	cur_perm = 0;
 }
 
+/*
+ * The region checks (inline first region, out-of-line stub) under other
+ * layouts of rc->regions: the input read-only; split in a read-only and a
+ * writable part with a gap; no region at all.
+ */
+static void run_regions(u32 nrandom, u64 seed)
+{
+	u32 mode, p0, f0, s0;
+
+	for (mode = 1; mode <= 3; mode++) {
+		p0 = n_pass;
+		f0 = n_fail;
+		s0 = n_skip;
+		region_mode = mode;
+		run_random(nrandom, seed);
+		printf("regions mode %-19u %3u pass %u fail %u skip\n", mode,
+		       n_pass - p0, n_fail - f0, n_skip - s0);
+	}
+	region_mode = 0;
+}
+
 /* ---- layout: jumps around blocks of every size ---- */
 
 static void run_layout(void)
@@ -732,6 +769,7 @@ int main(int argc, char **argv)
 	run_random(nrandom, seed);
 	run_rotation(nperms, corpus, perm_random < nrandom ? perm_random :
 		     nrandom, seed);
+	run_regions(perm_random < nrandom ? perm_random : nrandom, seed + 2);
 	if (bench)
 		run_bench();
 	printf("TOTAL %u pass, %u fail, %u skip (%u not JIT-able)\n", n_pass,
