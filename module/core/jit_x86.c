@@ -185,7 +185,7 @@ struct jit {
 	u8 budget_reg;		/* x86 register caching rc->budget, 0: none */
 	u8 saved[6];		/* callee-saved registers the main frame saves */
 	u8 sub_saved[5];	/* ... and a subprogram frame */
-	u32 nsaved;
+	u32 nsaved, nsub_saved;
 	u32 sub_prologue;	/* bytes of a subprogram's pushes */
 	u16 used;		/* BPF registers the program names */
 	bool calls;		/* helper calls or callx */
@@ -1449,7 +1449,7 @@ static void emit_insn(struct jit *j, u32 i)
 	u32 t, d, k;
 
 	if (i && (flags & ABPF_AUX_SUBPROG_START))
-		for (k = 0; k < ARRAY_SIZE(j->sub_saved); k++)
+		for (k = 0; k < j->nsub_saved; k++)
 			emit_push(j, j->sub_saved[k]);
 
 	switch (cls) {
@@ -1521,7 +1521,7 @@ static void emit_insn(struct jit *j, u32 i)
 			emit_mov_reg(j, true, RSP, RBP);
 			emit_jmp(j, j->lbl[L_EPILOGUE]);
 		} else {
-			for (k = ARRAY_SIZE(j->sub_saved); k-- > 0;)
+			for (k = j->nsub_saved; k-- > 0;)
 				emit_pop(j, j->sub_saved[k]);
 			emit_ret(j);
 		}
@@ -1682,8 +1682,9 @@ static int jit_check_prog(struct jit *j)
  * src_reg field), whether it calls helpers, and from that: the callee-
  * saved registers the main frame must save, and a free one (no BPF
  * register mapped to it) to cache rc->budget in when the program has
- * back-edges.  A subprogram saves r6-r9 but not that cache: in its
- * place it pushes r12 (constant), which keeps rsp 16-byte aligned.
+ * back-edges.  A subprogram saves the named ones of r6-r9 but not that
+ * cache, plus rbp when needed for an odd number of pushes (rsp stays
+ * 16-byte aligned).
  */
 static void jit_scan(struct jit *j)
 {
@@ -1730,11 +1731,21 @@ static void jit_scan(struct jit *j)
 		if (keep)
 			j->saved[j->nsaved++] = x;
 	}
+	j->nsub_saved = 0;
 	j->sub_prologue = 0;
 	for (k = 0; k < ARRAY_SIZE(sub_saved); k++) {
-		u8 x = sub_saved[k] == j->budget_reg ? R12 : sub_saved[k];
+		u8 x = sub_saved[k];
+		bool keep = false;
 
-		j->sub_saved[k] = x;
+		for (r = 6; r <= 9; r++)
+			if ((j->used & (1u << r)) && j->map[r] == x)
+				keep = true;
+		/* rbp (unchanged by callees) pads to an odd count: alignment */
+		if (x == RBP)
+			keep = !(j->nsub_saved % 2);
+		if (!keep || x == j->budget_reg)
+			continue;
+		j->sub_saved[j->nsub_saved++] = x;
 		j->sub_prologue += x & 8 ? 2 : 1;
 	}
 }
