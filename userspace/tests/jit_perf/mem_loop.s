@@ -14,7 +14,7 @@ loop:
 	mul %r5, 7
 	and %r5, 56
 	add %r5, %r1
-	stxdw [%r5], %r0
+	stxdw [%r5], %r3
 	add %r3, 1
 	jlt %r3, 100000, loop
 	exit
