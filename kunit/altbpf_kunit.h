@@ -25,6 +25,14 @@ int altbpf_kunit_run_mem(struct altbpf_prog *p, u32 engine, const u8 *mem,
 void altbpf_kunit_check_run(struct kunit *test, const struct abpf_run_test *t,
 			    u32 engine);
 
+/*
+ * A run table entry on the JIT compiled under permuted register maps
+ * (jit_arena_test.c): r0 and the error against the table and the
+ * interpreter.
+ */
+void altbpf_kunit_check_run_rotated(struct kunit *test,
+				    const struct abpf_run_test *t);
+
 /* A reject table entry: the error and a log substring must match. */
 void altbpf_kunit_check_reject(struct kunit *test,
 			       const struct abpf_reject_test *t);

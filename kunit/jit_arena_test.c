@@ -6,6 +6,10 @@
  * exhaustion (-ENOMEM, counted, the program falls back to the
  * interpreter), frees deferred past an RCU grace period, and the random
  * start offset.  Uses altbpf.ko's ALTBPF_INTERNAL test hooks.
+ *
+ * Also altbpf_kunit_check_run_rotated(): the <unit>_jit_rotated case of
+ * every run-table suite (tables_test.c), the entry compiled under
+ * permuted register maps.
  */
 #include <linux/module.h>
 #include <linux/mm.h>
@@ -98,6 +102,119 @@ static void altbpf_arena_wx(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, altbpf_prog_run(p, ABPF_ENGINE_JIT, NULL, 0,
 					      &r0), 0);
 	KUNIT_EXPECT_EQ(test, r0, 5050ULL);
+	altbpf_prog_put(p);
+}
+
+/* What the alias probe saw while the writable aliases were mapped. */
+struct alias_seen {
+	u32 calls, pages, not_present, not_rw, exec;
+	unsigned long first[4];	/* alias addresses, to look up afterwards */
+	u32 len[4];
+};
+
+static void alias_probe(void *alias, u32 len, void *arg)
+{
+	struct alias_seen *seen = arg;
+	unsigned long a = (unsigned long)alias;
+	unsigned int level;
+	pte_t *pte;
+	u32 off;
+
+	if (seen->calls < ARRAY_SIZE(seen->first)) {
+		seen->first[seen->calls] = a;
+		seen->len[seen->calls] = len;
+	}
+	seen->calls++;
+	for (off = 0; off < len; off += PAGE_SIZE) {
+		seen->pages++;
+		pte = lookup_address(a + off, &level);
+		if (!pte || !(pte_flags(*pte) & _PAGE_PRESENT)) {
+			seen->not_present++;
+			continue;
+		}
+		if (!(pte_flags(*pte) & _PAGE_RW))
+			seen->not_rw++;
+		if (!(pte_flags(*pte) & _PAGE_NX))
+			seen->exec++;
+	}
+}
+
+/*
+ * The page tables, page by page, of a multi-page image: present, RX
+ * (executable, not writable); the temporary writable alias it was
+ * written through: RW and NX while it exists, unmapped after.
+ */
+static void altbpf_arena_pte(struct kunit *test)
+{
+	const u32 nr_adds = 2000;	/* 7 bytes each: 3+ pages of code */
+	struct alias_seen seen = {};
+	struct bpf_insn *insns;
+	struct altbpf_prog *p;
+	const u8 *image;
+	unsigned long a, end;
+	unsigned int level, k, pages = 0, bad_present = 0, bad_rw = 0,
+		     bad_nx = 0, alias_left = 0;
+	pte_t *pte;
+	u64 r0 = 0;
+	u32 size, i;
+
+	insns = kunit_kcalloc(test, nr_adds + 2, sizeof(*insns), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, insns);
+	insns[0] = ABPF_MOV64_IMM(BPF_REG_0, 0);
+	for (i = 1; i <= nr_adds; i++)
+		insns[i] = ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 1000 + i);
+	insns[nr_adds + 1] = ABPF_EXIT();
+
+	altbpf_jit_arena_drain();	/* no queued free writes meanwhile */
+	altbpf_jit_arena_test_alias_probe(alias_probe, &seen);
+	p = load_jited(test, insns, nr_adds + 2, &image, &size);
+	altbpf_jit_arena_test_alias_probe(NULL, NULL);
+	KUNIT_EXPECT_GT(test, size, 3 * (u32)PAGE_SIZE);
+
+	/* the writable alias: seen while it existed, RW + NX */
+	KUNIT_EXPECT_GE(test, seen.calls, 1U);
+	KUNIT_EXPECT_GE(test, seen.pages, size / (u32)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, seen.not_present, 0U);
+	KUNIT_EXPECT_EQ_MSG(test, seen.not_rw, 0U, "alias not writable");
+	KUNIT_EXPECT_EQ_MSG(test, seen.exec, 0U,
+			    "%u alias pages executable", seen.exec);
+	/* ... and gone now */
+	for (k = 0; k < min_t(u32, seen.calls, ARRAY_SIZE(seen.first)); k++) {
+		for (a = seen.first[k]; a < seen.first[k] + seen.len[k];
+		     a += PAGE_SIZE) {
+			pte = lookup_address(a, &level);
+			if (pte && (pte_flags(*pte) & _PAGE_PRESENT))
+				alias_left++;
+		}
+	}
+	KUNIT_EXPECT_EQ_MSG(test, alias_left, 0U,
+			    "alias pages still mapped after finalize");
+
+	/* every page of the image: present, executable, read-only */
+	end = (unsigned long)image + size;
+	for (a = (unsigned long)image & PAGE_MASK; a < end; a += PAGE_SIZE) {
+		pages++;
+		pte = lookup_address(a, &level);
+		if (!pte || !(pte_flags(*pte) & _PAGE_PRESENT)) {
+			bad_present++;
+			continue;
+		}
+		if (pte_flags(*pte) & _PAGE_RW)
+			bad_rw++;
+		if (pte_flags(*pte) & _PAGE_NX)
+			bad_nx++;
+	}
+	kunit_info(test, "image %u bytes, %u pages; %u alias map(s), %u pages",
+		   size, pages, seen.calls, seen.pages);
+	KUNIT_EXPECT_GE(test, pages, 4U);
+	KUNIT_EXPECT_EQ_MSG(test, bad_present, 0U, "image pages not present");
+	KUNIT_EXPECT_EQ_MSG(test, bad_rw, 0U, "image pages writable");
+	KUNIT_EXPECT_EQ_MSG(test, bad_nx, 0U, "image pages not executable");
+
+	KUNIT_EXPECT_EQ(test, altbpf_prog_run(p, ABPF_ENGINE_JIT, NULL, 0,
+					      &r0), 0);
+	KUNIT_EXPECT_EQ(test, r0, (u64)nr_adds * 1000 +
+				  (u64)nr_adds * (nr_adds + 1) / 2);
 	altbpf_prog_put(p);
 }
 
@@ -273,8 +390,61 @@ static void altbpf_arena_random_offset(struct kunit *test)
 			    "%u images, all at the same offset", nr);
 }
 
+/*
+ * Two register maps (struct abpf_jit_host reg_perm) that move every one
+ * of r1-r9 to another x86 register:
+ *  1244: r1=r8 r2=rdi r3=rcx r4=rsi r5=rdx r6=r14 r7=r15 r8=rbx r9=r13
+ *  2096: r1=rsi r2=r8 r3=rcx r4=rdi r5=rdx r6=r13 r7=r14 r8=r15 r9=rbx
+ */
+static const u32 rotated_perms[] = { 1244, 2096 };
+
+void altbpf_kunit_check_run_rotated(struct kunit *test,
+				    const struct abpf_run_test *t)
+{
+	struct altbpf_prog *p;
+	char why[64] = "";
+	u64 r0, r0_interp;
+	int err, err_interp, load_err = 0;
+	unsigned int k;
+	u32 old;
+
+	for (k = 0; k < ARRAY_SIZE(rotated_perms); k++) {
+		old = altbpf_jit_arena_test_reg_perm(rotated_perms[k]);
+		p = altbpf_prog_load(t->prog_type, t->insns,
+				     abpf_test_len(t->insns), NULL, 0,
+				     &load_err);
+		altbpf_jit_arena_test_reg_perm(old);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, p, "load failed: %d", load_err);
+		KUNIT_EXPECT_EQ_MSG(test, altbpf_prog_jited(p, NULL, why,
+							    sizeof(why)),
+				    0, "perm %u: not compiled: %s",
+				    rotated_perms[k], why);
+		r0 = r0_interp = 0;
+		err = altbpf_kunit_run_mem(p, ABPF_ENGINE_JIT, t->mem,
+					   t->mem_len, &r0);
+		err_interp = altbpf_kunit_run_mem(p, ABPF_ENGINE_INTERP, t->mem,
+						  t->mem_len, &r0_interp);
+		altbpf_prog_put(p);
+		KUNIT_EXPECT_EQ_MSG(test, err, t->run_error, "perm %u",
+				    rotated_perms[k]);
+		KUNIT_EXPECT_EQ_MSG(test, err, err_interp, "perm %u",
+				    rotated_perms[k]);
+		KUNIT_EXPECT_EQ_MSG(test, r0, r0_interp,
+				    "perm %u: jit r0 0x%llx, interpreter 0x%llx",
+				    rotated_perms[k], (unsigned long long)r0,
+				    (unsigned long long)r0_interp);
+		if (!t->run_error)
+			KUNIT_EXPECT_EQ_MSG(test, r0, t->result,
+					    "perm %u: r0 0x%llx, expected 0x%llx",
+					    rotated_perms[k],
+					    (unsigned long long)r0,
+					    (unsigned long long)t->result);
+	}
+}
+
 static struct kunit_case altbpf_jit_arena_cases[] = {
 	KUNIT_CASE(altbpf_arena_wx),
+	KUNIT_CASE(altbpf_arena_pte),
 	KUNIT_CASE(altbpf_arena_int3_fill),
 	KUNIT_CASE(altbpf_arena_exhaustion),
 	KUNIT_CASE(altbpf_arena_free_after_rcu),

@@ -106,7 +106,8 @@ altbpf_vs_kernel(struct kunit *test, const struct abpf_run_test *t)
 /*
  * ALTBPF_RUN_TABLE(unit, "suite", array): suite "altbpf-<unit>" running
  * every entry on the interpreter (case <unit>_interp) and on the JIT
- * (<unit>_jit: a program the JIT did not compile fails there), and
+ * (<unit>_jit: a program the JIT did not compile fails there; and
+ * <unit>_jit_rotated under permuted register maps), and
  * unit##_vs_kernel for the differential suite.
  */
 #define ALTBPF_RUN_TABLE(unit, suite_name, array)			\
@@ -122,6 +123,10 @@ altbpf_vs_kernel(struct kunit *test, const struct abpf_run_test *t)
 		altbpf_kunit_check_run(test, test->param_value,		\
 				       ABPF_ENGINE_JIT);		\
 	}								\
+	static void unit##_jit_rotated(struct kunit *test)		\
+	{								\
+		altbpf_kunit_check_run_rotated(test, test->param_value);\
+	}								\
 	static void unit##_vs_kernel(struct kunit *test)		\
 	{								\
 		altbpf_vs_kernel(test, test->param_value);		\
@@ -129,6 +134,7 @@ altbpf_vs_kernel(struct kunit *test, const struct abpf_run_test *t)
 	static struct kunit_case unit##_cases[] = {			\
 		KUNIT_CASE_PARAM(unit##_interp, unit##_gen_params),	\
 		KUNIT_CASE_PARAM(unit##_jit, unit##_gen_params),	\
+		KUNIT_CASE_PARAM(unit##_jit_rotated, unit##_gen_params),\
 		{}							\
 	};								\
 	static struct kunit_suite unit##_suite = {			\

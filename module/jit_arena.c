@@ -58,6 +58,9 @@ static u32 arena_images;
 static u64 arena_exhausted;
 static struct workqueue_struct *arena_wq;
 static unsigned long arena_last_alias;	/* for the KUnit suite */
+static u32 arena_reg_perm;		/* KUnit: host->reg_perm */
+static altbpf_jit_alias_probe_t arena_alias_probe;	/* KUnit */
+static void *arena_alias_probe_arg;
 
 /* Images between alloc() and finalize()/free(): their staging buffers. */
 struct arena_pending {
@@ -84,6 +87,7 @@ static int arena_write(void *dst, const void *src, u32 len)
 	unsigned long start = (unsigned long)dst & PAGE_MASK;
 	unsigned long end = PAGE_ALIGN((unsigned long)dst + len);
 	u32 i, nr = (end - start) >> PAGE_SHIFT;
+	altbpf_jit_alias_probe_t probe;
 	struct page **pages;
 	void *alias;
 
@@ -102,6 +106,9 @@ static int arena_write(void *dst, const void *src, u32 len)
 	if (!alias)
 		return -ENOMEM;
 	WRITE_ONCE(arena_last_alias, (unsigned long)alias);
+	probe = READ_ONCE(arena_alias_probe);
+	if (probe)
+		probe(alias, nr << PAGE_SHIFT, READ_ONCE(arena_alias_probe_arg));
 	if (src)
 		memcpy(alias + ((unsigned long)dst - start), src, len);
 	else
@@ -259,6 +266,7 @@ static void altbpf_jit_host_init(struct abpf_jit_host *host)
 		host->flags |= ABPF_JIT_SLS;
 	/* the caller's choice (module parameter jit_harden) */
 	host->blind = 0;
+	host->reg_perm = READ_ONCE(arena_reg_perm);
 }
 
 int altbpf_jit_prog(struct abpf_prog *prog, u32 blind, u32 *insn_offsets,
@@ -317,6 +325,19 @@ unsigned long altbpf_jit_arena_last_alias(void)
 	return READ_ONCE(arena_last_alias);
 }
 EXPORT_SYMBOL_NS_GPL(altbpf_jit_arena_last_alias, ALTBPF_INTERNAL);
+
+u32 altbpf_jit_arena_test_reg_perm(u32 perm)
+{
+	return xchg(&arena_reg_perm, perm);
+}
+EXPORT_SYMBOL_NS_GPL(altbpf_jit_arena_test_reg_perm, ALTBPF_INTERNAL);
+
+void altbpf_jit_arena_test_alias_probe(altbpf_jit_alias_probe_t fn, void *arg)
+{
+	WRITE_ONCE(arena_alias_probe_arg, arg);
+	WRITE_ONCE(arena_alias_probe, fn);
+}
+EXPORT_SYMBOL_NS_GPL(altbpf_jit_arena_test_alias_probe, ALTBPF_INTERNAL);
 
 void altbpf_jit_arena_bounds(const u8 **start, u32 *size)
 {

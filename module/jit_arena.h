@@ -40,12 +40,18 @@ void altbpf_jit_arena_stats(struct altbpf_jit_arena_stats *st);
  * For the altbpf-jit-arena KUnit suite only (symbol namespace
  * ALTBPF_INTERNAL): wait until every queued free has run; allocate and
  * release raw, never finalized images; the address of the last writable
- * alias (already unmapped); the arena's bounds.
+ * alias (already unmapped); the arena's bounds; the register map
+ * permutation (struct abpf_jit_host reg_perm) of every compile from now
+ * on, returning the previous one (0: the normal map); a probe called
+ * with each temporary writable alias while it is mapped (NULL: none).
  */
 void altbpf_jit_arena_drain(void);
 void *altbpf_jit_arena_test_alloc(u32 size);
 void altbpf_jit_arena_test_free(void *image, u32 size);
 unsigned long altbpf_jit_arena_last_alias(void);
 void altbpf_jit_arena_bounds(const u8 **start, u32 *size);
+u32 altbpf_jit_arena_test_reg_perm(u32 perm);
+typedef void (*altbpf_jit_alias_probe_t)(void *alias, u32 len, void *arg);
+void altbpf_jit_arena_test_alias_probe(altbpf_jit_alias_probe_t fn, void *arg);
 
 #endif /* ALTBPF_JIT_ARENA_H */

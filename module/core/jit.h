@@ -67,12 +67,25 @@ struct abpf_jit_host {
 	 * Everything before [0] is the prologue.
 	 */
 	u32 *insn_offsets;
+	/*
+	 * Test only: 0 is the documented register map; 1 ..
+	 * ABPF_JIT_REG_PERMS - 1 select another valid one (r1-r5 permuted
+	 * among rdi rsi rdx rcx r8, r6-r9 among rbx r13 r14 r15; see
+	 * abpf_jit_reg_map() in jit_x86.c), so tests can rerun programs
+	 * with every register in a different place.
+	 */
+	u32 reg_perm;
 };
+
+/* 5! orders of r1-r5 times 4! orders of r6-r9 */
+#define ABPF_JIT_REG_PERMS	(120 * 24)
 
 int abpf_jit_compile(struct abpf_prog *prog, const struct abpf_jit_host *host,
 		     struct abpf_log *log);
 /* Releases prog's image through host->free and clears the jit_* fields. */
 void abpf_jit_release(struct abpf_prog *prog,
 		      const struct abpf_jit_host *host);
+/* The x86 register (0 rax .. 15 r15) of BPF r0-r10 under reg_perm. */
+void abpf_jit_reg_map(u32 reg_perm, u8 map[ABPF_NR_REGS]);
 
 #endif /* ALTBPF_CORE_JIT_H */

@@ -65,11 +65,46 @@ enum {
  *  - r10 (BPF_REG_AX in the kernel's JIT) is the blinding scratch and a
  *    temporary; r11 (AUX_REG) is the address / divisor temporary.
  *    All three are caller-saved and never hold BPF state across insns.
+ *
+ * What a test may permute (host->reg_perm, abpf_jit_reg_map()):
+ *  - r1-r5 among rdi rsi rdx rcx r8: any order works because every
+ *    fixed-register instruction saves what it borrows (shifts park rcx
+ *    in r11, div/mod park rax/rdx in r10/r9, the region-check stub
+ *    pushes rax/rcx/rdx), and a helper call then first moves r1-r5
+ *    into the SysV order (emit_arg_shuffle());
+ *  - r6-r9 among rbx r13 r14 r15: they must stay callee-saved to
+ *    survive helper calls, and subprograms save all four anyway.
+ * Fixed: r0 = rax (helper return value, implicit operand of div and
+ * cmpxchg), r10 = rbp (the frame code), r12/r9/r10/r11 (roles above).
  */
 static const u8 reg_map[ABPF_NR_REGS] = {
 	[0] = RAX, [1] = RDI, [2] = RSI, [3] = RDX, [4] = RCX, [5] = R8,
 	[6] = RBX, [7] = R13, [8] = R14, [9] = R15, [10] = RBP,
 };
+
+/* Apply permutation number idx (0 .. n! - 1, Lehmer code) to regs[n]. */
+static void permute(u8 *regs, u32 n, u32 idx)
+{
+	u8 pool[5];
+	u32 k, m, pick;
+
+	memcpy(pool, regs, n);
+	for (k = 0; k < n; k++) {
+		pick = idx % (n - k);
+		idx /= n - k;
+		regs[k] = pool[pick];
+		for (m = pick; m + 1 < n - k; m++)
+			pool[m] = pool[m + 1];
+	}
+}
+
+void abpf_jit_reg_map(u32 reg_perm, u8 map[ABPF_NR_REGS])
+{
+	memcpy(map, reg_map, ABPF_NR_REGS);
+	reg_perm %= ABPF_JIT_REG_PERMS;
+	permute(map + 1, 5, reg_perm % 120);
+	permute(map + 6, 4, reg_perm / 120);
+}
 
 #define REG_CTX		R12
 #define REG_AX		R10	/* blinding scratch */
@@ -95,9 +130,9 @@ static const u8 reg_map[ABPF_NR_REGS] = {
 #define RC_ERROR_PC	RC_OFF(error_pc)
 #define RC_TAIL_PROG	RC_OFF(tail_prog)
 #define RC_TAIL_LOOP	RC_OFF(tail_loop)
-#define RG_START	offsetof(struct abpf_region, start)
-#define RG_LEN		offsetof(struct abpf_region, len)
-#define RG_WRITABLE	offsetof(struct abpf_region, writable)
+#define RG_START	((s32)offsetof(struct abpf_region, start))
+#define RG_LEN		((s32)offsetof(struct abpf_region, len))
+#define RG_WRITABLE	((s32)offsetof(struct abpf_region, writable))
 #define RG_SIZE		sizeof(struct abpf_region)
 
 /* emit_rm() flags */
@@ -146,6 +181,15 @@ struct jit {
 	u32 frame;		/* bytes subtracted from rsp below r10 */
 	u32 stack;		/* prog->stack_depth */
 	u32 cur;		/* BPF insn being emitted */
+	u8 map[16];		/* BPF register -> x86 (src_reg may be 15) */
+	u8 budget_reg;		/* x86 register caching rc->budget, 0: none */
+	u8 saved[6];		/* callee-saved registers the main frame saves */
+	u8 sub_saved[5];	/* ... and a subprogram frame */
+	u32 nsaved, nsub_saved;
+	u32 sub_prologue;	/* bytes of a subprogram's pushes */
+	u16 used;		/* BPF registers the program names */
+	bool calls;		/* helper calls or callx */
+	bool memchk;		/* ABPF_AUX_MEMCHK accesses */
 	bool final, pad, abs_calls, need_abs, changed, blind;
 	int err;
 };
@@ -541,9 +585,40 @@ static void emit_ret(struct jit *j)
 		b1(j, 0xcc);
 }
 
+/*
+ * Under a permuted register map, move r1-r5 into rdi rsi rdx rcx r8: a
+ * parallel move, one cycle at a time through r11.  After the call r1-r5
+ * are dead (the checker clobbers them), so nothing moves back.
+ */
+static void emit_arg_shuffle(struct jit *j)
+{
+	bool done[5] = { false };
+	u32 k0, k, m;
+	u8 src;
+
+	for (k0 = 0; k0 < 5; k0++) {
+		if (done[k0] || j->map[k0 + 1] == reg_map[k0 + 1])
+			continue;
+		emit_mov_reg(j, true, REG_AUX, reg_map[k0 + 1]);
+		for (k = k0; !done[k];) {
+			done[k] = true;
+			src = j->map[k + 1];
+			if (src == reg_map[k0 + 1]) {
+				emit_mov_reg(j, true, reg_map[k + 1], REG_AUX);
+				break;
+			}
+			emit_mov_reg(j, true, reg_map[k + 1], src);
+			for (m = 0; reg_map[m + 1] != src; m++)
+				;
+			k = m;
+		}
+	}
+}
+
 /* call a C function: fn(r1..r5, rc) */
 static void emit_call_helper(struct jit *j, const void *fn)
 {
+	emit_arg_shuffle(j);
 	emit_mem(j, F_W, 0x8d, R9, REG_CTX, -RC_BIAS);		/* r9 = rc */
 	if (!j->abs_calls) {
 		emit_rel32_abs(j, 0xe8, fn);
@@ -582,18 +657,36 @@ static void emit_abort_site(struct jit *j, u32 pc, int err)
 	emit_jmp(j, j->lbl[L_ABORT]);
 }
 
-/* rc->budget: abort with -ELOOP when exhausted, else one unit less. */
-static void emit_budget(struct jit *j, u32 pc)
+/*
+ * One unit of budget (a register copy of rc->budget when one is free,
+ * else rc->budget itself): abort with -ELOOP when exhausted (it stays 0).
+ * target >= 0: a back-edge, the budget check's own jump goes there (no
+ * separate jmp); else the code falls through when the budget is fine.
+ */
+static void emit_budget(struct jit *j, u32 pc, s64 target)
 {
-	u32 p;
+	u8 b = j->budget_reg;
+	u32 p = 0;
 
-	emit_mem(j, F_W, 0x83, 5, REG_CTX, RC_BUDGET);	/* sub [budget], 1 */
-	b1(j, 1);
-	p = emit_jcc8_fwd(j, CC_AE);
-	emit_mem(j, F_W, 0x83, 0, REG_CTX, RC_BUDGET);	/* undo: stays 0 */
-	b1(j, 1);
+	if (b) {
+		emit_alu_imm(j, true, 5, b, 1);			/* sub b, 1 */
+	} else {
+		emit_mem(j, F_W, 0x83, 5, REG_CTX, RC_BUDGET);	/* sub [], 1 */
+		b1(j, 1);
+	}
+	if (target >= 0)
+		emit_jcc(j, CC_AE, (u32)target);
+	else
+		p = emit_jcc8_fwd(j, CC_AE);
+	if (b) {
+		emit_rm(j, 0, 0x31, b, b, 0);			/* stays 0 */
+	} else {
+		emit_mem(j, F_W, 0x83, 0, REG_CTX, RC_BUDGET);	/* undo */
+		b1(j, 1);
+	}
 	emit_abort_site(j, pc, -ELOOP);
-	patch8(j, p);
+	if (target < 0)
+		patch8(j, p);
 }
 
 /*
@@ -603,8 +696,9 @@ static void emit_budget(struct jit *j, u32 pc)
 static void emit_memchk(struct jit *j, u8 base, s16 off, u32 size, bool write,
 			bool aligned)
 {
-	u32 p = 0, p_mis = 0, p_ok;
+	u32 p = 0, p_mis = 0, p_ok, p_r0ok, p_slow[3];
 	bool stack = j->stack >= size;
+	int k;
 
 	emit_mem(j, F_W, 0x8d, REG_AUX, base, off);		/* lea r11 */
 	if (aligned) {
@@ -618,6 +712,28 @@ static void emit_memchk(struct jit *j, u8 base, s16 off, u32 size, bool write,
 		emit_alu_imm(j, true, 7, REG_AX, j->stack - size);
 		p = emit_jcc8_fwd(j, CC_BE);
 	}
+	/*
+	 * Inline: the first region (the input memory of most programs):
+	 * off = addr - start; off <= len - size, len >= size (r9 scratch).
+	 */
+	emit_mem(j, 0, 0x83, 7, REG_CTX, RC_NR_REGIONS);	/* cmp dword */
+	b1(j, 0);
+	p_slow[0] = emit_jcc8_fwd(j, CC_E);
+	if (write) {
+		emit_mem(j, 0, 0x80, 7, REG_CTX, RC_REGIONS + RG_WRITABLE);
+		b1(j, 0);
+		p_slow[1] = emit_jcc8_fwd(j, CC_E);
+	}
+	emit_mov_reg(j, true, REG_AX, REG_AUX);
+	emit_mem(j, F_W, 0x2b, REG_AX, REG_CTX, RC_REGIONS + RG_START);
+	emit_mem(j, F_W, 0x8b, R9, REG_CTX, RC_REGIONS + RG_LEN);
+	emit_alu_imm(j, true, 5, R9, size);
+	p_slow[2] = emit_jcc8_fwd(j, CC_B);
+	emit_alu_reg(j, true, 0x39, REG_AX, R9);		/* cmp off, r9 */
+	p_r0ok = emit_jcc8_fwd(j, CC_BE);
+	for (k = 0; k < 3; k++)
+		if (k != 1 || write)
+			patch8(j, p_slow[k]);
 	emit_mov_imm32(j, REG_AX, j->cur << 12 | (write ? 0x100 : 0) | size,
 		       false);
 	b1(j, 0xe8);
@@ -628,6 +744,7 @@ static void emit_memchk(struct jit *j, u8 base, s16 off, u32 size, bool write,
 		emit_abort_site(j, j->cur, -ERANGE);
 		patch8(j, p_ok);
 	}
+	patch8(j, p_r0ok);
 	if (stack)
 		patch8(j, p);
 }
@@ -653,14 +770,18 @@ static void emit_stop_check(struct jit *j)
 
 static const u8 callee_saved[] = { RBP, RBX, R12, R13, R14, R15 };
 static const u8 sub_saved[] = { RBX, R13, R14, R15, RBP };
-#define SUB_PROLOGUE_SIZE	8	/* 53 41 55 41 56 41 57 55 */
+
+static void emit_main_pops(struct jit *j)
+{
+	u32 k;
+
+	for (k = j->nsaved; k-- > 0;)
+		emit_pop(j, j->saved[k]);
+}
 
 static void emit_main_unwind(struct jit *j)
 {
-	int k;
-
-	for (k = ARRAY_SIZE(callee_saved) - 1; k >= 0; k--)
-		emit_pop(j, callee_saved[k]);
+	emit_main_pops(j);
 	emit_ret(j);
 }
 
@@ -671,14 +792,21 @@ static void emit_prologue(struct jit *j)
 
 	if (j->host->flags & ABPF_JIT_IBT)
 		b4(j, 0xfa1e0ff3);				/* endbr64 */
-	for (k = 0; k < ARRAY_SIZE(callee_saved); k++)
-		emit_push(j, callee_saved[k]);
+	for (k = 0; k < j->nsaved; k++)
+		emit_push(j, j->saved[k]);
 	emit_mem(j, F_W, 0x8d, REG_CTX, RDI, RC_BIAS);		/* lea r12 */
+	if (j->budget_reg)
+		emit_mem(j, F_W, 0x8b, j->budget_reg, REG_CTX, RC_BUDGET);
 	emit_mov_reg(j, true, RBP, RSP);
-	emit_alu_imm(j, true, 5, RSP, j->frame);		/* sub rsp */
+	if (j->frame)
+		emit_alu_imm(j, true, 5, RSP, j->frame);	/* sub rsp */
 	emit_mem(j, F_W, 0x89, RBP, REG_CTX, RC_STACK_HI);
-	emit_mem(j, F_W, 0x8d, REG_AUX, RBP, -(s32)j->stack);
-	emit_mem(j, F_W, 0x89, REG_AUX, REG_CTX, RC_STACK_LO);
+	if (j->stack) {
+		emit_mem(j, F_W, 0x8d, REG_AUX, RBP, -(s32)j->stack);
+		emit_mem(j, F_W, 0x89, REG_AUX, REG_CTX, RC_STACK_LO);
+	} else {
+		emit_mem(j, F_W, 0x89, RBP, REG_CTX, RC_STACK_LO);
+	}
 	emit_rm(j, 0, 0x31, RAX, RAX, 0);			/* r0 = 0 */
 	emit_mem(j, 0, 0x89, RAX, REG_CTX, RC_ERROR);
 	emit_mem(j, 0, 0x89, RAX, REG_CTX, RC_ERROR_PC);
@@ -695,11 +823,18 @@ static void emit_prologue(struct jit *j)
 			b1(j, 0xab);
 		}
 	}
-	emit_mem(j, F_W, 0x8b, RDI, REG_CTX, RC_R1);
-	emit_mem(j, F_W, 0x8b, RSI, REG_CTX, RC_R2);
-	/* r3-r9 start at 0, as in the interpreter */
+	/*
+	 * r1, r2 from rc, r3-r9 start at 0, as in the interpreter: those the
+	 * program names, and r1-r5 also when a helper may see them as
+	 * arguments.
+	 */
+	for (k = 1; k <= 2; k++)
+		if ((j->used & (1u << k)) || j->calls)
+			emit_mem(j, F_W, 0x8b, j->map[k], REG_CTX,
+				 k == 1 ? RC_R1 : RC_R2);
 	for (k = 3; k <= 9; k++)
-		emit_rm(j, 0, 0x31, reg_map[k], reg_map[k], 0);
+		if ((j->used & (1u << k)) || (k <= 5 && j->calls))
+			emit_rm(j, 0, 0x31, j->map[k], j->map[k], 0);
 }
 
 /*
@@ -710,7 +845,7 @@ static void emit_prologue(struct jit *j)
 static void emit_tail_dispatch(struct jit *j)
 {
 	const void *fn = (const void *)abpf_tail_call_dispatch;
-	u32 p_none, p_loop, k;
+	u32 p_none, p_loop;
 
 	emit_mem(j, F_W, 0x83, 7, REG_CTX, RC_TAIL_PROG);	/* cmp qword */
 	b1(j, 0);
@@ -719,8 +854,7 @@ static void emit_tail_dispatch(struct jit *j)
 	b1(j, 0);
 	p_loop = emit_jcc8_fwd(j, CC_NE);
 	emit_mem(j, F_W, 0x8d, RDI, REG_CTX, -RC_BIAS);		/* rdi = rc */
-	for (k = ARRAY_SIZE(callee_saved); k-- > 0;)
-		emit_pop(j, callee_saved[k]);
+	emit_main_pops(j);
 	if (!j->abs_calls) {
 		emit_rel32_abs(j, 0xe9, fn);			/* jmp */
 	} else if (j->host->flags & ABPF_JIT_RETPOLINE) {
@@ -750,6 +884,8 @@ static void emit_stubs(struct jit *j)
 	emit_mem(j, F_W, 0x8b, RSP, REG_CTX, RC_STACK_HI);
 	/* L_EPILOGUE: the stack dies with the run: no helper may use it */
 	j->lbl[L_EPILOGUE] = pos(j);
+	if (j->budget_reg)
+		emit_mem(j, F_W, 0x89, j->budget_reg, REG_CTX, RC_BUDGET);
 	emit_rm(j, 0, 0x31, REG_AUX, REG_AUX, 0);
 	emit_mem(j, F_W, 0x89, REG_AUX, REG_CTX, RC_STACK_LO);
 	emit_mem(j, F_W, 0x89, REG_AUX, REG_CTX, RC_STACK_HI);
@@ -771,6 +907,8 @@ static void emit_stubs(struct jit *j)
 	 * abpf_mem_ok(): off = addr - start; off < len && len - off >= size.
 	 */
 	j->lbl[L_MEMCHK] = pos(j);
+	if (!j->memchk)
+		return;		/* no checked access calls it */
 	emit_push(j, RAX);
 	emit_push(j, RCX);
 	emit_push(j, RDX);
@@ -839,7 +977,7 @@ static u32 jump_dest(struct jit *j, u32 t)
 	u32 d = j->off[t];
 
 	if (t && (j->prog->aux[t].flags & ABPF_AUX_SUBPROG_START))
-		d += SUB_PROLOGUE_SIZE;
+		d += j->sub_prologue;
 	return d;
 }
 
@@ -861,8 +999,7 @@ static void emit_goto(struct jit *j, u32 i, u32 t, int cc)
 	p = 0;
 	if (cc >= 0)
 		p = emit_jcc8_fwd(j, cc ^ 1);	/* not taken: skip it all */
-	emit_budget(j, i);
-	emit_jmp(j, jump_dest(j, t));
+	emit_budget(j, i, jump_dest(j, t));
 	if (cc >= 0)
 		patch8(j, p);
 }
@@ -895,7 +1032,7 @@ static void emit_alu_x(struct jit *j, bool w, u8 op, u8 dst, u8 src)
 	}
 }
 
-/* shifts by a register: count must be in cl, and rcx is BPF r4 */
+/* shifts by a register: the count must be in cl; rcx holds a BPF reg */
 static void emit_shift_x(struct jit *j, bool w, u8 digit, u8 dst, u8 src)
 {
 	u32 f = w ? F_W : 0;
@@ -997,8 +1134,8 @@ static void emit_alu(struct jit *j, const struct bpf_insn *insn)
 {
 	bool w = BPF_CLASS(insn->code) == BPF_ALU64;
 	u8 op = BPF_OP(insn->code);
-	u8 dst = reg_map[insn->dst_reg];
-	u8 src = reg_map[insn->src_reg];
+	u8 dst = j->map[insn->dst_reg];
+	u8 src = j->map[insn->src_reg];
 	bool k = BPF_SRC(insn->code) == BPF_K;
 	s32 imm = insn->imm;
 	u8 digit;
@@ -1127,8 +1264,8 @@ static void emit_jmp_insn(struct jit *j, u32 i, const struct bpf_insn *insn)
 {
 	bool w = BPF_CLASS(insn->code) == BPF_JMP;
 	u8 op = BPF_OP(insn->code);
-	u8 dst = reg_map[insn->dst_reg];
-	u8 src = reg_map[insn->src_reg];
+	u8 dst = j->map[insn->dst_reg];
+	u8 src = j->map[insn->src_reg];
 	u32 t;
 
 	if (op == BPF_JA) {
@@ -1143,7 +1280,12 @@ static void emit_jmp_insn(struct jit *j, u32 i, const struct bpf_insn *insn)
 		emit_blind_imm(j, insn->imm);
 		emit_alu_reg(j, w, op == BPF_JSET ? 0x85 : 0x39, dst, REG_AX);
 	} else if (op == BPF_JSET) {
-		emit_test_imm(j, w, dst, insn->imm);
+		if (insn->imm >= 0 && insn->imm <= 0xff) {
+			emit_rm(j, F_B8, 0xf6, 0, dst, 0);	/* test r8 */
+			b1(j, insn->imm);
+		} else {
+			emit_test_imm(j, w, dst, insn->imm);
+		}
 	} else if (insn->imm == 0 && (op == BPF_JEQ || op == BPF_JNE)) {
 		emit_alu_reg(j, w, 0x85, dst, dst);
 	} else {
@@ -1176,7 +1318,7 @@ static void emit_helper(struct jit *j, const struct abpf_helper *h)
 static void emit_callx(struct jit *j, u32 i, const struct bpf_insn *insn)
 {
 	const struct abpf_helper_table *ht = j->prog->helpers;
-	u8 dst = reg_map[insn->dst_reg];
+	u8 dst = j->map[insn->dst_reg];
 	u32 id, p_next, nr_done = 0;
 	u32 done[64];
 
@@ -1209,7 +1351,7 @@ static void emit_ld_pkt(struct jit *j, const struct bpf_insn *insn)
 	u32 size = abpf_size_bytes(insn->code);
 
 	if (BPF_MODE(insn->code) == BPF_IND) {
-		emit_mov_reg(j, false, REG_AUX, reg_map[insn->src_reg]);
+		emit_mov_reg(j, false, REG_AUX, j->map[insn->src_reg]);
 		if (insn->imm)
 			emit_alu_imm(j, false, 0, REG_AUX, insn->imm);
 		else
@@ -1245,8 +1387,8 @@ static void emit_atomic(struct jit *j, const struct bpf_insn *insn)
 {
 	bool w = BPF_SIZE(insn->code) == BPF_DW;
 	u32 f = w ? F_W : 0;
-	u8 dst = reg_map[insn->dst_reg];
-	u8 src = reg_map[insn->src_reg];
+	u8 dst = j->map[insn->dst_reg];
+	u8 src = j->map[insn->src_reg];
 	s16 off = insn->off;
 	u8 base, s, opc;
 	u32 loop;
@@ -1300,15 +1442,15 @@ static void emit_insn(struct jit *j, u32 i)
 	const struct bpf_insn *insn = &prog->insns[i];
 	u8 flags = prog->aux[i].flags;
 	u8 cls = BPF_CLASS(insn->code);
-	u8 dst = reg_map[insn->dst_reg & 0xf];
-	u8 src = reg_map[insn->src_reg & 0xf];
+	u8 dst = j->map[insn->dst_reg & 0xf];
+	u8 src = j->map[insn->src_reg & 0xf];
 	u32 size = abpf_size_bytes(insn->code);
 	const struct abpf_helper *h;
 	u32 t, d, k;
 
 	if (i && (flags & ABPF_AUX_SUBPROG_START))
-		for (k = 0; k < ARRAY_SIZE(sub_saved); k++)
-			emit_push(j, sub_saved[k]);
+		for (k = 0; k < j->nsub_saved; k++)
+			emit_push(j, j->sub_saved[k]);
 
 	switch (cls) {
 	case BPF_ALU:
@@ -1379,8 +1521,8 @@ static void emit_insn(struct jit *j, u32 i)
 			emit_mov_reg(j, true, RSP, RBP);
 			emit_jmp(j, j->lbl[L_EPILOGUE]);
 		} else {
-			for (k = ARRAY_SIZE(sub_saved); k-- > 0;)
-				emit_pop(j, sub_saved[k]);
+			for (k = j->nsub_saved; k-- > 0;)
+				emit_pop(j, j->sub_saved[k]);
 			emit_ret(j);
 		}
 		return;
@@ -1393,7 +1535,7 @@ static void emit_insn(struct jit *j, u32 i)
 			t = i + 1 + insn->imm;
 			d = prog->subprogs[prog->aux[i].subprog].stack_depth;
 			if (flags & ABPF_AUX_BACKEDGE)
-				emit_budget(j, i);
+				emit_budget(j, i, -1);
 			if (d)
 				emit_alu_imm(j, true, 5, RBP, d);
 			b1(j, 0xe8);
@@ -1535,6 +1677,79 @@ static int jit_check_prog(struct jit *j)
 	return 0;
 }
 
+/*
+ * Which registers the program names (conservatively: every dst_reg and
+ * src_reg field), whether it calls helpers, and from that: the callee-
+ * saved registers the main frame must save, and a free one (no BPF
+ * register mapped to it) to cache rc->budget in when the program has
+ * back-edges.  A subprogram saves the named ones of r6-r9 but not that
+ * cache, plus rbp when needed for an odd number of pushes (rsp stays
+ * 16-byte aligned).
+ */
+static void jit_scan(struct jit *j)
+{
+	static const u8 budget_pref[] = { R15, R14, R13, RBX };
+	struct abpf_prog *prog = j->prog;
+	bool loops = false, taken;
+	u32 i, k, r;
+
+	for (i = 0; i < prog->len; i++) {
+		const struct bpf_insn *insn = &prog->insns[i];
+
+		if (prog->aux[i].flags & ABPF_AUX_LDDW_HI)
+			continue;
+		j->used |= 1u << insn->dst_reg;
+		if (insn->src_reg < ABPF_NR_REGS)
+			j->used |= 1u << insn->src_reg;
+		if (prog->aux[i].flags & ABPF_AUX_BACKEDGE)
+			loops = true;
+		if (prog->aux[i].flags & ABPF_AUX_MEMCHK)
+			j->memchk = true;
+		if (insn->code == (BPF_JMP | BPF_CALL | BPF_X) ||
+		    (insn->code == (BPF_JMP | BPF_CALL) &&
+		     insn->src_reg != BPF_PSEUDO_CALL))
+			j->calls = true;
+	}
+	j->budget_reg = 0;
+	for (k = 0; loops && k < ARRAY_SIZE(budget_pref) && !j->budget_reg;
+	     k++) {
+		taken = false;
+		for (r = 6; r <= 9; r++)
+			if ((j->used & (1u << r)) && j->map[r] == budget_pref[k])
+				taken = true;
+		if (!taken)
+			j->budget_reg = budget_pref[k];
+	}
+	j->nsaved = 0;
+	for (k = 0; k < ARRAY_SIZE(callee_saved); k++) {
+		u8 x = callee_saved[k];
+		bool keep = x == RBP || x == R12 || x == j->budget_reg;
+
+		for (r = 6; r <= 9; r++)
+			if ((j->used & (1u << r)) && j->map[r] == x)
+				keep = true;
+		if (keep)
+			j->saved[j->nsaved++] = x;
+	}
+	j->nsub_saved = 0;
+	j->sub_prologue = 0;
+	for (k = 0; k < ARRAY_SIZE(sub_saved); k++) {
+		u8 x = sub_saved[k];
+		bool keep = false;
+
+		for (r = 6; r <= 9; r++)
+			if ((j->used & (1u << r)) && j->map[r] == x)
+				keep = true;
+		/* rbp (unchanged by callees) pads to an odd count: alignment */
+		if (x == RBP)
+			keep = !(j->nsub_saved % 2);
+		if (!keep || x == j->budget_reg)
+			continue;
+		j->sub_saved[j->nsub_saved++] = x;
+		j->sub_prologue += x & 8 ? 2 : 1;
+	}
+}
+
 void abpf_jit_release(struct abpf_prog *prog, const struct abpf_jit_host *host)
 {
 	if (!prog || !prog->jit_image)
@@ -1594,12 +1809,14 @@ int abpf_jit_compile(struct abpf_prog *prog, const struct abpf_jit_host *host,
 	j.host = host;
 	j.log = log;
 	j.blind = host->blind != 0;
+	abpf_jit_reg_map(host->reg_perm, j.map);
 	err = jit_check_prog(&j);
 	if (err)
 		return err;
 	j.stack = prog->stack_depth;
-	/* rbp is 8 mod 16 after six pushes: keep rsp 16-aligned */
-	j.frame = ((j.stack + 15) & ~15u) + 8;
+	jit_scan(&j);
+	/* rsp is 8 mod 16 at entry: keep it 16-aligned after the pushes */
+	j.frame = ((j.stack + 15) & ~15u) + (j.nsaved % 2 ? 0 : 8);
 	j.abs_calls = false;
 
 	for (i = 0; i < prog->len; i++)

@@ -10,11 +10,17 @@
  *   corpus   the conformance corpus (*.data; `-- error` files skipped)
  *   random   generated straight-line + forward-jump programs
  *   layout   long/short jump mixes that force rel8/rel32 and convergence
+ *   regions  random programs again with the input memory read-only, split
+ *            in two regions with a gap, or not a region at all
+ *   rotation tables, corpus and random programs again with the JIT's
+ *            register map permuted (host->reg_perm: r1-r5 and r6-r9 all
+ *            in other x86 registers), each against the interpreter
  *   bench    a loop program: ns per run on both engines
  *
  * Built by `make -C userspace` (build/bin/altbpf-jit-tests); scripts/check
  * runs it with --random 5000.
  *   build/bin/altbpf-jit-tests [--corpus DIR] [--random N] [--seed S]
+ *                              [--perms N] [--perm-random N]
  *                              [--bench] [-v [-v]]
  * The corpus defaults to the Makefile's CORPUS (../shared/conformance);
  * --corpus '' skips it.  Closing line: "jit: N passed, M failed".
@@ -42,6 +48,8 @@ void abpf_native_jit_host(struct abpf_jit_host *host, u32 blind);
 
 static int verbose;
 static u32 n_pass, n_fail, n_skip, n_nojit;
+static u32 cur_perm;	/* host->reg_perm of every compile (rotation) */
+static u32 region_mode;	/* how run_one() lays out rc->regions (regions) */
 
 struct outcome {
 	u64 r0;
@@ -114,6 +122,19 @@ static void run_one(struct abpf_prog *prog, bool jit, const u8 *mem,
 	if (mem_len)
 		memcpy(shared, mem, mem_len);
 	abpf_run_ctx_init_mem(&rc, mem_len ? shared : NULL, mem_len);
+	if (mem_len >= 32 && region_mode == 1) {
+		rc.regions[0].writable = false;
+	} else if (mem_len >= 32 && region_mode == 2) {
+		/* [0, 24) read-only, then a gap of 8, then writable */
+		rc.nr_regions = 2;
+		rc.regions[0].len = 24;
+		rc.regions[0].writable = false;
+		rc.regions[1].start = rc.regions[0].start + 32;
+		rc.regions[1].len = mem_len - 32;
+		rc.regions[1].writable = true;
+	} else if (region_mode == 3) {
+		rc.nr_regions = 0;
+	}
 	if (budget)
 		rc.budget = budget;
 	abi_bad = 0;
@@ -171,6 +192,7 @@ static int diff_prog(const char *name, const struct bpf_insn *insns, u32 len,
 		       (unsigned long long)expect, expect_err);
 	for (blind = 0; blind <= 2; blind += 2) {
 		abpf_native_jit_host(&host, blind);
+		host.reg_perm = cur_perm;
 		log.len = 0;
 		logbuf[0] = 0;
 		err = abpf_jit_compile(prog, &host, &log);
@@ -187,8 +209,8 @@ static int diff_prog(const char *name, const struct bpf_insn *insns, u32 len,
 		abpf_jit_release(prog, &host);
 		if (!same(&oi, &oj, mem_len) ||
 		    (has_expect && (oj.r0 != expect || oj.error != expect_err))) {
-			printf("FAIL %s (blind %d): interp r0=%#llx err=%d pc=%u budget=%llu, jit r0=%#llx err=%d pc=%u budget=%llu%s%s\n",
-			       name, blind, (unsigned long long)oi.r0, oi.error,
+			printf("FAIL %s (blind %d, perm %u): interp r0=%#llx err=%d pc=%u budget=%llu, jit r0=%#llx err=%d pc=%u budget=%llu%s%s\n",
+			       name, blind, cur_perm, (unsigned long long)oi.r0, oi.error,
 			       oi.error_pc, (unsigned long long)oi.budget,
 			       (unsigned long long)oj.r0, oj.error, oj.error_pc,
 			       (unsigned long long)oj.budget,
@@ -480,13 +502,14 @@ static u32 gen_random(struct bpf_insn *p, u32 max)
 	return n;
 }
 
-static void run_random(u32 count_n)
+static void run_random(u32 count_n, u64 seed)
 {
 	struct bpf_insn prog[256];
 	u8 mem[64];
 	u32 k, i, len, p0 = n_pass, f0 = n_fail, s0 = n_skip;
 	char name[64];
 
+	rng_state = seed;
 	for (k = 0; k < count_n; k++) {
 		len = gen_random(prog, ARRAY_SIZE(prog));
 		for (i = 0; i < sizeof(mem); i++)
@@ -499,6 +522,78 @@ static void run_random(u32 count_n)
 	}
 	printf("random %-27s %3u pass %u fail %u skip (rejected by the checker)\n",
 	       "", n_pass - p0, n_fail - f0, n_skip - s0);
+}
+
+/* ---- rotation: the same programs under permuted register maps ---- */
+
+/* A permutation that moves every one of r1-r9 (number k of them). */
+static u32 derangement(u32 k)
+{
+	u8 map[ABPF_NR_REGS], id[ABPF_NR_REGS];
+	u32 idx, r, found = 0;
+
+	abpf_jit_reg_map(0, id);
+	for (idx = 1; idx < ABPF_JIT_REG_PERMS; idx++) {
+		u32 cand = (idx * 1031) % ABPF_JIT_REG_PERMS;
+
+		abpf_jit_reg_map(cand, map);
+		for (r = 1; r <= 9 && map[r] != id[r]; r++)
+			;
+		if (r == 10 && found++ == k)
+			return cand;
+	}
+	return 1;
+}
+
+static void run_rotation(u32 nperms, const char *corpus, u32 nrandom,
+			 u64 seed)
+{
+	static const char *const x86[16] = {
+		"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+		"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+	};
+	u8 map[ABPF_NR_REGS];
+	u32 k, r, p0, f0, s0;
+
+	for (k = 0; k < nperms; k++) {
+		cur_perm = derangement(k);
+		abpf_jit_reg_map(cur_perm, map);
+		printf("rotation perm %u:", cur_perm);
+		for (r = 0; r < ABPF_NR_REGS; r++)
+			printf(" r%u=%s", r, x86[map[r]]);
+		printf("\n");
+		p0 = n_pass;
+		f0 = n_fail;
+		s0 = n_skip;
+		run_tables();
+		if (*corpus)
+			run_corpus(corpus);
+		run_random(nrandom, seed);
+		printf("rotation perm %-17u %3u pass %u fail %u skip\n", cur_perm,
+		       n_pass - p0, n_fail - f0, n_skip - s0);
+	}
+	cur_perm = 0;
+}
+
+/*
+ * The region checks (inline first region, out-of-line stub) under other
+ * layouts of rc->regions: the input read-only; split in a read-only and a
+ * writable part with a gap; no region at all.
+ */
+static void run_regions(u32 nrandom, u64 seed)
+{
+	u32 mode, p0, f0, s0;
+
+	for (mode = 1; mode <= 3; mode++) {
+		p0 = n_pass;
+		f0 = n_fail;
+		s0 = n_skip;
+		region_mode = mode;
+		run_random(nrandom, seed);
+		printf("regions mode %-19u %3u pass %u fail %u skip\n", mode,
+		       n_pass - p0, n_fail - f0, n_skip - s0);
+	}
+	region_mode = 0;
 }
 
 /* ---- layout: jumps around blocks of every size ---- */
@@ -645,8 +740,9 @@ static void run_bench(void)
 int main(int argc, char **argv)
 {
 	const char *corpus = ABPF_CORPUS_DIR "/tests";
-	u32 nrandom = 2000;
+	u32 nrandom = 2000, nperms = 4, perm_random = 1000;
 	bool bench = false;
+	u64 seed;
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -658,14 +754,22 @@ int main(int argc, char **argv)
 			nrandom = strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
 			rng_state = strtoull(argv[++i], NULL, 0) | 1;
+		else if (!strcmp(argv[i], "--perms") && i + 1 < argc)
+			nperms = strtoul(argv[++i], NULL, 0);
+		else if (!strcmp(argv[i], "--perm-random") && i + 1 < argc)
+			perm_random = strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--bench"))
 			bench = true;
 	}
+	seed = rng_state;
 	run_tables();
 	run_layout();
 	if (*corpus)
 		run_corpus(corpus);
-	run_random(nrandom);
+	run_random(nrandom, seed);
+	run_rotation(nperms, corpus, perm_random < nrandom ? perm_random :
+		     nrandom, seed);
+	run_regions(perm_random < nrandom ? perm_random : nrandom, seed + 2);
 	if (bench)
 		run_bench();
 	printf("TOTAL %u pass, %u fail, %u skip (%u not JIT-able)\n", n_pass,
