@@ -47,9 +47,11 @@ struct krb {
 	u64 mask;
 	u32 nr_pages;			/* data pages */
 	struct page **pages;		/* control pages + data pages */
-	unsigned long consumer_pos __aligned(PAGE_SIZE);
-	unsigned long producer_pos __aligned(PAGE_SIZE);
-	u8 data[] __aligned(PAGE_SIZE);
+
+	/* one page each: user space maps them with different rights */
+	unsigned long __aligned(PAGE_SIZE) consumer_pos;
+	unsigned long __aligned(PAGE_SIZE) producer_pos;
+	u8 __aligned(PAGE_SIZE) data[];
 };
 
 /* krb, consumer and producer pages; user space maps from the second. */
@@ -204,6 +206,7 @@ static void rb_commit(void *sample, u64 flags, bool discard)
 	} while (!try_cmpxchg(&hdr->len, &old, new));
 
 	rec_pos = (u8 *)hdr - rb_data(rb);
+	/* pairs with the consumer's release of consumer_pos */
 	cons_pos = smp_load_acquire(&rb->consumer_pos) & rb->mask;
 	if (flags & BPF_RB_FORCE_WAKEUP)
 		irq_work_queue(&rb->work);
@@ -293,8 +296,13 @@ int altbpf_ringbuf_consume(struct altbpf_map *m,
 /* Bytes between the consumer and the producer (records not consumed). */
 static unsigned long rb_avail(struct krb *rb)
 {
-	return smp_load_acquire(&rb->producer_pos) -
-	       smp_load_acquire(&rb->consumer_pos);
+	unsigned long prod, cons;
+
+	/* consumer first: it never passes a producer_pos read after it */
+	cons = smp_load_acquire(&rb->consumer_pos);
+	/* pairs with the release in rb_reserve() */
+	prod = smp_load_acquire(&rb->producer_pos);
+	return prod - cons;
 }
 
 /*
