@@ -75,10 +75,23 @@ static int altbpf_map_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* Ring buffers: mmap + poll for user space consumers (docs/maps.md). */
+static int altbpf_map_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return altbpf_ringbuf_mmap(file->private_data, vma);
+}
+
+static __poll_t altbpf_map_poll(struct file *file, poll_table *pts)
+{
+	return altbpf_ringbuf_poll(file->private_data, file, pts);
+}
+
 static const struct file_operations altbpf_map_fops = {
 	.owner = THIS_MODULE,
 	.release = altbpf_map_release,
 	.llseek = noop_llseek,
+	.mmap = altbpf_map_mmap,
+	.poll = altbpf_map_poll,
 };
 
 /* The map behind @ufd, + a reference; ERR_PTR(-EBADF / -EINVAL). */

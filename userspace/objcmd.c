@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
+#include <time.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <bpf/libbpf.h>
 
@@ -48,12 +51,19 @@ const char map_usage[] =
 "       altbpf map lookup ID KEY\n"
 "       altbpf map update ID KEY VALUE [--flags any|noexist|exist]\n"
 "       altbpf map delete ID KEY\n"
+"       altbpf map consume ID [--count N] [--timeout MS]\n"
 "\n"
 "Maps of altbpf.ko by id (see 'altbpf prog load').  KEY and VALUE are hex\n"
 "bytes in memory order (\"06 00 00 00\" or 06000000).  Per-CPU maps show\n"
 "and take one value per possible CPU, each padded to 8 bytes.\n"
+"consume reads a ring buffer map through mmap, waiting with poll(2): one\n"
+"line per record (\"event N: LEN bytes: HEX\"), in order, until N records\n"
+"(--count) or MS milliseconds without a record (--timeout; default: wait\n"
+"forever); then \"consumed N events\".  Records are consumed: another\n"
+"consumer will not see them again.\n"
 "\n"
-"Exit status: 0 done, 1 the operation failed (e.g. ENOENT), 2 usage.\n";
+"Exit status: 0 done, 1 the operation failed (e.g. ENOENT; consume: fewer\n"
+"than --count records before the timeout), 2 usage.\n";
 
 const char trace_usage[] =
 "Usage: altbpf trace [--follow]\n"
@@ -633,6 +643,150 @@ static void map_line(const struct bpf_map_info *mi, bool json, bool first)
 		       mi->key_size, mi->value_size, mi->max_entries, mi->map_flags);
 }
 
+/* The kernel's ring buffer record header (struct bpf_ringbuf_hdr). */
+struct ringbuf_hdr {
+	__u32 len;
+	__u32 pg_off;
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The kernel's BPF_MAP_TYPE_RINGBUF consumer protocol (as libbpf's
+ * ring_buffer): the consumer page read-write at offset 0, the producer
+ * page and the data pages (mapped twice: records never wrap) read-only
+ * after it.  Committed records are read in order up to producer_pos and
+ * released by advancing consumer_pos; a busy record (reserved, not yet
+ * submitted) stops the scan until its producer commits it.
+ */
+static int ringbuf_consume(int fd, const struct bpf_map_info *mi, long count,
+			   int timeout_ms)
+{
+	size_t pg = sysconf(_SC_PAGESIZE), size = mi->max_entries;
+	unsigned long *cons_pos, *prod_pos;
+	long long deadline = timeout_ms >= 0 ? now_ms() + timeout_ms : 0;
+	void *cons_map, *prod_map;
+	__u8 *data;
+	long n = 0;
+
+	if (mi->type != BPF_MAP_TYPE_RINGBUF) {
+		fprintf(stderr, "altbpf: map %u is a %s, not a ringbuf\n",
+			mi->id, map_type_name(mi->type));
+		return 2;
+	}
+	cons_map = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (cons_map == MAP_FAILED)
+		return err_out("mmap consumer page");
+	prod_map = mmap(NULL, pg + 2 * size, PROT_READ, MAP_SHARED, fd, pg);
+	if (prod_map == MAP_FAILED) {
+		munmap(cons_map, pg);
+		return err_out("mmap producer and data pages");
+	}
+	cons_pos = cons_map;
+	prod_pos = prod_map;
+	data = (__u8 *)prod_map + pg;
+	while (count < 0 || n < count) {
+		unsigned long cons = __atomic_load_n(cons_pos, __ATOMIC_ACQUIRE);
+		unsigned long prod = __atomic_load_n(prod_pos, __ATOMIC_ACQUIRE);
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int wait;
+
+		while (cons < prod && (count < 0 || n < count)) {
+			struct ringbuf_hdr *h = (void *)(data + (cons & (size - 1)));
+			__u32 len = __atomic_load_n(&h->len, __ATOMIC_ACQUIRE);
+			__u32 dlen = len & ~BPF_RINGBUF_DISCARD_BIT;
+
+			if (len & BPF_RINGBUF_BUSY_BIT)
+				break;
+			if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
+				printf("event %ld: %u bytes: ", n++, dlen);
+				print_hex((__u8 *)(h + 1), dlen, false);
+				printf("\n");
+			}
+			cons += (dlen + BPF_RINGBUF_HDR_SZ + 7) & ~7UL;
+			__atomic_store_n(cons_pos, cons, __ATOMIC_RELEASE);
+			if (timeout_ms >= 0)
+				deadline = now_ms() + timeout_ms;
+		}
+		fflush(stdout);
+		if (count >= 0 && n >= count)
+			break;
+		wait = -1;
+		if (timeout_ms >= 0) {
+			long long left = deadline - now_ms();
+
+			if (left <= 0)
+				break;
+			wait = left;
+		}
+		if (cons < prod)	/* a busy record: its producer is close */
+			wait = wait < 0 || wait > 1 ? 1 : wait;
+		if (poll(&pfd, 1, wait) < 0 && errno != EINTR) {
+			err_out("poll");
+			break;
+		}
+	}
+	printf("consumed %ld event%s\n", n, n == 1 ? "" : "s");
+	munmap(prod_map, pg + 2 * size);
+	munmap(cons_map, pg);
+	return count >= 0 && n < count ? 1 : 0;
+}
+
+static int map_consume(int argc, char **argv)
+{
+	long count = -1, timeout = -1;
+	const char *ids = NULL;
+	struct bpf_map_info mi;
+	int dev, fd, ret;
+	__u32 id;
+
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		char *end;
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			fputs(map_usage, stdout);
+			return 0;
+		} else if (a[0] != '-' && !ids) {
+			ids = a;
+		} else if (v && (!strcmp(a, "--count") || !strcmp(a, "--timeout"))) {
+			long x = strtol(v, &end, 0);
+
+			if (*end || !*v || x < 0 || x > 0x7fffffff)
+				return usage(map_usage, "bad number '%s'", v);
+			*(a[2] == 'c' ? &count : &timeout) = x;
+			i++;
+		} else {
+			return usage(map_usage, "map consume: unexpected argument '%s'", a);
+		}
+	}
+	if (!ids || parse_id(ids, &id))
+		return usage(map_usage, "%s", "map consume needs an ID");
+	dev = open_dev();
+	if (dev < 0)
+		return 2;
+	fd = fd_by_id(dev, BPF_MAP_GET_FD_BY_ID, id);
+	if (fd < 0 || map_info(dev, fd, &mi)) {
+		ret = err_out("map: no such map");
+	} else {
+		close(dev);
+		dev = -1;
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+		ret = ringbuf_consume(fd, &mi, count, timeout);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (dev >= 0)
+		close(dev);
+	return ret;
+}
+
 int cmd_map(int argc, char **argv)
 {
 	const char *sub, *pos[3] = {};
@@ -647,6 +801,8 @@ int cmd_map(int argc, char **argv)
 		return argc < 2 ? 2 : 0;
 	}
 	sub = argv[1];
+	if (!strcmp(sub, "consume"))
+		return map_consume(argc, argv);
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			fputs(map_usage, stdout);

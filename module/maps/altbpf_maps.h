@@ -33,6 +33,7 @@
 
 #include <linux/refcount.h>
 #include <linux/workqueue.h>
+#include <linux/poll.h>
 
 #include "engine.h"
 #include "maps.h"
@@ -129,6 +130,10 @@ int altbpf_prog_array_set(struct altbpf_map *m, u32 index,
 int altbpf_ringbuf_consume(struct altbpf_map *m,
 			   void (*fn)(const void *data, u32 len, void *arg),
 			   void *arg);
+/* ringbuf.c: the map fd's mmap and poll (-ENODEV / 0 for other types). */
+int altbpf_ringbuf_mmap(struct altbpf_map *m, struct vm_area_struct *vma);
+__poll_t altbpf_ringbuf_poll(struct altbpf_map *m, struct file *file,
+			     struct poll_table_struct *pts);
 
 /* Charge/uncharge the module-wide budget (types' alloc/free). */
 int altbpf_map_charge(struct altbpf_map *m, u64 bytes);

@@ -3,15 +3,24 @@
  * ringbuf.c - BPF_MAP_TYPE_RINGBUF and the bpf_ringbuf_* helpers.
  *
  * max_entries is the data size (a power of two, a multiple of PAGE_SIZE).
- * Like the kernel, the data pages are mapped twice back to back after a
- * control page (vmap), so a record that wraps is still contiguous, and a
- * record header (struct rb_hdr: len with BUSY/DISCARD bits,
- * pg_off) finds its ring from the sample address.  Producers (programs)
- * serialise on a raw spinlock (trylock in NMI context); reserve fails
- * (NULL) when the consumer is too far behind.  Submit/discard flip the
- * header with cmpxchg, so a record is committed at most once.  The
- * consumer side (altbpf_ringbuf_consume(), later an mmap for user space)
- * reads committed records in order and stops at a busy one.
+ * The layout is the kernel's BPF_MAP_TYPE_RINGBUF one, so the same user
+ * space consumer code works: one vmap of
+ *
+ *	page 0		struct krb (kernel only: locks, wait queue, pages)
+ *	page 1		consumer_pos (user space maps it read-write)
+ *	page 2		producer_pos (read-only for user space)
+ *	pages 3..	the data pages, mapped twice back to back
+ *
+ * so a record that wraps is still contiguous, and a record header
+ * (struct rb_hdr: len with BUSY/DISCARD bits, pg_off) finds its ring from
+ * the sample address.  Producers (programs) serialise on a raw spinlock
+ * (trylock in NMI context); reserve fails (NULL) when the consumer is too
+ * far behind.  Submit/discard flip the header with cmpxchg, so a record
+ * is committed at most once, then wake pollers through an irq_work (any
+ * context, NMI included).  Consumers: altbpf_ringbuf_consume() in the
+ * kernel, or user space through mmap (offset 0 = page 1) and poll of the
+ * map fd (docs/maps.md).  consumer_pos is user-writable: nothing trusts
+ * it beyond keeping every access inside the ring.
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -19,6 +28,8 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/hardirq.h>
+#include <linux/irq_work.h>
+#include <linux/poll.h>
 
 #include "altbpf_maps.h"
 
@@ -31,18 +42,32 @@ struct rb_hdr {
 struct krb {
 	raw_spinlock_t lock;
 	struct mutex cons_lock;
+	wait_queue_head_t waitq;
+	struct irq_work work;		/* wakes waitq from any context */
 	u64 mask;
 	u32 nr_pages;			/* data pages */
-	struct page **pages;		/* control page + data pages */
-	unsigned long consumer_pos;
-	unsigned long producer_pos;
+	struct page **pages;		/* control pages + data pages */
+
+	/* one page each: user space maps them with different rights */
+	unsigned long __aligned(PAGE_SIZE) consumer_pos;
+	unsigned long __aligned(PAGE_SIZE) producer_pos;
+	u8 __aligned(PAGE_SIZE) data[];
 };
 
-#define RB_CTL_PAGES	1
+/* krb, consumer and producer pages; user space maps from the second. */
+#define RB_CTL_PAGES	3
+#define RB_USER_PGOFF	1
 
 static inline u8 *rb_data(struct krb *rb)
 {
-	return (u8 *)rb + (RB_CTL_PAGES << PAGE_SHIFT);
+	return rb->data;
+}
+
+static void rb_notify(struct irq_work *work)
+{
+	struct krb *rb = container_of(work, struct krb, work);
+
+	wake_up_all(&rb->waitq);
 }
 
 static const struct abpf_map_ops ringbuf_ops = {
@@ -60,6 +85,7 @@ static void rb_free(struct altbpf_map *m)
 		return;
 	pages = rb->pages;
 	n = RB_CTL_PAGES + rb->nr_pages;
+	irq_work_sync(&rb->work);
 	vunmap(rb);
 	for (i = 0; i < n; i++)
 		__free_page(pages[i]);
@@ -104,8 +130,12 @@ static int rb_alloc(struct altbpf_map *m, const union bpf_attr *attr)
 	if (!rb)
 		goto nomem;
 	kvfree(map_pages);
+	BUILD_BUG_ON(offsetof(struct krb, data) !=
+		     RB_CTL_PAGES << PAGE_SHIFT);
 	raw_spin_lock_init(&rb->lock);
 	mutex_init(&rb->cons_lock);
+	init_waitqueue_head(&rb->waitq);
+	init_irq_work(&rb->work, rb_notify);
 	rb->mask = size - 1;
 	rb->nr_pages = nr;
 	rb->pages = pages;
@@ -149,10 +179,23 @@ static void *rb_reserve(struct krb *rb, u64 size)
 	return (u8 *)hdr + BPF_RINGBUF_HDR_SZ;
 }
 
-static void rb_commit(void *sample, bool discard)
+static struct krb *rb_of_hdr(struct rb_hdr *hdr)
+{
+	return (void *)((unsigned long)hdr & PAGE_MASK) -
+	       ((unsigned long)hdr->pg_off << PAGE_SHIFT);
+}
+
+/*
+ * As the kernel: wake the consumer when the record is the first one it
+ * has not consumed (it has seen everything before and may be sleeping),
+ * or when asked to.
+ */
+static void rb_commit(void *sample, u64 flags, bool discard)
 {
 	struct rb_hdr *hdr = sample - BPF_RINGBUF_HDR_SZ;
 	u32 old = READ_ONCE(hdr->len), new;
+	struct krb *rb = rb_of_hdr(hdr);
+	unsigned long rec_pos, cons_pos;
 
 	do {
 		if (!(old & BPF_RINGBUF_BUSY_BIT))
@@ -161,7 +204,17 @@ static void rb_commit(void *sample, bool discard)
 		if (discard)
 			new |= BPF_RINGBUF_DISCARD_BIT;
 	} while (!try_cmpxchg(&hdr->len, &old, new));
+
+	rec_pos = (u8 *)hdr - rb_data(rb);
+	/* pairs with the consumer's release of consumer_pos */
+	cons_pos = smp_load_acquire(&rb->consumer_pos) & rb->mask;
+	if (flags & BPF_RB_FORCE_WAKEUP)
+		irq_work_queue(&rb->work);
+	else if (cons_pos == rec_pos && !(flags & BPF_RB_NO_WAKEUP))
+		irq_work_queue(&rb->work);
 }
+
+#define RB_WAKE_FLAGS	((u64)(BPF_RB_NO_WAKEUP | BPF_RB_FORCE_WAKEUP))
 
 #define P(x)	((void *)(unsigned long)(x))
 
@@ -174,17 +227,18 @@ u64 abpf_host_ringbuf_reserve(u64 map, u64 size, u64 flags, u64 d, u64 e,
 					      size);
 }
 
+/* Unknown flags are ignored as the kernel does (the record must go). */
 u64 abpf_host_ringbuf_submit(u64 sample, u64 flags, u64 c, u64 d, u64 e,
 			     struct abpf_run_ctx *rc)
 {
-	rb_commit(P(sample), false);
+	rb_commit(P(sample), flags & RB_WAKE_FLAGS, false);
 	return 0;
 }
 
 u64 abpf_host_ringbuf_discard(u64 sample, u64 flags, u64 c, u64 d, u64 e,
 			      struct abpf_run_ctx *rc)
 {
-	rb_commit(P(sample), true);
+	rb_commit(P(sample), flags & RB_WAKE_FLAGS, true);
 	return 0;
 }
 
@@ -193,13 +247,13 @@ u64 abpf_host_ringbuf_output(u64 map, u64 data, u64 size, u64 flags, u64 e,
 {
 	void *s;
 
-	if (flags & ~(u64)(BPF_RB_NO_WAKEUP | BPF_RB_FORCE_WAKEUP))
+	if (flags & ~RB_WAKE_FLAGS)
 		return (u64)-EINVAL;
 	s = rb_reserve(to_altbpf_map(P(map))->priv, size);
 	if (!s)
 		return (u64)-EAGAIN;
 	memcpy(s, P(data), size);
-	rb_commit(s, false);
+	rb_commit(s, flags, false);
 	return 0;
 }
 
@@ -221,7 +275,10 @@ int altbpf_ringbuf_consume(struct altbpf_map *m,
 						       (cons & rb->mask));
 		u32 len = smp_load_acquire(&hdr->len);
 
-		if (len & BPF_RINGBUF_BUSY_BIT)
+		/* user space may have moved consumer_pos anywhere */
+		if ((len & BPF_RINGBUF_BUSY_BIT) || (cons & 7) ||
+		    (len & ~BPF_RINGBUF_DISCARD_BIT) >
+		    rb->mask + 1 - BPF_RINGBUF_HDR_SZ)
 			break;
 		if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
 			fn((u8 *)hdr + BPF_RINGBUF_HDR_SZ,
@@ -234,6 +291,54 @@ int altbpf_ringbuf_consume(struct altbpf_map *m,
 	}
 	mutex_unlock(&rb->cons_lock);
 	return n;
+}
+
+/* Bytes between the consumer and the producer (records not consumed). */
+static unsigned long rb_avail(struct krb *rb)
+{
+	unsigned long prod, cons;
+
+	/* consumer first: it never passes a producer_pos read after it */
+	cons = smp_load_acquire(&rb->consumer_pos);
+	/* pairs with the release in rb_reserve() */
+	prod = smp_load_acquire(&rb->producer_pos);
+	return prod - cons;
+}
+
+/*
+ * mmap of the map fd, the kernel's ABI: offset 0 is the consumer page
+ * (the only page that may be mapped writable, and alone), offset
+ * PAGE_SIZE the producer page then the data pages twice, read-only.
+ * remap_vmalloc_range() takes a reference on every page and the vma pins
+ * the file, hence the map and the module, until munmap.
+ */
+int altbpf_ringbuf_mmap(struct altbpf_map *m, struct vm_area_struct *vma)
+{
+	if (m->map.type != BPF_MAP_TYPE_RINGBUF)
+		return -ENODEV;
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (vma->vm_flags & VM_WRITE) {
+		if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_SIZE)
+			return -EPERM;
+	} else {
+		vma->vm_flags &= ~VM_MAYWRITE;	/* 6.1: no vm_flags_clear() */
+	}
+	/* checks the size and offset against the vmap */
+	return remap_vmalloc_range(vma, m->priv,
+				   vma->vm_pgoff + RB_USER_PGOFF);
+}
+
+/* poll of the map fd: readable while records are not consumed. */
+__poll_t altbpf_ringbuf_poll(struct altbpf_map *m, struct file *file,
+			     struct poll_table_struct *pts)
+{
+	struct krb *rb = m->priv;
+
+	if (m->map.type != BPF_MAP_TYPE_RINGBUF)
+		return 0;
+	poll_wait(file, &rb->waitq, pts);
+	return rb_avail(rb) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
 const struct altbpf_map_kops altbpf_ringbuf_kops = {

@@ -5,6 +5,7 @@
  * array of byte counts, incremented by the packet length.  The legacy
  * "maps" section on purpose (the other examples use BTF-defined maps).
  * Unlike the sample it counts every packet, not only outgoing ones.
+ * sockex1_netfilter.bpf.c builds the same source for the netfilter hook.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -13,6 +14,18 @@
 #include <bpf/bpf_helpers.h>
 #include "altbpf_ctx.h"
 
+/* Where the IPv4 header starts: after the Ethernet header on sockets. */
+#ifndef SOCKEX1_NET_OFF
+#define SOCKEX1_NET_OFF	ETH_HLEN
+#endif
+#ifndef SOCKEX1_SEC
+#define SOCKEX1_SEC	"socket1"
+#endif
+/* A socket filter keeps 0 bytes (the sample's return); netfilter: accept. */
+#ifndef SOCKEX1_VERDICT
+#define SOCKEX1_VERDICT	0
+#endif
+
 struct bpf_map_def SEC("maps") my_map = {
 	.type = BPF_MAP_TYPE_ARRAY,
 	.key_size = sizeof(__u32),
@@ -20,16 +33,17 @@ struct bpf_map_def SEC("maps") my_map = {
 	.max_entries = 256,
 };
 
-SEC("socket1")
+SEC(SOCKEX1_SEC)
 int bpf_prog1(struct altbpf_pkt_ctx *skb)
 {
-	int index = load_byte(skb, ETH_HLEN + offsetof(struct iphdr, protocol));
+	int index = load_byte(skb, SOCKEX1_NET_OFF +
+			      offsetof(struct iphdr, protocol));
 	long *value;
 
 	value = bpf_map_lookup_elem(&my_map, &index);
 	if (value)
 		__sync_fetch_and_add(value, skb->len);
-	return 0;
+	return SOCKEX1_VERDICT;
 }
 
 char _license[] SEC("license") = "GPL";
