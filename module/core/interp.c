@@ -176,15 +176,14 @@ struct abpf_frame {
 static __always_inline bool abpf_interp_mem_ok(const struct abpf_run_ctx *rc,
 					       u64 addr, u32 size, bool write)
 {
+	const struct abpf_region *r = rc->regions;	/* no UBSAN check */
 	u64 len = rc->stack_hi - rc->stack_lo;
 	u64 off = addr - rc->stack_lo;
 	u32 i;
 
 	if (likely(off < len && len - off >= size))
 		return true;
-	for (i = 0; i < rc->nr_regions && i < ABPF_MAX_REGIONS; i++) {
-		const struct abpf_region *r = &rc->regions[i];
-
+	for (i = 0; i < rc->nr_regions && i < ABPF_MAX_REGIONS; i++, r++) {
 		off = addr - r->start;
 		if (off < r->len && r->len - off >= size &&
 		    (!write || r->writable))
@@ -197,7 +196,14 @@ static u64 abpf_interp_exec(const struct abpf_prog *prog,
 			    const struct abpf_dinsn *code,
 			    struct abpf_run_ctx *rc)
 {
-	static const void * const jumptable[ABPF_H__COUNT] __annotate_jump_table = {
+	/*
+	 * 256 entries for a u8 index, and the registers reached through a
+	 * pointer: the kernel's UBSAN_BOUNDS then has nothing to check in the
+	 * handlers (as in ___bpf_prog_run), where a compare and branch per
+	 * access would cost more than the access.  Numbers prepare never
+	 * produces stay NULL.
+	 */
+	static const void * const jumptable[256] __annotate_jump_table = {
 #define ABPF_JT(l, o, f, m)		[ABPF_H_##l] = &&h_##l,
 #define ABPF_JT_BE(l, o, f, m)		[ABPF_H_##l##_BE] = &&h_##l##_BE,
 #define ABPF_JT_CHK(l, o, f, m)		[ABPF_H_##l##_CHK] = &&h_##l##_CHK,
@@ -247,8 +253,10 @@ static u64 abpf_interp_exec(const struct abpf_prog *prog,
 #undef ABPF_JT_ATOMIC_CHK
 	};
 	u64 stack[ABPF_MAX_STACK / sizeof(u64)];
-	struct abpf_frame frames[ABPF_MAX_CALL_FRAMES - 1];
-	u64 regs[ABPF_NR_REGS];
+	struct abpf_frame frame_stack[ABPF_MAX_CALL_FRAMES - 1];
+	struct abpf_frame * const frames = frame_stack;
+	u64 reg_file[ABPF_NR_REGS];
+	u64 * const regs = reg_file;
 	const struct abpf_helper *helpers = NULL;
 	const struct abpf_helper *helper;
 	const struct abpf_dinsn *insn = code;
@@ -278,7 +286,7 @@ static u64 abpf_interp_exec(const struct abpf_prog *prog,
 	rc->error = 0;
 	rc->error_pc = 0;
 
-	memset(regs, 0, sizeof(regs));
+	memset(reg_file, 0, sizeof(reg_file));
 	regs[BPF_REG_1] = rc->r1;
 	regs[BPF_REG_2] = rc->r2;
 	regs[BPF_REG_10] = rc->stack_hi;
@@ -323,42 +331,46 @@ h_ALU64_##NAME##_K:						\
 	ALU_BINOP(XOR, ^)
 #undef ALU_BINOP
 
-	/* Shifts: the K forms' counts are masked by abpf_interp_prepare(). */
+	/*
+	 * Shifts: prepare masked the K forms' counts already; masking again
+	 * costs nothing (x86 masks the count itself) and shows UBSAN_SHIFT
+	 * the range.
+	 */
 h_ALU_LSH_X:
 		DST = (u32)((u32)DST << (SRC & 31));
 		CONT;
 h_ALU_LSH_K:
-		DST = (u32)((u32)DST << IMM);
+		DST = (u32)((u32)DST << (IMM & 31));
 		CONT;
 h_ALU64_LSH_X:
 		DST = DST << (SRC & 63);
 		CONT;
 h_ALU64_LSH_K:
-		DST = DST << IMM;
+		DST = DST << (IMM & 63);
 		CONT;
 h_ALU_RSH_X:
 		DST = (u32)DST >> (SRC & 31);
 		CONT;
 h_ALU_RSH_K:
-		DST = (u32)DST >> IMM;
+		DST = (u32)DST >> (IMM & 31);
 		CONT;
 h_ALU64_RSH_X:
 		DST = DST >> (SRC & 63);
 		CONT;
 h_ALU64_RSH_K:
-		DST = DST >> IMM;
+		DST = DST >> (IMM & 63);
 		CONT;
 h_ALU_ARSH_X:
 		DST = (u32)((s32)DST >> (SRC & 31));
 		CONT;
 h_ALU_ARSH_K:
-		DST = (u32)((s32)DST >> IMM);
+		DST = (u32)((s32)DST >> (IMM & 31));
 		CONT;
 h_ALU64_ARSH_X:
 		DST = (u64)((s64)DST >> (SRC & 63));
 		CONT;
 h_ALU64_ARSH_K:
-		DST = (u64)((s64)DST >> IMM);
+		DST = (u64)((s64)DST >> (IMM & 63));
 		CONT;
 
 h_ALU_NEG:
@@ -591,7 +603,7 @@ h_JMP_CALLX:
 h_CALL_LOCAL:
 		/* off: the caller's frame size; the callee's r10 is below. */
 		BUDGET;
-		if (unlikely(depth >= ARRAY_SIZE(frames)))
+		if (unlikely(depth >= ARRAY_SIZE(frame_stack)))
 			goto abort_loop;
 		frame = &frames[depth++];
 		frame->ret = insn;

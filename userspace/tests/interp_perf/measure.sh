@@ -63,7 +63,7 @@ run_ns() {
 	out=$("$ALTBPF" run "$prog" --type mem --via "$via" \
 		--engine "$engine" --repeat "$repeat" 2>&1) || rc=$?
 	if [ $rc -ne 0 ]; then
-		if grep -q "kernel engines:" <<<"$out"; then
+		if grep -q "Operation not supported" <<<"$out"; then
 			echo "-"
 			return 0
 		fi
