@@ -45,19 +45,37 @@
 #error "the interpreter assumes a little-endian host"
 #endif
 
-/* A pre-decoded instruction slot. */
+/*
+ * A pre-decoded instruction slot.  The interpreter loads it as one 64-bit
+ * word and takes the fields apart with shifts (ABPF_SLOT_*): one memory
+ * access per instruction instead of three or four.
+ */
 struct abpf_dinsn {
 	u8 op;			/* enum abpf_handler */
-	u8 dst:4;
-	u8 src:4;
+	u8 regs;		/* dst | src << 4 */
 	s16 off;		/* jump offset; caller frame size for local calls */
 	s32 imm;		/* imm; jump offset for ja32 and local calls */
 };
+
+_Static_assert(sizeof(struct abpf_dinsn) == sizeof(u64),
+	       "a slot is loaded as one word");
+
+typedef u64 __attribute__((__may_alias__)) abpf_slot_word;
+
+#define ABPF_SLOT_OP(w)		((u8)(w))
+#define ABPF_SLOT_DST(w)	(((w) >> 8) & 15)
+#define ABPF_SLOT_SRC(w)	(((w) >> 12) & 15)
+#define ABPF_SLOT_OFF(w)	((s16)((w) >> 16))
+#define ABPF_SLOT_IMM(w)	((s32)((w) >> 32))
 
 struct abpf_interp_code {
 	u32 len;
 	struct abpf_dinsn insns[];	/* len + 1: a trailing invalid slot */
 };
+
+/* ALU operations with a 3-address superinstruction (dst = src op imm). */
+#define ABPF_ALU3_OPS(X)						\
+	X(ADD) X(SUB) X(MUL) X(OR) X(AND) X(XOR) X(LSH) X(RSH) X(ARSH)
 
 /* Atomic operations, one handler each (W and DW). */
 #define ABPF_ATOMIC_VARIANTS(X, SZ)					\
@@ -85,6 +103,10 @@ enum abpf_handler {
 	ABPF_JMP_OPS(ABPF_H_BE, JMP32, "32")
 #undef ABPF_H_BE
 	ABPF_H_CALL_STOP, ABPF_H_CALL_LOCAL, ABPF_H_INVALID,
+	/* Superinstructions: "mov dst, src; op dst, imm" as dst = src op imm. */
+#define ABPF_H_ALU3(OP)			ABPF_H_ALU_##OP##_K3, ABPF_H_ALU64_##OP##_K3,
+	ABPF_ALU3_OPS(ABPF_H_ALU3)
+#undef ABPF_H_ALU3
 	/* Checked loads/stores, in the order of the base ones. */
 #define ABPF_H_CHK(l, o, f, m)		ABPF_H_##l##_CHK,
 	ABPF_MEM_OPS(ABPF_H_CHK, W, "w")
@@ -94,13 +116,11 @@ enum abpf_handler {
 	ABPF_H_LDX_MEMSX_W_CHK, ABPF_H_LDX_MEMSX_H_CHK, ABPF_H_LDX_MEMSX_B_CHK,
 #undef ABPF_H_CHK
 #define ABPF_H_ATOMIC(SZ, V)		ABPF_H_A##SZ##_##V,
-#define ABPF_H_ATOMIC_CHK(SZ, V)	ABPF_H_A##SZ##_##V##_CHK,
 	ABPF_ATOMIC_VARIANTS(ABPF_H_ATOMIC, W)
 	ABPF_ATOMIC_VARIANTS(ABPF_H_ATOMIC, DW)
-	ABPF_ATOMIC_VARIANTS(ABPF_H_ATOMIC_CHK, W)
-	ABPF_ATOMIC_VARIANTS(ABPF_H_ATOMIC_CHK, DW)
 #undef ABPF_H_ATOMIC
-#undef ABPF_H_ATOMIC_CHK
+	/* Checked atomics: imm holds the unchecked handler to continue in. */
+	ABPF_H_AW_CHK, ABPF_H_ADW_CHK,
 	ABPF_H__COUNT,
 };
 
@@ -172,13 +192,17 @@ struct abpf_frame {
 	u64 fp;				/* r10 */
 };
 
-/* The run-time memory check: the stack first, then the regions. */
+/*
+ * The run-time memory check: the stack first (its bounds are the run's
+ * constants stack_lo, stack_len, kept in registers), then the regions.
+ */
 static __always_inline bool abpf_interp_mem_ok(const struct abpf_run_ctx *rc,
+					       u64 stack_lo, u64 stack_len,
 					       u64 addr, u32 size, bool write)
 {
 	const struct abpf_region *r = rc->regions;	/* no UBSAN check */
-	u64 len = rc->stack_hi - rc->stack_lo;
-	u64 off = addr - rc->stack_lo;
+	u64 len = stack_len;
+	u64 off = addr - stack_lo;
 	u32 i;
 
 	if (likely(off < len && len - off >= size))
@@ -208,8 +232,9 @@ static u64 abpf_interp_exec(const struct abpf_prog *prog,
 #define ABPF_JT_BE(l, o, f, m)		[ABPF_H_##l##_BE] = &&h_##l##_BE,
 #define ABPF_JT_CHK(l, o, f, m)		[ABPF_H_##l##_CHK] = &&h_##l##_CHK,
 #define ABPF_JT_ATOMIC(SZ, V)		[ABPF_H_A##SZ##_##V] = &&h_A##SZ##_##V,
-#define ABPF_JT_ATOMIC_CHK(SZ, V)					\
-		[ABPF_H_A##SZ##_##V##_CHK] = &&h_A##SZ##_##V##_CHK,
+#define ABPF_JT_ALU3(OP)						\
+		[ABPF_H_ALU_##OP##_K3] = &&h_ALU_##OP##_K3,		\
+		[ABPF_H_ALU64_##OP##_K3] = &&h_ALU64_##OP##_K3,
 		ABPF_INSN_MAP(ABPF_JT)
 		[ABPF_H_ALU_SDIV_K] = &&h_ALU_SDIV_K,
 		[ABPF_H_ALU_SDIV_X] = &&h_ALU_SDIV_X,
@@ -244,13 +269,14 @@ static u64 abpf_interp_exec(const struct abpf_prog *prog,
 		[ABPF_H_LDX_MEMSX_B_CHK] = &&h_LDX_MEMSX_B_CHK,
 		ABPF_ATOMIC_VARIANTS(ABPF_JT_ATOMIC, W)
 		ABPF_ATOMIC_VARIANTS(ABPF_JT_ATOMIC, DW)
-		ABPF_ATOMIC_VARIANTS(ABPF_JT_ATOMIC_CHK, W)
-		ABPF_ATOMIC_VARIANTS(ABPF_JT_ATOMIC_CHK, DW)
+		[ABPF_H_AW_CHK] = &&h_AW_CHK,
+		[ABPF_H_ADW_CHK] = &&h_ADW_CHK,
+		ABPF_ALU3_OPS(ABPF_JT_ALU3)
 #undef ABPF_JT
 #undef ABPF_JT_BE
 #undef ABPF_JT_CHK
 #undef ABPF_JT_ATOMIC
-#undef ABPF_JT_ATOMIC_CHK
+#undef ABPF_JT_ALU3
 	};
 	u64 stack[ABPF_MAX_STACK / sizeof(u64)];
 	struct abpf_frame frame_stack[ABPF_MAX_CALL_FRAMES - 1];
@@ -260,11 +286,13 @@ static u64 abpf_interp_exec(const struct abpf_prog *prog,
 	const struct abpf_helper *helpers = NULL;
 	const struct abpf_helper *helper;
 	const struct abpf_dinsn *insn = code;
+	u64 w;				/* *insn, as one word */
 	struct abpf_frame *frame;
 	u64 budget = rc->budget;
 	u32 nr_helpers = 0;
 	u32 depth = 0;
 	u32 stack_size;
+	u64 stack_lo, stack_len;
 	u64 ret, addr;
 	u32 poff;
 	int err;
@@ -280,6 +308,8 @@ static u64 abpf_interp_exec(const struct abpf_prog *prog,
 		stack_size = ABPF_MAX_STACK;
 	rc->stack_hi = (u64)(unsigned long)&stack[ARRAY_SIZE(stack)];
 	rc->stack_lo = rc->stack_hi - stack_size;
+	stack_lo = rc->stack_lo;
+	stack_len = stack_size;
 	if (prog->flags & ABPF_PROG_ZERO_STACK)
 		memset((void *)(unsigned long)rc->stack_lo, 0, stack_size);
 	rc->stop = false;
@@ -291,20 +321,23 @@ static u64 abpf_interp_exec(const struct abpf_prog *prog,
 	regs[BPF_REG_2] = rc->r2;
 	regs[BPF_REG_10] = rc->stack_hi;
 
-#define DST	regs[insn->dst]
-#define SRC	regs[insn->src]
-#define IMM	insn->imm
-#define OFF	insn->off
-#define NEXT	goto *jumptable[insn->op]
+#define DST	regs[ABPF_SLOT_DST(w)]
+#define SRC	regs[ABPF_SLOT_SRC(w)]
+#define IMM	ABPF_SLOT_IMM(w)
+#define OFF	ABPF_SLOT_OFF(w)
+#define NEXT	({ w = *(const abpf_slot_word *)insn;			\
+		   goto *jumptable[ABPF_SLOT_OP(w)]; })
 #define CONT	({ insn++; NEXT; })
 #define BUDGET								\
 	({ if (unlikely(!budget)) goto abort_loop; budget--; })
 #define MEM_CHECK(addr, size, write)					\
-	({ if (unlikely(!abpf_interp_mem_ok(rc, addr, size, write)))	\
+	({ if (unlikely(!abpf_interp_mem_ok(rc, stack_lo, stack_len,	\
+					    addr, size, write)))	\
 		goto abort_range; })
 #define ATOMIC_CHECK(addr, size)					\
 	({ if (unlikely(((addr) & ((size) - 1)) ||			\
-			!abpf_interp_mem_ok(rc, addr, size, true)))	\
+			!abpf_interp_mem_ok(rc, stack_lo, stack_len,	\
+					    addr, size, true)))		\
 		goto abort_range; })
 
 	NEXT;
@@ -330,6 +363,30 @@ h_ALU64_##NAME##_K:						\
 	ALU_BINOP(AND, &)
 	ALU_BINOP(XOR, ^)
 #undef ALU_BINOP
+
+	/* Superinstructions: two slots, "mov dst, src; op dst, imm". */
+#define ALU3(NAME, EXPR32, EXPR64)					\
+h_ALU_##NAME##_K3:						\
+		DST = (u32)(EXPR32);					\
+		insn += 2;						\
+		NEXT;							\
+h_ALU64_##NAME##_K3:						\
+		DST = EXPR64;						\
+		insn += 2;						\
+		NEXT;
+#define ALU3_BINOP(NAME, OP)						\
+	ALU3(NAME, (u32)SRC OP (u32)IMM, SRC OP (u64)(s64)IMM)
+	ALU3_BINOP(ADD, +)
+	ALU3_BINOP(SUB, -)
+	ALU3_BINOP(MUL, *)
+	ALU3_BINOP(OR, |)
+	ALU3_BINOP(AND, &)
+	ALU3_BINOP(XOR, ^)
+	ALU3(LSH, (u32)SRC << (IMM & 31), SRC << (IMM & 63))
+	ALU3(RSH, (u32)SRC >> (IMM & 31), SRC >> (IMM & 63))
+	ALU3(ARSH, (s32)SRC >> (IMM & 31), (u64)((s64)SRC >> (IMM & 63)))
+#undef ALU3_BINOP
+#undef ALU3
 
 	/*
 	 * Shifts: prepare masked the K forms' counts already; masking again
@@ -691,12 +748,12 @@ h_LDX_MEMSX_##SZ:						\
 
 	/* Atomics on *(dst + off); fetch forms return the old value. */
 #define ATOMIC_H(SZ, V, SIZE)						\
-h_A##SZ##_##V##_CHK:						\
-		addr = DST + OFF;					\
-		ATOMIC_CHECK(addr, SIZE);				\
 h_A##SZ##_##V:							\
 		addr = DST + OFF;
 #define ATOMICS(SZ, SIZE, A_OPS, A_FETCH, A_XCHG, A_CMPXCHG, T)			\
+h_A##SZ##_CHK:							\
+		ATOMIC_CHECK(DST + OFF, SIZE);				\
+		goto *jumptable[(u8)IMM];				\
 h_STX_ATOMIC_##SZ:						\
 	ATOMIC_H(SZ, ADD, SIZE)						\
 		A_OPS(add, (void *)(unsigned long)addr, SRC);		\
@@ -867,12 +924,11 @@ static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
 	bool alu64 = BPF_CLASS(insn->code) == BPF_ALU64;
 	const struct abpf_helper_table *ht = prog->helpers;
 	int op = info->op, idx;
+	u8 src = insn->src_reg;
 	u32 sub;
 
 	if (!info->valid || insn->dst_reg >= ABPF_NR_REGS)
 		return false;
-	d->dst = insn->dst_reg;
-	d->src = insn->src_reg;
 	d->off = insn->off;
 	d->imm = insn->imm;
 
@@ -897,7 +953,7 @@ static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
 					op = ABPF_H_NOP;
 				} else {
 					op = ABPF_H_ALU_MOV_X;
-					d->src = d->dst;
+					src = insn->dst_reg;
 				}
 				d->imm = 0;
 				break;
@@ -1015,7 +1071,7 @@ static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
 				return false;
 			op = ABPF_H_CALL_LOCAL;
 			d->off = (s16)prog->subprogs[sub].stack_depth;
-			d->src = 0;
+			src = 0;
 			break;
 		}
 		if (insn->src_reg || !ht || insn->imm < 0 ||
@@ -1032,7 +1088,7 @@ static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
 		/* the second slot stays ABPF_H_INVALID with the high imm */
 		if (pc + 1 >= prog->len)
 			return false;
-		d->src = 0;
+		src = 0;
 		break;
 	case ABPF_FORM_LD_ABS:
 		break;
@@ -1056,13 +1112,62 @@ static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
 			return false;
 		if (BPF_SIZE(insn->code) == BPF_DW)
 			idx += ABPF_H_ADW_ADD - ABPF_H_AW_ADD;
-		op = (chk ? ABPF_H_AW_ADD_CHK : ABPF_H_AW_ADD) + idx;
+		op = ABPF_H_AW_ADD + idx;
+		if (chk) {
+			/* check, then continue in handler imm */
+			d->imm = op;
+			op = BPF_SIZE(insn->code) == BPF_DW ? ABPF_H_ADW_CHK :
+							      ABPF_H_AW_CHK;
+		}
 		break;
 	default:
 		return false;
 	}
 	d->op = op;
+	d->regs = insn->dst_reg | src << 4;
 	return true;
+}
+
+/* The 3-address superinstruction for ALU op (BPF_OP), or -1. */
+static int abpf_alu3_handler(u8 code)
+{
+	bool alu64 = BPF_CLASS(code) == BPF_ALU64;
+
+	switch (BPF_OP(code)) {
+#define ABPF_ALU3_CASE(OP)						\
+	case BPF_##OP:							\
+		return alu64 ? ABPF_H_ALU64_##OP##_K3 : ABPF_H_ALU_##OP##_K3;
+	ABPF_ALU3_OPS(ABPF_ALU3_CASE)
+#undef ABPF_ALU3_CASE
+	default:
+		return -1;
+	}
+}
+
+/*
+ * Fuse "mov dst, src; op dst, imm" (both ALU64 or both ALU32, plain mov)
+ * into the first slot: dst = src op imm.  The second slot keeps its own
+ * handler, so a jump to it still runs just the second instruction.
+ */
+static void abpf_fuse_alu3(const struct abpf_prog *prog, u32 pc,
+			   struct abpf_dinsn *d)
+{
+	const struct bpf_insn *mov = &prog->insns[pc], *alu = mov + 1;
+	int op;
+
+	if (BPF_OP(mov->code) != BPF_MOV || BPF_SRC(mov->code) != BPF_X ||
+	    mov->off || (BPF_CLASS(mov->code) != BPF_ALU &&
+			 BPF_CLASS(mov->code) != BPF_ALU64))
+		return;
+	if (BPF_CLASS(alu->code) != BPF_CLASS(mov->code) ||
+	    BPF_SRC(alu->code) != BPF_K || alu->dst_reg != mov->dst_reg)
+		return;
+	op = abpf_alu3_handler(alu->code);
+	if (op < 0 || d[0].op != abpf_opcode_table[mov->code].op ||
+	    d[1].op != abpf_opcode_table[alu->code].op)
+		return;
+	d[0].op = op;
+	d[0].imm = d[1].imm;		/* shift counts already masked */
 }
 
 int abpf_interp_prepare(struct abpf_prog *prog)
@@ -1093,6 +1198,8 @@ int abpf_interp_prepare(struct abpf_prog *prog)
 			code->insns[pc].imm = prog->insns[pc].imm;
 		}
 	}
+	for (pc = 0; pc + 1 < prog->len; pc++)
+		abpf_fuse_alu3(prog, pc, &code->insns[pc]);
 	prog->interp_priv = code;
 	return 0;
 }
