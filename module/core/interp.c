@@ -77,6 +77,30 @@ struct abpf_interp_code {
 #define ABPF_ALU3_OPS(X)						\
 	X(ADD) X(SUB) X(MUL) X(OR) X(AND) X(XOR) X(LSH) X(RSH) X(ARSH)
 
+/*
+ * Pair superinstructions: X(name, first, second) runs the handler "first"
+ * inline and continues with a direct jump into "second", saving the
+ * dispatch between two instructions that often follow each other (loop
+ * counters and their back-edges, stack spills and fills, loads summed
+ * up).  Each slot keeps its own operands.
+ */
+#define ABPF_PAIR_OPS(X)						\
+	X(ADD_JA, ALU64_ADD_K, JMP_JA_BE)				\
+	X(ADD_JNE_K, ALU64_ADD_K, JMP_JNE_K_BE)				\
+	X(ADD_JNE_X, ALU64_ADD_K, JMP_JNE_X_BE)				\
+	X(ADD_JLT_K, ALU64_ADD_K, JMP_JLT_K_BE)				\
+	X(ADD_JLT_X, ALU64_ADD_K, JMP_JLT_X_BE)				\
+	X(ADD_JSLT_K, ALU64_ADD_K, JMP_JSLT_K_BE)			\
+	X(ADD_JSLT_X, ALU64_ADD_K, JMP_JSLT_X_BE)			\
+	X(ADD_JLE_K, ALU64_ADD_K, JMP_JLE_K_BE)				\
+	X(ADD_JLE_X, ALU64_ADD_K, JMP_JLE_X_BE)				\
+	X(LDX_LDX, LDX_MEM_DW, LDX_MEM_DW)				\
+	X(STX_STX, STX_MEM_DW, STX_MEM_DW)				\
+	X(LDXB_ADD, LDX_MEM_B_CHK, ALU64_ADD_X)				\
+	X(LDXH_ADD, LDX_MEM_H_CHK, ALU64_ADD_X)				\
+	X(LDXW_ADD, LDX_MEM_W_CHK, ALU64_ADD_X)				\
+	X(LDXDW_ADD, LDX_MEM_DW_CHK, ALU64_ADD_X)
+
 /* Atomic operations, one handler each (W and DW). */
 #define ABPF_ATOMIC_VARIANTS(X, SZ)					\
 	X(SZ, ADD) X(SZ, OR) X(SZ, AND) X(SZ, XOR)			\
@@ -97,16 +121,23 @@ enum abpf_handler {
 	ABPF_H_END_TRUNC32, ABPF_H_END_SWAP32, ABPF_H_END_SWAP64,
 	ABPF_H_NOP,
 	ABPF_H_JMP_JA_BE, ABPF_H_JMP32_JA_BE,
-	/* Back-edge jumps, in the order of the base conditional jumps. */
+	/*
+	 * Back-edge jumps, in the order of the base conditional jumps.  The
+	 * rarer jmp32 ones have none: a taken jmp32 with a negative offset
+	 * (which is what the checker's ABPF_AUX_BACKEDGE means) charges the
+	 * budget itself.
+	 */
 #define ABPF_H_BE(l, o, f, m)		ABPF_H_##l##_BE,
 	ABPF_JMP_OPS(ABPF_H_BE, JMP, "")
-	ABPF_JMP_OPS(ABPF_H_BE, JMP32, "32")
 #undef ABPF_H_BE
 	ABPF_H_CALL_STOP, ABPF_H_CALL_LOCAL, ABPF_H_INVALID,
 	/* Superinstructions: "mov dst, src; op dst, imm" as dst = src op imm. */
 #define ABPF_H_ALU3(OP)			ABPF_H_ALU_##OP##_K3, ABPF_H_ALU64_##OP##_K3,
 	ABPF_ALU3_OPS(ABPF_H_ALU3)
 #undef ABPF_H_ALU3
+#define ABPF_H_PAIR(NAME, FIRST, SECOND)	ABPF_H_P_##NAME,
+	ABPF_PAIR_OPS(ABPF_H_PAIR)
+#undef ABPF_H_PAIR
 	/* Checked loads/stores, in the order of the base ones. */
 #define ABPF_H_CHK(l, o, f, m)		ABPF_H_##l##_CHK,
 	ABPF_MEM_OPS(ABPF_H_CHK, W, "w")
@@ -125,8 +156,8 @@ enum abpf_handler {
 };
 
 _Static_assert(ABPF_H__COUNT <= 256, "handler numbers must fit in a u8");
-_Static_assert(ABPF_H_JMP32_JSLE_X - ABPF_H_JMP_JEQ_K ==
-	       ABPF_H_JMP32_JSLE_X_BE - ABPF_H_JMP_JEQ_K_BE,
+_Static_assert(ABPF_H_JMP_JSLE_X - ABPF_H_JMP_JEQ_K ==
+	       ABPF_H_JMP_JSLE_X_BE - ABPF_H_JMP_JEQ_K_BE,
 	       "conditional jumps and their _BE handlers must line up");
 _Static_assert(ABPF_H_LDX_MEMSX_B - ABPF_H_LDX_MEM_W ==
 	       ABPF_H_LDX_MEMSX_B_CHK - ABPF_H_LDX_MEM_W_CHK,
@@ -235,6 +266,8 @@ static u64 abpf_interp_exec(const struct abpf_prog *prog,
 #define ABPF_JT_ALU3(OP)						\
 		[ABPF_H_ALU_##OP##_K3] = &&h_ALU_##OP##_K3,		\
 		[ABPF_H_ALU64_##OP##_K3] = &&h_ALU64_##OP##_K3,
+#define ABPF_JT_PAIR(NAME, FIRST, SECOND)				\
+		[ABPF_H_P_##NAME] = &&h_P_##NAME,
 		ABPF_INSN_MAP(ABPF_JT)
 		[ABPF_H_ALU_SDIV_K] = &&h_ALU_SDIV_K,
 		[ABPF_H_ALU_SDIV_X] = &&h_ALU_SDIV_X,
@@ -256,7 +289,6 @@ static u64 abpf_interp_exec(const struct abpf_prog *prog,
 		[ABPF_H_JMP_JA_BE] = &&h_JMP_JA_BE,
 		[ABPF_H_JMP32_JA_BE] = &&h_JMP32_JA_BE,
 		ABPF_JMP_OPS(ABPF_JT_BE, JMP, "")
-		ABPF_JMP_OPS(ABPF_JT_BE, JMP32, "32")
 		[ABPF_H_CALL_STOP] = &&h_CALL_STOP,
 		[ABPF_H_CALL_LOCAL] = &&h_CALL_LOCAL,
 		[ABPF_H_INVALID] = &&h_INVALID,
@@ -272,11 +304,13 @@ static u64 abpf_interp_exec(const struct abpf_prog *prog,
 		[ABPF_H_AW_CHK] = &&h_AW_CHK,
 		[ABPF_H_ADW_CHK] = &&h_ADW_CHK,
 		ABPF_ALU3_OPS(ABPF_JT_ALU3)
+		ABPF_PAIR_OPS(ABPF_JT_PAIR)
 #undef ABPF_JT
 #undef ABPF_JT_BE
 #undef ABPF_JT_CHK
 #undef ABPF_JT_ATOMIC
 #undef ABPF_JT_ALU3
+#undef ABPF_JT_PAIR
 	};
 	u64 stack[ABPF_MAX_STACK / sizeof(u64)];
 	struct abpf_frame frame_stack[ABPF_MAX_CALL_FRAMES - 1];
@@ -325,8 +359,8 @@ static u64 abpf_interp_exec(const struct abpf_prog *prog,
 #define SRC	regs[ABPF_SLOT_SRC(w)]
 #define IMM	ABPF_SLOT_IMM(w)
 #define OFF	ABPF_SLOT_OFF(w)
-#define NEXT	({ w = *(const abpf_slot_word *)insn;			\
-		   goto *jumptable[ABPF_SLOT_OP(w)]; })
+#define LOAD_SLOT	(w = *(const abpf_slot_word *)insn)
+#define NEXT	({ LOAD_SLOT; goto *jumptable[ABPF_SLOT_OP(w)]; })
 #define CONT	({ insn++; NEXT; })
 #define BUDGET								\
 	({ if (unlikely(!budget)) goto abort_loop; budget--; })
@@ -387,6 +421,36 @@ h_ALU64_##NAME##_K3:						\
 	ALU3(ARSH, (s32)SRC >> (IMM & 31), (u64)((s64)SRC >> (IMM & 63)))
 #undef ALU3_BINOP
 #undef ALU3
+
+	/* Pair superinstructions: the first's body, then into the second. */
+#define FIRST_ALU64_ADD_K	(DST += (u64)(s64)IMM)
+#define FIRST_LDX(T)	(DST = *(const T *)(unsigned long)(SRC + OFF))
+#define FIRST_LDX_CHK(T)						\
+	({ MEM_CHECK(SRC + OFF, sizeof(T), false); FIRST_LDX(T); })
+#define FIRST_LDX_MEM_DW	FIRST_LDX(abpf_u64_ua)
+#define FIRST_STX_MEM_DW						\
+	(*(abpf_u64_ua *)(unsigned long)(DST + OFF) = SRC)
+#define FIRST_LDX_MEM_B_CHK	FIRST_LDX_CHK(u8)
+#define FIRST_LDX_MEM_H_CHK	FIRST_LDX_CHK(abpf_u16_ua)
+#define FIRST_LDX_MEM_W_CHK	FIRST_LDX_CHK(abpf_u32_ua)
+#define FIRST_LDX_MEM_DW_CHK	FIRST_LDX_CHK(abpf_u64_ua)
+#define PAIR(NAME, FIRST, SECOND)					\
+h_P_##NAME:							\
+		FIRST_##FIRST;						\
+		insn++;							\
+		LOAD_SLOT;						\
+		goto h_##SECOND;
+	ABPF_PAIR_OPS(PAIR)
+#undef PAIR
+#undef FIRST_ALU64_ADD_K
+#undef FIRST_LDX
+#undef FIRST_LDX_CHK
+#undef FIRST_LDX_MEM_DW
+#undef FIRST_STX_MEM_DW
+#undef FIRST_LDX_MEM_B_CHK
+#undef FIRST_LDX_MEM_H_CHK
+#undef FIRST_LDX_MEM_W_CHK
+#undef FIRST_LDX_MEM_DW_CHK
 
 	/*
 	 * Shifts: prepare masked the K forms' counts already; masking again
@@ -586,11 +650,11 @@ h_JMP_##NAME##_K:						\
 		CONT;							\
 h_JMP32_##NAME##_X:						\
 		if (TEST((T32)DST, (T32)SRC))				\
-			insn += OFF;					\
+			JUMP32;						\
 		CONT;							\
 h_JMP32_##NAME##_K:						\
 		if (TEST((T32)DST, (T32)IMM))				\
-			insn += OFF;					\
+			JUMP32;						\
 		CONT;							\
 h_JMP_##NAME##_X_BE:						\
 		if (TEST((T64)DST, (T64)SRC)) {				\
@@ -604,18 +668,9 @@ h_JMP_##NAME##_K_BE:						\
 			insn += OFF;					\
 		}							\
 		CONT;							\
-h_JMP32_##NAME##_X_BE:						\
-		if (TEST((T32)DST, (T32)SRC)) {				\
-			BUDGET;						\
-			insn += OFF;					\
-		}							\
-		CONT;							\
-h_JMP32_##NAME##_K_BE:						\
-		if (TEST((T32)DST, (T32)IMM)) {				\
-			BUDGET;						\
-			insn += OFF;					\
-		}							\
-		CONT;
+
+/* A taken jmp32: a back-edge (offset < 0) costs budget. */
+#define JUMP32	({ if (OFF < 0) BUDGET; insn += OFF; })
 #define T_EQ(a, b)	((a) == (b))
 #define T_NE(a, b)	((a) != (b))
 #define T_GT(a, b)	((a) > (b))
@@ -635,6 +690,7 @@ h_JMP32_##NAME##_K_BE:						\
 	JCOND(JSLT, T_LT, s64, s32)
 	JCOND(JSLE, T_LE, s64, s32)
 #undef JCOND
+#undef JUMP32
 
 	/* Calls. prepare checked that helper ids in imm exist. */
 h_JMP_CALL:
@@ -801,6 +857,7 @@ h_INVALID:
 #undef IMM
 #undef OFF
 #undef NEXT
+#undef LOAD_SLOT
 #undef CONT
 #undef BUDGET
 #undef MEM_CHECK
@@ -935,6 +992,13 @@ static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
 	switch (info->form) {
 	case ABPF_FORM_ALU_K:
 		switch (BPF_OP(insn->code)) {
+		case BPF_SUB:
+			/* dst -= k is dst += -k: one handler for loop counters */
+			if (alu64 && (u32)insn->imm != 0x80000000U) {
+				op = ABPF_H_ALU64_ADD_K;
+				d->imm = (s32)(0U - (u32)insn->imm);
+			}
+			break;
 		case BPF_LSH:
 		case BPF_RSH:
 		case BPF_ARSH:
@@ -1058,7 +1122,7 @@ static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
 	case ABPF_FORM_JCOND_K:
 		if (!abpf_jump_ok(pc, insn->off, prog->len))
 			return false;
-		if (be)
+		if (be && BPF_CLASS(insn->code) == BPF_JMP)
 			op += ABPF_H_JMP_JEQ_K_BE - ABPF_H_JMP_JEQ_K;
 		break;
 	case ABPF_FORM_CALL:
@@ -1170,6 +1234,25 @@ static void abpf_fuse_alu3(const struct abpf_prog *prog, u32 pc,
 	d[0].imm = d[1].imm;		/* shift counts already masked */
 }
 
+/* Replace d[0]'s handler by a pair superinstruction with d[1], if any. */
+static void abpf_fuse_pair(struct abpf_dinsn *d)
+{
+	static const u8 pairs[][3] = {
+#define ABPF_PAIR_ENTRY(NAME, FIRST, SECOND)				\
+		{ ABPF_H_##FIRST, ABPF_H_##SECOND, ABPF_H_P_##NAME },
+		ABPF_PAIR_OPS(ABPF_PAIR_ENTRY)
+#undef ABPF_PAIR_ENTRY
+	};
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(pairs); i++) {
+		if (d[0].op == pairs[i][0] && d[1].op == pairs[i][1]) {
+			d[0].op = pairs[i][2];
+			return;
+		}
+	}
+}
+
 int abpf_interp_prepare(struct abpf_prog *prog)
 {
 	struct abpf_interp_code *code;
@@ -1198,8 +1281,10 @@ int abpf_interp_prepare(struct abpf_prog *prog)
 			code->insns[pc].imm = prog->insns[pc].imm;
 		}
 	}
-	for (pc = 0; pc + 1 < prog->len; pc++)
+	for (pc = 0; pc + 1 < prog->len; pc++) {
 		abpf_fuse_alu3(prog, pc, &code->insns[pc]);
+		abpf_fuse_pair(&code->insns[pc]);
+	}
 	prog->interp_priv = code;
 	return 0;
 }
