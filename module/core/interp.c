@@ -16,11 +16,16 @@
  *    unchecked one; jumps flagged ABPF_AUX_BACKEDGE use a "_BE" handler
  *    that charges the loop budget when taken;
  *  - atomics are one handler per operation and size;
- *  - helper calls that may stop the program are a separate handler.
+ *  - helper calls that may stop the program are a separate handler;
+ *  - some instruction pairs become superinstructions: "mov dst, src;
+ *    op dst, imm" runs as dst = src op imm, and the pairs of
+ *    ABPF_PAIR_OPS run their first instruction inline and jump directly
+ *    into the second's handler (docs/interpreter.md).
  * abpf_interp_run() then dispatches with computed gotos through a jump
  * table indexed by .op (like the kernel's ___bpf_prog_run, whose table is
  * indexed by the opcode), the base handlers being generated from
- * ABPF_INSN_MAP so that every opcode of the ISA has one.
+ * ABPF_INSN_MAP so that every opcode of the ISA has one.  Each slot is
+ * loaded as one 64-bit word; the handlers take its fields apart.
  *
  * The BPF stack (ABPF_MAX_STACK bytes, shared by all frames of a run),
  * the registers and the call frames live on the C stack of
