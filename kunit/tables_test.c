@@ -189,6 +189,11 @@ ALTBPF_RUN_TABLE(interp_call, "altbpf-interp-call", abpf_interp_call_tests);
 ALTBPF_RUN_TABLE(interp_runtime, "altbpf-interp-runtime",
 		 abpf_interp_runtime_tests);
 #endif
+#if __has_include("tables/interp_fused.h")
+#include "tables/interp_fused.h"
+#define HAVE_INTERP_FUSED
+ALTBPF_RUN_TABLE(interp_fused, "altbpf-interp-fused", abpf_interp_fused_tests);
+#endif
 #if __has_include("tables/verifier_accept.h")
 #include "tables/verifier_accept.h"
 #define HAVE_VERIFIER_ACCEPT
@@ -226,6 +231,9 @@ static struct kunit_case altbpf_vs_kernel_cases[] = {
 #ifdef HAVE_INTERP_RUNTIME
 	KUNIT_CASE_PARAM(interp_runtime_vs_kernel, interp_runtime_vk_gen_params),
 #endif
+#ifdef HAVE_INTERP_FUSED
+	KUNIT_CASE_PARAM(interp_fused_vs_kernel, interp_fused_vk_gen_params),
+#endif
 #ifdef HAVE_VERIFIER_ACCEPT
 	KUNIT_CASE_PARAM(verifier_accept_vs_kernel, verifier_accept_vk_gen_params),
 #endif
@@ -258,6 +266,9 @@ kunit_test_suites(
 #endif
 #ifdef HAVE_INTERP_RUNTIME
 	&interp_runtime_suite,
+#endif
+#ifdef HAVE_INTERP_FUSED
+	&interp_fused_suite,
 #endif
 #ifdef HAVE_VERIFIER_ACCEPT
 	&verifier_accept_suite,

@@ -16,11 +16,16 @@
  *    unchecked one; jumps flagged ABPF_AUX_BACKEDGE use a "_BE" handler
  *    that charges the loop budget when taken;
  *  - atomics are one handler per operation and size;
- *  - helper calls that may stop the program are a separate handler.
+ *  - helper calls that may stop the program are a separate handler;
+ *  - some instruction pairs become superinstructions: "mov dst, src;
+ *    op dst, imm" runs as dst = src op imm, and the pairs of
+ *    ABPF_PAIR_OPS run their first instruction inline and jump directly
+ *    into the second's handler (docs/interpreter.md).
  * abpf_interp_run() then dispatches with computed gotos through a jump
  * table indexed by .op (like the kernel's ___bpf_prog_run, whose table is
  * indexed by the opcode), the base handlers being generated from
- * ABPF_INSN_MAP so that every opcode of the ISA has one.
+ * ABPF_INSN_MAP so that every opcode of the ISA has one.  Each slot is
+ * loaded as one 64-bit word; the handlers take its fields apart.
  *
  * The BPF stack (ABPF_MAX_STACK bytes, shared by all frames of a run),
  * the registers and the call frames live on the C stack of
@@ -45,19 +50,61 @@
 #error "the interpreter assumes a little-endian host"
 #endif
 
-/* A pre-decoded instruction slot. */
+/*
+ * A pre-decoded instruction slot.  The interpreter loads it as one 64-bit
+ * word and takes the fields apart with shifts (ABPF_SLOT_*): one memory
+ * access per instruction instead of three or four.
+ */
 struct abpf_dinsn {
 	u8 op;			/* enum abpf_handler */
-	u8 dst:4;
-	u8 src:4;
+	u8 regs;		/* dst | src << 4 */
 	s16 off;		/* jump offset; caller frame size for local calls */
 	s32 imm;		/* imm; jump offset for ja32 and local calls */
 };
+
+_Static_assert(sizeof(struct abpf_dinsn) == sizeof(u64),
+	       "a slot is loaded as one word");
+
+typedef u64 __attribute__((__may_alias__)) abpf_slot_word;
+
+#define ABPF_SLOT_OP(w)		((u8)(w))
+#define ABPF_SLOT_DST(w)	(((w) >> 8) & 15)
+#define ABPF_SLOT_SRC(w)	(((w) >> 12) & 15)
+#define ABPF_SLOT_OFF(w)	((s16)((w) >> 16))
+#define ABPF_SLOT_IMM(w)	((s32)((w) >> 32))
 
 struct abpf_interp_code {
 	u32 len;
 	struct abpf_dinsn insns[];	/* len + 1: a trailing invalid slot */
 };
+
+/* ALU operations with a 3-address superinstruction (dst = src op imm). */
+#define ABPF_ALU3_OPS(X)						\
+	X(ADD) X(SUB) X(MUL) X(OR) X(AND) X(XOR) X(LSH) X(RSH) X(ARSH)
+
+/*
+ * Pair superinstructions: X(name, first, second) runs the handler "first"
+ * inline and continues with a direct jump into "second", saving the
+ * dispatch between two instructions that often follow each other (loop
+ * counters and their back-edges, stack spills and fills, loads summed
+ * up).  Each slot keeps its own operands.
+ */
+#define ABPF_PAIR_OPS(X)						\
+	X(ADD_JA, ALU64_ADD_K, JMP_JA_BE)				\
+	X(ADD_JNE_K, ALU64_ADD_K, JMP_JNE_K_BE)				\
+	X(ADD_JNE_X, ALU64_ADD_K, JMP_JNE_X_BE)				\
+	X(ADD_JLT_K, ALU64_ADD_K, JMP_JLT_K_BE)				\
+	X(ADD_JLT_X, ALU64_ADD_K, JMP_JLT_X_BE)				\
+	X(ADD_JSLT_K, ALU64_ADD_K, JMP_JSLT_K_BE)			\
+	X(ADD_JSLT_X, ALU64_ADD_K, JMP_JSLT_X_BE)			\
+	X(ADD_JLE_K, ALU64_ADD_K, JMP_JLE_K_BE)				\
+	X(ADD_JLE_X, ALU64_ADD_K, JMP_JLE_X_BE)				\
+	X(LDX_LDX, LDX_MEM_DW, LDX_MEM_DW)				\
+	X(STX_STX, STX_MEM_DW, STX_MEM_DW)				\
+	X(LDXB_ADD, LDX_MEM_B_CHK, ALU64_ADD_X)				\
+	X(LDXH_ADD, LDX_MEM_H_CHK, ALU64_ADD_X)				\
+	X(LDXW_ADD, LDX_MEM_W_CHK, ALU64_ADD_X)				\
+	X(LDXDW_ADD, LDX_MEM_DW_CHK, ALU64_ADD_X)
 
 /* Atomic operations, one handler each (W and DW). */
 #define ABPF_ATOMIC_VARIANTS(X, SZ)					\
@@ -79,12 +126,23 @@ enum abpf_handler {
 	ABPF_H_END_TRUNC32, ABPF_H_END_SWAP32, ABPF_H_END_SWAP64,
 	ABPF_H_NOP,
 	ABPF_H_JMP_JA_BE, ABPF_H_JMP32_JA_BE,
-	/* Back-edge jumps, in the order of the base conditional jumps. */
+	/*
+	 * Back-edge jumps, in the order of the base conditional jumps.  The
+	 * rarer jmp32 ones have none: a taken jmp32 with a negative offset
+	 * (which is what the checker's ABPF_AUX_BACKEDGE means) charges the
+	 * budget itself.
+	 */
 #define ABPF_H_BE(l, o, f, m)		ABPF_H_##l##_BE,
 	ABPF_JMP_OPS(ABPF_H_BE, JMP, "")
-	ABPF_JMP_OPS(ABPF_H_BE, JMP32, "32")
 #undef ABPF_H_BE
 	ABPF_H_CALL_STOP, ABPF_H_CALL_LOCAL, ABPF_H_INVALID,
+	/* Superinstructions: "mov dst, src; op dst, imm" as dst = src op imm. */
+#define ABPF_H_ALU3(OP)			ABPF_H_ALU_##OP##_K3, ABPF_H_ALU64_##OP##_K3,
+	ABPF_ALU3_OPS(ABPF_H_ALU3)
+#undef ABPF_H_ALU3
+#define ABPF_H_PAIR(NAME, FIRST, SECOND)	ABPF_H_P_##NAME,
+	ABPF_PAIR_OPS(ABPF_H_PAIR)
+#undef ABPF_H_PAIR
 	/* Checked loads/stores, in the order of the base ones. */
 #define ABPF_H_CHK(l, o, f, m)		ABPF_H_##l##_CHK,
 	ABPF_MEM_OPS(ABPF_H_CHK, W, "w")
@@ -94,19 +152,17 @@ enum abpf_handler {
 	ABPF_H_LDX_MEMSX_W_CHK, ABPF_H_LDX_MEMSX_H_CHK, ABPF_H_LDX_MEMSX_B_CHK,
 #undef ABPF_H_CHK
 #define ABPF_H_ATOMIC(SZ, V)		ABPF_H_A##SZ##_##V,
-#define ABPF_H_ATOMIC_CHK(SZ, V)	ABPF_H_A##SZ##_##V##_CHK,
 	ABPF_ATOMIC_VARIANTS(ABPF_H_ATOMIC, W)
 	ABPF_ATOMIC_VARIANTS(ABPF_H_ATOMIC, DW)
-	ABPF_ATOMIC_VARIANTS(ABPF_H_ATOMIC_CHK, W)
-	ABPF_ATOMIC_VARIANTS(ABPF_H_ATOMIC_CHK, DW)
 #undef ABPF_H_ATOMIC
-#undef ABPF_H_ATOMIC_CHK
+	/* Checked atomics: imm holds the unchecked handler to continue in. */
+	ABPF_H_AW_CHK, ABPF_H_ADW_CHK,
 	ABPF_H__COUNT,
 };
 
 _Static_assert(ABPF_H__COUNT <= 256, "handler numbers must fit in a u8");
-_Static_assert(ABPF_H_JMP32_JSLE_X - ABPF_H_JMP_JEQ_K ==
-	       ABPF_H_JMP32_JSLE_X_BE - ABPF_H_JMP_JEQ_K_BE,
+_Static_assert(ABPF_H_JMP_JSLE_X - ABPF_H_JMP_JEQ_K ==
+	       ABPF_H_JMP_JSLE_X_BE - ABPF_H_JMP_JEQ_K_BE,
 	       "conditional jumps and their _BE handlers must line up");
 _Static_assert(ABPF_H_LDX_MEMSX_B - ABPF_H_LDX_MEM_W ==
 	       ABPF_H_LDX_MEMSX_B_CHK - ABPF_H_LDX_MEM_W_CHK,
@@ -172,19 +228,22 @@ struct abpf_frame {
 	u64 fp;				/* r10 */
 };
 
-/* The run-time memory check: the stack first, then the regions. */
+/*
+ * The run-time memory check: the stack first, then the regions.  (The
+ * stack bounds are read from rc: keeping them in locals measured slower,
+ * as they take registers from every handler.)
+ */
 static __always_inline bool abpf_interp_mem_ok(const struct abpf_run_ctx *rc,
 					       u64 addr, u32 size, bool write)
 {
+	const struct abpf_region *r = rc->regions;	/* no UBSAN check */
 	u64 len = rc->stack_hi - rc->stack_lo;
 	u64 off = addr - rc->stack_lo;
 	u32 i;
 
 	if (likely(off < len && len - off >= size))
 		return true;
-	for (i = 0; i < rc->nr_regions && i < ABPF_MAX_REGIONS; i++) {
-		const struct abpf_region *r = &rc->regions[i];
-
+	for (i = 0; i < rc->nr_regions && i < ABPF_MAX_REGIONS; i++, r++) {
 		off = addr - r->start;
 		if (off < r->len && r->len - off >= size &&
 		    (!write || r->writable))
@@ -197,13 +256,23 @@ static u64 abpf_interp_exec(const struct abpf_prog *prog,
 			    const struct abpf_dinsn *code,
 			    struct abpf_run_ctx *rc)
 {
-	static const void * const jumptable[ABPF_H__COUNT] __annotate_jump_table = {
+	/*
+	 * 256 entries for a u8 index, and the registers reached through a
+	 * pointer: the kernel's UBSAN_BOUNDS then has nothing to check in the
+	 * handlers (as in ___bpf_prog_run), where a compare and branch per
+	 * access would cost more than the access.  Numbers prepare never
+	 * produces stay NULL.
+	 */
+	static const void * const jumptable[256] __annotate_jump_table = {
 #define ABPF_JT(l, o, f, m)		[ABPF_H_##l] = &&h_##l,
 #define ABPF_JT_BE(l, o, f, m)		[ABPF_H_##l##_BE] = &&h_##l##_BE,
 #define ABPF_JT_CHK(l, o, f, m)		[ABPF_H_##l##_CHK] = &&h_##l##_CHK,
 #define ABPF_JT_ATOMIC(SZ, V)		[ABPF_H_A##SZ##_##V] = &&h_A##SZ##_##V,
-#define ABPF_JT_ATOMIC_CHK(SZ, V)					\
-		[ABPF_H_A##SZ##_##V##_CHK] = &&h_A##SZ##_##V##_CHK,
+#define ABPF_JT_ALU3(OP)						\
+		[ABPF_H_ALU_##OP##_K3] = &&h_ALU_##OP##_K3,		\
+		[ABPF_H_ALU64_##OP##_K3] = &&h_ALU64_##OP##_K3,
+#define ABPF_JT_PAIR(NAME, FIRST, SECOND)				\
+		[ABPF_H_P_##NAME] = &&h_P_##NAME,
 		ABPF_INSN_MAP(ABPF_JT)
 		[ABPF_H_ALU_SDIV_K] = &&h_ALU_SDIV_K,
 		[ABPF_H_ALU_SDIV_X] = &&h_ALU_SDIV_X,
@@ -225,7 +294,6 @@ static u64 abpf_interp_exec(const struct abpf_prog *prog,
 		[ABPF_H_JMP_JA_BE] = &&h_JMP_JA_BE,
 		[ABPF_H_JMP32_JA_BE] = &&h_JMP32_JA_BE,
 		ABPF_JMP_OPS(ABPF_JT_BE, JMP, "")
-		ABPF_JMP_OPS(ABPF_JT_BE, JMP32, "32")
 		[ABPF_H_CALL_STOP] = &&h_CALL_STOP,
 		[ABPF_H_CALL_LOCAL] = &&h_CALL_LOCAL,
 		[ABPF_H_INVALID] = &&h_INVALID,
@@ -238,20 +306,26 @@ static u64 abpf_interp_exec(const struct abpf_prog *prog,
 		[ABPF_H_LDX_MEMSX_B_CHK] = &&h_LDX_MEMSX_B_CHK,
 		ABPF_ATOMIC_VARIANTS(ABPF_JT_ATOMIC, W)
 		ABPF_ATOMIC_VARIANTS(ABPF_JT_ATOMIC, DW)
-		ABPF_ATOMIC_VARIANTS(ABPF_JT_ATOMIC_CHK, W)
-		ABPF_ATOMIC_VARIANTS(ABPF_JT_ATOMIC_CHK, DW)
+		[ABPF_H_AW_CHK] = &&h_AW_CHK,
+		[ABPF_H_ADW_CHK] = &&h_ADW_CHK,
+		ABPF_ALU3_OPS(ABPF_JT_ALU3)
+		ABPF_PAIR_OPS(ABPF_JT_PAIR)
 #undef ABPF_JT
 #undef ABPF_JT_BE
 #undef ABPF_JT_CHK
 #undef ABPF_JT_ATOMIC
-#undef ABPF_JT_ATOMIC_CHK
+#undef ABPF_JT_ALU3
+#undef ABPF_JT_PAIR
 	};
 	u64 stack[ABPF_MAX_STACK / sizeof(u64)];
-	struct abpf_frame frames[ABPF_MAX_CALL_FRAMES - 1];
-	u64 regs[ABPF_NR_REGS];
+	struct abpf_frame frame_stack[ABPF_MAX_CALL_FRAMES - 1];
+	struct abpf_frame * const frames = frame_stack;
+	u64 reg_file[ABPF_NR_REGS];
+	u64 * const regs = reg_file;
 	const struct abpf_helper *helpers = NULL;
 	const struct abpf_helper *helper;
 	const struct abpf_dinsn *insn = code;
+	u64 w;				/* *insn, as one word */
 	struct abpf_frame *frame;
 	u64 budget = rc->budget;
 	u32 nr_helpers = 0;
@@ -278,16 +352,17 @@ static u64 abpf_interp_exec(const struct abpf_prog *prog,
 	rc->error = 0;
 	rc->error_pc = 0;
 
-	memset(regs, 0, sizeof(regs));
+	memset(reg_file, 0, sizeof(reg_file));
 	regs[BPF_REG_1] = rc->r1;
 	regs[BPF_REG_2] = rc->r2;
 	regs[BPF_REG_10] = rc->stack_hi;
 
-#define DST	regs[insn->dst]
-#define SRC	regs[insn->src]
-#define IMM	insn->imm
-#define OFF	insn->off
-#define NEXT	goto *jumptable[insn->op]
+#define DST	regs[ABPF_SLOT_DST(w)]
+#define SRC	regs[ABPF_SLOT_SRC(w)]
+#define IMM	ABPF_SLOT_IMM(w)
+#define OFF	ABPF_SLOT_OFF(w)
+#define LOAD_SLOT	(w = *(const abpf_slot_word *)insn)
+#define NEXT	({ LOAD_SLOT; goto *jumptable[ABPF_SLOT_OP(w)]; })
 #define CONT	({ insn++; NEXT; })
 #define BUDGET								\
 	({ if (unlikely(!budget)) goto abort_loop; budget--; })
@@ -323,42 +398,100 @@ h_ALU64_##NAME##_K:						\
 	ALU_BINOP(XOR, ^)
 #undef ALU_BINOP
 
-	/* Shifts: the K forms' counts are masked by abpf_interp_prepare(). */
+	/* Superinstructions: two slots, "mov dst, src; op dst, imm". */
+#define ALU3(NAME, EXPR32, EXPR64)					\
+h_ALU_##NAME##_K3:						\
+		DST = (u32)(EXPR32);					\
+		insn += 2;						\
+		NEXT;							\
+h_ALU64_##NAME##_K3:						\
+		DST = EXPR64;						\
+		insn += 2;						\
+		NEXT;
+#define ALU3_BINOP(NAME, OP)						\
+	ALU3(NAME, (u32)SRC OP (u32)IMM, SRC OP (u64)(s64)IMM)
+	ALU3_BINOP(ADD, +)
+	ALU3_BINOP(SUB, -)
+	ALU3_BINOP(MUL, *)
+	ALU3_BINOP(OR, |)
+	ALU3_BINOP(AND, &)
+	ALU3_BINOP(XOR, ^)
+	ALU3(LSH, (u32)SRC << (IMM & 31), SRC << (IMM & 63))
+	ALU3(RSH, (u32)SRC >> (IMM & 31), SRC >> (IMM & 63))
+	ALU3(ARSH, (s32)SRC >> (IMM & 31), (u64)((s64)SRC >> (IMM & 63)))
+#undef ALU3_BINOP
+#undef ALU3
+
+	/* Pair superinstructions: the first's body, then into the second. */
+#define FIRST_ALU64_ADD_K	(DST += (u64)(s64)IMM)
+#define FIRST_LDX(T)	(DST = *(const T *)(unsigned long)(SRC + OFF))
+#define FIRST_LDX_CHK(T)						\
+	({ MEM_CHECK(SRC + OFF, sizeof(T), false); FIRST_LDX(T); })
+#define FIRST_LDX_MEM_DW	FIRST_LDX(abpf_u64_ua)
+#define FIRST_STX_MEM_DW						\
+	(*(abpf_u64_ua *)(unsigned long)(DST + OFF) = SRC)
+#define FIRST_LDX_MEM_B_CHK	FIRST_LDX_CHK(u8)
+#define FIRST_LDX_MEM_H_CHK	FIRST_LDX_CHK(abpf_u16_ua)
+#define FIRST_LDX_MEM_W_CHK	FIRST_LDX_CHK(abpf_u32_ua)
+#define FIRST_LDX_MEM_DW_CHK	FIRST_LDX_CHK(abpf_u64_ua)
+#define PAIR(NAME, FIRST, SECOND)					\
+h_P_##NAME:							\
+		FIRST_##FIRST;						\
+		insn++;							\
+		LOAD_SLOT;						\
+		goto h_##SECOND;
+	ABPF_PAIR_OPS(PAIR)
+#undef PAIR
+#undef FIRST_ALU64_ADD_K
+#undef FIRST_LDX
+#undef FIRST_LDX_CHK
+#undef FIRST_LDX_MEM_DW
+#undef FIRST_STX_MEM_DW
+#undef FIRST_LDX_MEM_B_CHK
+#undef FIRST_LDX_MEM_H_CHK
+#undef FIRST_LDX_MEM_W_CHK
+#undef FIRST_LDX_MEM_DW_CHK
+
+	/*
+	 * Shifts: prepare masked the K forms' counts already; masking again
+	 * costs nothing (x86 masks the count itself) and shows UBSAN_SHIFT
+	 * the range.
+	 */
 h_ALU_LSH_X:
 		DST = (u32)((u32)DST << (SRC & 31));
 		CONT;
 h_ALU_LSH_K:
-		DST = (u32)((u32)DST << IMM);
+		DST = (u32)((u32)DST << (IMM & 31));
 		CONT;
 h_ALU64_LSH_X:
 		DST = DST << (SRC & 63);
 		CONT;
 h_ALU64_LSH_K:
-		DST = DST << IMM;
+		DST = DST << (IMM & 63);
 		CONT;
 h_ALU_RSH_X:
 		DST = (u32)DST >> (SRC & 31);
 		CONT;
 h_ALU_RSH_K:
-		DST = (u32)DST >> IMM;
+		DST = (u32)DST >> (IMM & 31);
 		CONT;
 h_ALU64_RSH_X:
 		DST = DST >> (SRC & 63);
 		CONT;
 h_ALU64_RSH_K:
-		DST = DST >> IMM;
+		DST = DST >> (IMM & 63);
 		CONT;
 h_ALU_ARSH_X:
 		DST = (u32)((s32)DST >> (SRC & 31));
 		CONT;
 h_ALU_ARSH_K:
-		DST = (u32)((s32)DST >> IMM);
+		DST = (u32)((s32)DST >> (IMM & 31));
 		CONT;
 h_ALU64_ARSH_X:
 		DST = (u64)((s64)DST >> (SRC & 63));
 		CONT;
 h_ALU64_ARSH_K:
-		DST = (u64)((s64)DST >> IMM);
+		DST = (u64)((s64)DST >> (IMM & 63));
 		CONT;
 
 h_ALU_NEG:
@@ -517,11 +650,11 @@ h_JMP_##NAME##_K:						\
 		CONT;							\
 h_JMP32_##NAME##_X:						\
 		if (TEST((T32)DST, (T32)SRC))				\
-			insn += OFF;					\
+			JUMP32;						\
 		CONT;							\
 h_JMP32_##NAME##_K:						\
 		if (TEST((T32)DST, (T32)IMM))				\
-			insn += OFF;					\
+			JUMP32;						\
 		CONT;							\
 h_JMP_##NAME##_X_BE:						\
 		if (TEST((T64)DST, (T64)SRC)) {				\
@@ -535,18 +668,9 @@ h_JMP_##NAME##_K_BE:						\
 			insn += OFF;					\
 		}							\
 		CONT;							\
-h_JMP32_##NAME##_X_BE:						\
-		if (TEST((T32)DST, (T32)SRC)) {				\
-			BUDGET;						\
-			insn += OFF;					\
-		}							\
-		CONT;							\
-h_JMP32_##NAME##_K_BE:						\
-		if (TEST((T32)DST, (T32)IMM)) {				\
-			BUDGET;						\
-			insn += OFF;					\
-		}							\
-		CONT;
+
+/* A taken jmp32: a back-edge (offset < 0) costs budget. */
+#define JUMP32	({ if (OFF < 0) BUDGET; insn += OFF; })
 #define T_EQ(a, b)	((a) == (b))
 #define T_NE(a, b)	((a) != (b))
 #define T_GT(a, b)	((a) > (b))
@@ -566,6 +690,7 @@ h_JMP32_##NAME##_K_BE:						\
 	JCOND(JSLT, T_LT, s64, s32)
 	JCOND(JSLE, T_LE, s64, s32)
 #undef JCOND
+#undef JUMP32
 
 	/* Calls. prepare checked that helper ids in imm exist. */
 h_JMP_CALL:
@@ -591,7 +716,7 @@ h_JMP_CALLX:
 h_CALL_LOCAL:
 		/* off: the caller's frame size; the callee's r10 is below. */
 		BUDGET;
-		if (unlikely(depth >= ARRAY_SIZE(frames)))
+		if (unlikely(depth >= ARRAY_SIZE(frame_stack)))
 			goto abort_loop;
 		frame = &frames[depth++];
 		frame->ret = insn;
@@ -679,12 +804,12 @@ h_LDX_MEMSX_##SZ:						\
 
 	/* Atomics on *(dst + off); fetch forms return the old value. */
 #define ATOMIC_H(SZ, V, SIZE)						\
-h_A##SZ##_##V##_CHK:						\
-		addr = DST + OFF;					\
-		ATOMIC_CHECK(addr, SIZE);				\
 h_A##SZ##_##V:							\
 		addr = DST + OFF;
 #define ATOMICS(SZ, SIZE, A_OPS, A_FETCH, A_XCHG, A_CMPXCHG, T)			\
+h_A##SZ##_CHK:							\
+		ATOMIC_CHECK(DST + OFF, SIZE);				\
+		goto *jumptable[(u8)IMM];				\
 h_STX_ATOMIC_##SZ:						\
 	ATOMIC_H(SZ, ADD, SIZE)						\
 		A_OPS(add, (void *)(unsigned long)addr, SRC);		\
@@ -732,6 +857,7 @@ h_INVALID:
 #undef IMM
 #undef OFF
 #undef NEXT
+#undef LOAD_SLOT
 #undef CONT
 #undef BUDGET
 #undef MEM_CHECK
@@ -855,18 +981,24 @@ static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
 	bool alu64 = BPF_CLASS(insn->code) == BPF_ALU64;
 	const struct abpf_helper_table *ht = prog->helpers;
 	int op = info->op, idx;
+	u8 src = insn->src_reg;
 	u32 sub;
 
 	if (!info->valid || insn->dst_reg >= ABPF_NR_REGS)
 		return false;
-	d->dst = insn->dst_reg;
-	d->src = insn->src_reg;
 	d->off = insn->off;
 	d->imm = insn->imm;
 
 	switch (info->form) {
 	case ABPF_FORM_ALU_K:
 		switch (BPF_OP(insn->code)) {
+		case BPF_SUB:
+			/* dst -= k is dst += -k: one handler for loop counters */
+			if (alu64 && (u32)insn->imm != 0x80000000U) {
+				op = ABPF_H_ALU64_ADD_K;
+				d->imm = (s32)(0U - (u32)insn->imm);
+			}
+			break;
 		case BPF_LSH:
 		case BPF_RSH:
 		case BPF_ARSH:
@@ -885,7 +1017,7 @@ static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
 					op = ABPF_H_NOP;
 				} else {
 					op = ABPF_H_ALU_MOV_X;
-					d->src = d->dst;
+					src = insn->dst_reg;
 				}
 				d->imm = 0;
 				break;
@@ -990,7 +1122,7 @@ static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
 	case ABPF_FORM_JCOND_K:
 		if (!abpf_jump_ok(pc, insn->off, prog->len))
 			return false;
-		if (be)
+		if (be && BPF_CLASS(insn->code) == BPF_JMP)
 			op += ABPF_H_JMP_JEQ_K_BE - ABPF_H_JMP_JEQ_K;
 		break;
 	case ABPF_FORM_CALL:
@@ -1003,7 +1135,7 @@ static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
 				return false;
 			op = ABPF_H_CALL_LOCAL;
 			d->off = (s16)prog->subprogs[sub].stack_depth;
-			d->src = 0;
+			src = 0;
 			break;
 		}
 		if (insn->src_reg || !ht || insn->imm < 0 ||
@@ -1020,7 +1152,7 @@ static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
 		/* the second slot stays ABPF_H_INVALID with the high imm */
 		if (pc + 1 >= prog->len)
 			return false;
-		d->src = 0;
+		src = 0;
 		break;
 	case ABPF_FORM_LD_ABS:
 		break;
@@ -1044,13 +1176,81 @@ static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
 			return false;
 		if (BPF_SIZE(insn->code) == BPF_DW)
 			idx += ABPF_H_ADW_ADD - ABPF_H_AW_ADD;
-		op = (chk ? ABPF_H_AW_ADD_CHK : ABPF_H_AW_ADD) + idx;
+		op = ABPF_H_AW_ADD + idx;
+		if (chk) {
+			/* check, then continue in handler imm */
+			d->imm = op;
+			op = BPF_SIZE(insn->code) == BPF_DW ? ABPF_H_ADW_CHK :
+							      ABPF_H_AW_CHK;
+		}
 		break;
 	default:
 		return false;
 	}
 	d->op = op;
+	d->regs = insn->dst_reg | src << 4;
 	return true;
+}
+
+/* The 3-address superinstruction for ALU op (BPF_OP), or -1. */
+static int abpf_alu3_handler(u8 code)
+{
+	bool alu64 = BPF_CLASS(code) == BPF_ALU64;
+
+	switch (BPF_OP(code)) {
+#define ABPF_ALU3_CASE(OP)						\
+	case BPF_##OP:							\
+		return alu64 ? ABPF_H_ALU64_##OP##_K3 : ABPF_H_ALU_##OP##_K3;
+	ABPF_ALU3_OPS(ABPF_ALU3_CASE)
+#undef ABPF_ALU3_CASE
+	default:
+		return -1;
+	}
+}
+
+/*
+ * Fuse "mov dst, src; op dst, imm" (both ALU64 or both ALU32, plain mov)
+ * into the first slot: dst = src op imm.  The second slot keeps its own
+ * handler, so a jump to it still runs just the second instruction.
+ */
+static void abpf_fuse_alu3(const struct abpf_prog *prog, u32 pc,
+			   struct abpf_dinsn *d)
+{
+	const struct bpf_insn *mov = &prog->insns[pc], *alu = mov + 1;
+	int op;
+
+	if (BPF_OP(mov->code) != BPF_MOV || BPF_SRC(mov->code) != BPF_X ||
+	    mov->off || (BPF_CLASS(mov->code) != BPF_ALU &&
+			 BPF_CLASS(mov->code) != BPF_ALU64))
+		return;
+	if (BPF_CLASS(alu->code) != BPF_CLASS(mov->code) ||
+	    BPF_SRC(alu->code) != BPF_K || alu->dst_reg != mov->dst_reg)
+		return;
+	op = abpf_alu3_handler(alu->code);
+	if (op < 0 || d[0].op != abpf_opcode_table[mov->code].op ||
+	    d[1].op != abpf_opcode_table[alu->code].op)
+		return;
+	d[0].op = op;
+	d[0].imm = d[1].imm;		/* shift counts already masked */
+}
+
+/* Replace d[0]'s handler by a pair superinstruction with d[1], if any. */
+static void abpf_fuse_pair(struct abpf_dinsn *d)
+{
+	static const u8 pairs[][3] = {
+#define ABPF_PAIR_ENTRY(NAME, FIRST, SECOND)				\
+		{ ABPF_H_##FIRST, ABPF_H_##SECOND, ABPF_H_P_##NAME },
+		ABPF_PAIR_OPS(ABPF_PAIR_ENTRY)
+#undef ABPF_PAIR_ENTRY
+	};
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(pairs); i++) {
+		if (d[0].op == pairs[i][0] && d[1].op == pairs[i][1]) {
+			d[0].op = pairs[i][2];
+			return;
+		}
+	}
 }
 
 int abpf_interp_prepare(struct abpf_prog *prog)
@@ -1080,6 +1280,10 @@ int abpf_interp_prepare(struct abpf_prog *prog)
 			pc++;
 			code->insns[pc].imm = prog->insns[pc].imm;
 		}
+	}
+	for (pc = 0; pc + 1 < prog->len; pc++) {
+		abpf_fuse_alu3(prog, pc, &code->insns[pc]);
+		abpf_fuse_pair(&code->insns[pc]);
 	}
 	prog->interp_priv = code;
 	return 0;

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * interp_fused.h - instruction pairs the interpreter runs as one
+ * superinstruction (interp.c: "mov dst, src; op dst, imm" and a loop
+ * counter's add/sub followed by its back-edge), each checked against
+ * results computed by hand, plus jumps into the second slot of a pair
+ * and a pair that exhausts the budget.  On the JIT they are ordinary
+ * instruction sequences, so the native tests compare the two engines.
+ */
+#ifndef ALTBPF_TABLES_INTERP_FUSED_H
+#define ALTBPF_TABLES_INTERP_FUSED_H
+
+#include "table.h"
+
+/* r1 = A; r0 = r1 (64 or 32 bits); r0 op= K. */
+#define TF3(NAME, MOV, ALU, OP, A, K, RES) {				\
+	.name = NAME,							\
+	.insns = {							\
+		ABPF_LD_IMM64(BPF_REG_1, A),				\
+		MOV(BPF_REG_0, BPF_REG_1),				\
+		ALU(OP, BPF_REG_0, K),					\
+		ABPF_EXIT(),						\
+	},								\
+	.result = RES,							\
+}
+#define TF3_64(NAME, OP, A, K, RES)					\
+	TF3(NAME, ABPF_MOV64_REG, ABPF_ALU64_IMM, OP, A, K, RES)
+#define TF3_32(NAME, OP, A, K, RES)					\
+	TF3(NAME, ABPF_MOV32_REG, ABPF_ALU32_IMM, OP, A, K, RES)
+
+/*
+ * r0 += 3 once per iteration of a loop whose counter r1 starts at INIT
+ * and is stepped by STEP (add or sub k) right before the back-edge JUMP
+ * (r2 = BOUND for the register forms): r0 = 3 * iterations.
+ */
+#define TF_LOOP(NAME, INIT, BOUND, STEP, JUMP, RES) {			\
+	.name = NAME,							\
+	.insns = {							\
+		ABPF_MOV64_IMM(BPF_REG_0, 0),				\
+		ABPF_MOV64_IMM(BPF_REG_1, INIT),			\
+		ABPF_MOV64_IMM(BPF_REG_2, BOUND),			\
+		ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 3),			\
+		STEP,							\
+		JUMP,							\
+		ABPF_EXIT(),						\
+	},								\
+	.result = RES,							\
+}
+#define TF_ADD1		ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 1)
+
+static const struct abpf_run_test abpf_interp_fused_tests[] = {
+	/* mov dst, src; op dst, imm */
+	TF3_64("mov64+add64 k", BPF_ADD, 0xffffffff00000001ULL, -1,
+	       0xffffffff00000000ULL),
+	TF3_64("mov64+sub64 k", BPF_SUB, 5, 7, 0xfffffffffffffffeULL),
+	TF3_64("mov64+mul64 k", BPF_MUL, 3, -2, 0xfffffffffffffffaULL),
+	TF3_64("mov64+or64 k", BPF_OR, 0xf0, 0x0f, 0xff),
+	TF3_64("mov64+and64 k sign-extends", BPF_AND, 0xffffffffffffffffULL,
+	       (s32)0x80000000, 0xffffffff80000000ULL),
+	TF3_64("mov64+xor64 k", BPF_XOR, 0xff, -1, 0xffffffffffffff00ULL),
+	TF3_64("mov64+lsh64 k 63", BPF_LSH, 1, 63, 0x8000000000000000ULL),
+	TF3_64("mov64+rsh64 k 63", BPF_RSH, 0x8000000000000000ULL, 63, 1),
+	TF3_64("mov64+arsh64 k", BPF_ARSH, 0x8000000000000000ULL, 4,
+	       0xf800000000000000ULL),
+	TF3_32("mov32+add32 k drops the upper half", BPF_ADD,
+	       0xffffffff00000001ULL, -1, 0),
+	TF3_32("mov32+sub32 k", BPF_SUB, 5, 7, 0xfffffffeULL),
+	TF3_32("mov32+mul32 k", BPF_MUL, 0x10000, 0x10000, 0),
+	TF3_32("mov32+or32 k", BPF_OR, 0xffffffff000000f0ULL, 0x0f, 0xff),
+	TF3_32("mov32+and32 k", BPF_AND, 0xffffffffffffffffULL,
+	       (s32)0x80000000, 0x80000000ULL),
+	TF3_32("mov32+xor32 k", BPF_XOR, 0x1000000ffULL, -1, 0xffffff00ULL),
+	TF3_32("mov32+lsh32 k 31", BPF_LSH, 3, 31, 0x80000000ULL),
+	TF3_32("mov32+rsh32 k 31", BPF_RSH, 0xffffffff80000000ULL, 31, 1),
+	TF3_32("mov32+arsh32 k", BPF_ARSH, 0x80000000ULL, 4, 0xf8000000ULL),
+	TF3_64("mov64+lsh64 k masked to 63 (k = 65)", BPF_LSH, 1, 65, 2),
+	{
+		.name = "mov64 r0, r0; add64 r0, k",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_0, 40),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_0),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 2),
+			ABPF_EXIT(),
+		},
+		.result = 42,
+	},
+	{
+		.name = "mov and op of different registers are not fused",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_1, 7),
+			ABPF_MOV64_IMM(BPF_REG_2, 100),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_1),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_2, 1),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_2),
+			ABPF_EXIT(),
+		},
+		.result = 108,
+	},
+	{
+		/* the jump lands on the add: only the add runs */
+		.name = "jump into the second slot of mov+add",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_0, 1),
+			ABPF_MOV64_IMM(BPF_REG_1, 10),
+			ABPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 10, 1),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_1),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 5),
+			ABPF_EXIT(),
+		},
+		.result = 6,
+	},
+	/* a loop counter's step and its back-edge */
+	TF_LOOP("add+jlt k loop", 0, 0, TF_ADD1,
+		ABPF_JMP_IMM(BPF_JLT, BPF_REG_1, 100, -3), 300),
+	TF_LOOP("add+jlt x loop", 0, 100, TF_ADD1,
+		ABPF_JMP_REG(BPF_JLT, BPF_REG_1, BPF_REG_2, -3), 300),
+	TF_LOOP("add+jle k loop", 1, 0, TF_ADD1,
+		ABPF_JMP_IMM(BPF_JLE, BPF_REG_1, 100, -3), 300),
+	TF_LOOP("add+jle x loop", 1, 100, TF_ADD1,
+		ABPF_JMP_REG(BPF_JLE, BPF_REG_1, BPF_REG_2, -3), 300),
+	TF_LOOP("add+jne x loop", 0, 100, TF_ADD1,
+		ABPF_JMP_REG(BPF_JNE, BPF_REG_1, BPF_REG_2, -3), 300),
+	TF_LOOP("sub+jne k loop (sub k runs as add -k)", 100, 0,
+		ABPF_ALU64_IMM(BPF_SUB, BPF_REG_1, 1),
+		ABPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, -3), 300),
+	TF_LOOP("add+jslt k loop from -100", -100, 0, TF_ADD1,
+		ABPF_JMP_IMM(BPF_JSLT, BPF_REG_1, 0, -3), 300),
+	TF_LOOP("add+jslt x loop from -100", -100, 0, TF_ADD1,
+		ABPF_JMP_REG(BPF_JSLT, BPF_REG_1, BPF_REG_2, -3), 300),
+	TF_LOOP("add -2+jne k loop", 200, 0,
+		ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, -2),
+		ABPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, -3), 300),
+	{
+		.name = "add+ja loop",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_0, 0),
+			ABPF_MOV64_IMM(BPF_REG_1, 0),
+			ABPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 100, 3),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 3),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
+			ABPF_JMP_A(-4),
+			ABPF_EXIT(),
+		},
+		.result = 300,
+	},
+	{
+		.name = "sub64 k INT32_MIN is not add -k",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_0, 0),
+			ABPF_ALU64_IMM(BPF_SUB, BPF_REG_0, (s32)0x80000000),
+			ABPF_EXIT(),
+		},
+		.result = 0x80000000ULL,
+	},
+	{
+		/* r1 = 7: the jump lands on the jlt, which falls through */
+		.name = "jump into the second slot of add+jlt",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_1, 7),
+			ABPF_JMP_A(1),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 2),
+			ABPF_JMP_IMM(BPF_JLT, BPF_REG_1, 7, -2),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_1),
+			ABPF_EXIT(),
+		},
+		.result = 7,
+	},
+	{
+		/* 2^64 iterations: the budget runs out inside the pair */
+		.name = "add+jne loop exhausts the budget",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_0, 1),
+			ABPF_MOV64_IMM(BPF_REG_1, 1),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
+			ABPF_JMP_IMM(BPF_JNE, BPF_REG_1, 1, -2),
+			ABPF_EXIT(),
+		},
+		.result = 0,
+		.run_error = -ELOOP,
+	},
+	{
+		/* r1 = 1, wrapping at 2^32: the budget runs out first */
+		.name = "jmp32 back-edge charges the budget",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_0, 1),
+			ABPF_MOV64_IMM(BPF_REG_1, 1),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
+			ABPF_JMP32_IMM(BPF_JNE, BPF_REG_1, 1, -2),
+			ABPF_EXIT(),
+		},
+		.result = 0,
+		.run_error = -ELOOP,
+	},
+	TF_LOOP("add+jlt32 k loop", 0, 0, TF_ADD1,
+		ABPF_JMP32_IMM(BPF_JLT, BPF_REG_1, 100, -3), 300),
+	TF_LOOP("add+jslt32 x loop from -100", -100, 0, TF_ADD1,
+		ABPF_JMP32_REG(BPF_JSLT, BPF_REG_1, BPF_REG_2, -3), 300),
+	{
+		/* two stores, two loads, crossed: r0 = b - a */
+		.name = "stxdw+stxdw and ldxdw+ldxdw on the stack",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_1, 0x1111111111111111ULL),
+			ABPF_LD_IMM64(BPF_REG_2, 0x3333333333333333ULL),
+			ABPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, -8),
+			ABPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_2, -16),
+			ABPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_10, -8),
+			ABPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, -16),
+			ABPF_ALU64_REG(BPF_SUB, BPF_REG_0, BPF_REG_3),
+			ABPF_EXIT(),
+		},
+		.result = 0x2222222222222222ULL,
+	},
+	{
+		/* checked loads of each size summed up from the data at r1 */
+		.name = "checked ldx+add64 of every size",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_0, 0),
+			ABPF_LDX_MEM(BPF_B, BPF_REG_3, BPF_REG_1, 0),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_3),
+			ABPF_LDX_MEM(BPF_H, BPF_REG_3, BPF_REG_1, 1),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_3),
+			ABPF_LDX_MEM(BPF_W, BPF_REG_3, BPF_REG_1, 3),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_3),
+			ABPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_1, 7),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_3),
+			ABPF_EXIT(),
+		},
+		.mem = { 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,
+			 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f },
+		.mem_len = 15,
+		/* 0x01 + 0x0302 + 0x07060504 + 0x0f0e0d0c0b0a0908 */
+		.result = 0x0f0e0d0c1210110fULL,
+	},
+	{
+		/* the load of the pair is out of bounds: abort, no add */
+		.name = "checked ldx+add64 out of bounds aborts",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_0, 5),
+			ABPF_LDX_MEM(BPF_W, BPF_REG_3, BPF_REG_1, 6),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_3),
+			ABPF_EXIT(),
+		},
+		.mem = { 1, 2, 3, 4, 5, 6, 7, 8 },
+		.mem_len = 8,
+		.result = 0,
+		.run_error = -ERANGE,
+	},
+};
+
+#endif /* ALTBPF_TABLES_INTERP_FUSED_H */
