@@ -167,13 +167,8 @@ static struct abpf_prog *native_prog(struct bench_inst *inst,
 
 static int altbpf_native_load(struct bench_inst *inst, const char *obj_dir)
 {
-	static bool helpers_registered;
 	struct native_state *s = calloc(1, sizeof(*s));
 
-	if (!helpers_registered) {
-		abpf_register_map_helpers();
-		helpers_registered = true;
-	}
 	if (!s || open_obj(inst, obj_dir, &s->obj)) {
 		free(s);
 		return -1;
