@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * gen.h - the fuzzer's program generator: fuzzer bytes -> a test case.
+ *
+ * The bytes are read as a sequence of choices (which construct, which
+ * register, which offset...), so a mutation of one byte changes one
+ * choice and the output stays a valid-looking program.  One header bit
+ * pattern selects "raw" mode instead: the bytes are the instructions.
+ */
+#ifndef ALTBPF_FUZZ_GEN_H
+#define ALTBPF_FUZZ_GEN_H
+
+#include "engine.h"
+
+#define FUZZ_MAX_INSNS	512
+#define FUZZ_MEM_LEN	64
+
+/* The maps every case may use (created once by the oracle). */
+struct fuzz_maps {
+	int array_fd;		/* array, key 4, value 16, 4 entries */
+	int value_fd;		/* array, value 32, 1 entry: direct value */
+	int hash_fd;		/* hash, key 4, value 8, 4 entries */
+};
+
+struct fuzz_case {
+	u32 type;		/* ABPF_PROG_TYPE_MEM or _CONFORMANCE */
+	u32 blind;		/* JIT constant blinding: 0 or 2 */
+	bool raw;		/* the bytes were taken as instructions */
+	u32 len;
+	struct bpf_insn insns[FUZZ_MAX_INSNS];
+	u8 mem[FUZZ_MEM_LEN];	/* the input memory (r1, r2 = its length) */
+};
+
+void fuzz_generate(const u8 *data, size_t size, const struct fuzz_maps *maps,
+		   struct fuzz_case *c);
+
+#endif /* ALTBPF_FUZZ_GEN_H */
