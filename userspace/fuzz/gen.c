@@ -5,7 +5,7 @@
  * Layout of a structured case: main function, then 0-3 subprograms.
  * Every function starts with a prologue (r6 = the memory pointer, r0 and
  * r7-r9 set, stack words fp-8..fp-64 written) and ends with an epilogue
- * that folds r0, r6-r9 and some stack words into r0 and exits, so that
+ * that folds r0, r7-r9 and some stack words into r0 and exits, so that
  * any difference in a register or the stack shows in r0.  Between them,
  * items chosen by the bytes: ALU ops of every kind, forward jumps (JMP,
  * JMP32, ja, ja32), bounded loops and raw back-edges, stack accesses at
@@ -111,6 +111,9 @@ static u8 live_reg(struct gen *g)
 
 	for (k = 0; k < 11 && !(g->live & (1u << r)); k++)
 		r = (r + 1) % 11;
+	/* pointers as numbers make results address-dependent: seldom */
+	if ((r == BPF_REG_10 || r == BPF_REG_6) && (rd8(g) & 7))
+		r = BPF_REG_7;
 	return r;
 }
 
@@ -566,13 +569,17 @@ static void prologue(struct gen *g)
 		emit(g, ABPF_STX_MEM(BPF_DW, BPF_REG_10, 7 + k % 3, -(s16)k));
 }
 
-/* r0 = a fold of r0, r6-r9 and fp-8..fp-32; exit. */
+/*
+ * r0 = a fold of r0, r7-r9 and fp-8..fp-32; exit.  Not r6: it is a
+ * pointer (the memory, or a caller's stack), and a stack address in r0
+ * would make the result address-dependent, so not comparable.
+ */
 static void epilogue(struct gen *g)
 {
 	u32 k;
 
 	emit(g, ABPF_MOV64_REG(BPF_REG_1, BPF_REG_0));
-	for (k = BPF_REG_6; k <= BPF_REG_9; k++) {
+	for (k = BPF_REG_7; k <= BPF_REG_9; k++) {
 		emit(g, ABPF_ALU64_IMM(BPF_MUL, BPF_REG_1, 31));
 		emit(g, ABPF_ALU64_REG(BPF_XOR, BPF_REG_1, k));
 	}

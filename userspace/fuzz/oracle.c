@@ -282,6 +282,9 @@ static enum fuzz_verdict run_checked(const struct fuzz_case *c,
 	r0 = interp_at(prog, &rc, 4096 + 8);
 	finish(&rc, r0, &oi2);
 	stable = !sr.addr_dependent && !sr.unsupported;
+	if (sr.addr_dependent)
+		snprintf(why, size, "address-dependent from insn %u",
+			 sr.addr_dependent_pc);
 	/* Independent of the stack's address: must not depend on it. */
 	if (stable && differ(&oi, &oi2, why, size, "interp (stack A)",
 			     "interp (stack B)"))

@@ -16,6 +16,16 @@ struct frame {
 	u64 fp;
 };
 
+/*
+ * Taint of a value with respect to where the stack is: T_PTR is the
+ * stack's address plus a fixed offset (r10, r10 - 8, a spill of it);
+ * T_DEP depends on the address some other way (masked, multiplied,
+ * truncated...).  A load/store at a T_DEP address, a branch on a
+ * tainted value (but for two T_PTRs) and a tainted r0, map or memory
+ * store make the run's outcome address-dependent.
+ */
+enum { T_NONE, T_PTR, T_DEP };
+
 struct stepper {
 	const struct abpf_prog *prog;
 	const struct abpf_insn_facts *facts;
@@ -24,14 +34,14 @@ struct stepper {
 	struct step_result *res;
 	u64 regs[ABPF_NR_REGS];
 	struct frame frames[ABPF_MAX_CALL_FRAMES - 1];
-	bool saved_taint[ABPF_MAX_CALL_FRAMES - 1][4];
+	u8 saved_taint[ABPF_MAX_CALL_FRAMES - 1][4];
 	u32 depth;
 	u64 budget;
 	u32 pc;
 	bool zeroed;			/* ABPF_PROG_ZERO_STACK */
 	u8 defined[ABPF_MAX_STACK];	/* stack byte written this run */
-	/* derived from a stack address: registers, stack bytes */
-	bool taint[ABPF_NR_REGS];
+	/* derived from a stack address (T_*): registers, stack bytes */
+	u8 taint[ABPF_NR_REGS];
 	u8 taint_stack[ABPF_MAX_STACK];
 	u64 stack[ABPF_MAX_STACK / 8] __attribute__((aligned(64)));
 };
@@ -77,30 +87,76 @@ static void mark_written(struct stepper *s, u64 addr, u32 size)
 			*defined_at(s, addr + k) = 1;
 }
 
+static void addr_dep(struct stepper *s);
+
 /* A store of a value (tainted or not) of size bytes at addr. */
-static void taint_store(struct stepper *s, u64 addr, u32 size, bool t)
+static void taint_store(struct stepper *s, u64 addr, u32 size, u8 t)
 {
 	u32 k;
 
+	if (t == T_PTR && size != 8)
+		t = T_DEP;
 	if (!in_stack(s, addr, size)) {
 		if (t)
-			s->res->addr_dependent = true;
+			addr_dep(s);
 		return;
 	}
 	for (k = 0; k < size; k++)
 		s->taint_stack[addr + k - (stack_hi(s) - ABPF_MAX_STACK)] = t;
 }
 
-static bool taint_load(struct stepper *s, u64 addr, u32 size)
+static u8 taint_load(struct stepper *s, u64 addr, u32 size)
 {
-	u32 k;
+	u32 k, ptr = 0, dep = 0;
 
 	if (!in_stack(s, addr, size))
-		return false;
-	for (k = 0; k < size; k++)
-		if (s->taint_stack[addr + k - (stack_hi(s) - ABPF_MAX_STACK)])
-			return true;
-	return false;
+		return T_NONE;
+	for (k = 0; k < size; k++) {
+		u8 t = s->taint_stack[addr + k - (stack_hi(s) - ABPF_MAX_STACK)];
+
+		ptr += t == T_PTR;
+		dep += t == T_DEP;
+	}
+	if (ptr == 8 && size == 8)
+		return T_PTR;		/* a spilled pointer, filled */
+	return ptr || dep ? T_DEP : T_NONE;
+}
+
+static void addr_dep(struct stepper *s)
+{
+	if (!s->res->addr_dependent)
+		s->res->addr_dependent_pc = s->pc;
+	s->res->addr_dependent = true;
+}
+
+/* The address of an access must not depend on where the stack is. */
+static void taint_addr(struct stepper *s, u8 reg)
+{
+	if (s->taint[reg] == T_DEP)
+		addr_dep(s);
+}
+
+/* dst op= src (src_t: T_NONE for an immediate). */
+static u8 taint_alu(u8 code, u8 dst_t, u8 src_t)
+{
+	bool is64 = BPF_CLASS(code) == BPF_ALU64;
+
+	switch (BPF_OP(code)) {
+	case BPF_MOV:
+		return is64 || !src_t ? src_t : T_DEP;
+	case BPF_ADD:
+		if (is64 && (dst_t | src_t) != (T_PTR | T_PTR) &&
+		    (dst_t == T_NONE || src_t == T_NONE))
+			return dst_t | src_t;
+		break;
+	case BPF_SUB:
+		if (is64 && src_t == T_NONE && dst_t != T_DEP)
+			return dst_t;
+		if (is64 && dst_t == T_PTR && src_t == T_PTR)
+			return T_NONE;	/* a distance */
+		break;
+	}
+	return dst_t || src_t ? T_DEP : T_NONE;
 }
 
 /* Reading stack bytes nobody wrote leaks stale memory unless zeroed. */
@@ -341,15 +397,18 @@ static int atomic(struct stepper *s, const struct bpf_insn *insn)
 		return err;
 	old = load(addr, size);
 	{
-		bool ts = s->taint[insn->src_reg], tm = taint_load(s, addr, size);
+		u8 ts = s->taint[insn->src_reg], tm = taint_load(s, addr, size);
 
+		taint_addr(s, insn->dst_reg);
 		if (insn->imm == BPF_CMPXCHG) {
 			if (tm || s->taint[BPF_REG_0])
-				s->res->addr_dependent = true;
-			taint_store(s, addr, size, ts || tm);
+				addr_dep(s);
+			taint_store(s, addr, size, ts || tm ? T_DEP : T_NONE);
 			s->taint[BPF_REG_0] = tm;
 		} else {
-			taint_store(s, addr, size, ts || tm);
+			taint_store(s, addr, size,
+				    insn->imm == BPF_XCHG ? ts :
+				    ts || tm ? T_DEP : T_NONE);
 			if (insn->imm & BPF_FETCH)
 				s->taint[insn->src_reg] = tm;
 		}
@@ -410,7 +469,7 @@ static bool helper_args(struct stepper *s, const struct abpf_helper *h)
 			return false;
 		/* a stack address copied into a map */
 		if (taint_load(s, p, size))
-			s->res->addr_dependent = true;
+			addr_dep(s);
 	}
 	return true;
 }
@@ -424,9 +483,10 @@ static int call_helper(struct stepper *s, const struct abpf_helper *h)
 	if (!helper_args(s, h))
 		return -EFAULT;
 	/* untyped helpers may fold their arguments into r0 */
-	s->taint[BPF_REG_0] = false;
+	s->taint[BPF_REG_0] = T_NONE;
 	for (k = 1; !h->proto && k <= 5; k++)
-		s->taint[BPF_REG_0] |= s->taint[k];
+		if (s->taint[k])
+			s->taint[BPF_REG_0] = T_DEP;
 	s->regs[BPF_REG_0] = h->fn(s->regs[1], s->regs[2], s->regs[3],
 				   s->regs[4], s->regs[5], rc);
 	if (rc->tail_prog) {
@@ -486,17 +546,22 @@ static int step(struct stepper *s)
 			*dst = endian(code, insn->imm, *dst);
 		else
 			*dst = alu(code, insn->off, *dst, src);
-		if (BPF_OP(code) == BPF_MOV)
-			s->taint[insn->dst_reg] = BPF_SRC(code) == BPF_X &&
-						  s->taint[insn->src_reg];
-		else if (BPF_SRC(code) == BPF_X)
-			s->taint[insn->dst_reg] |= s->taint[insn->src_reg];
+		if (BPF_OP(code) == BPF_END || (BPF_OP(code) == BPF_MOV && insn->off))
+			s->taint[insn->dst_reg] = (BPF_OP(code) == BPF_END ?
+				s->taint[insn->dst_reg] : BPF_SRC(code) == BPF_X &&
+				s->taint[insn->src_reg]) ? T_DEP : T_NONE;
+		else
+			s->taint[insn->dst_reg] =
+				taint_alu(code, BPF_OP(code) == BPF_MOV ? T_NONE :
+					  s->taint[insn->dst_reg],
+					  BPF_SRC(code) == BPF_X ?
+					  s->taint[insn->src_reg] : T_NONE);
 		s->pc++;
 		return 0;
 	case BPF_LD:
 		if (BPF_MODE(code) == BPF_IMM) {
 			*dst = (u64)(u32)insn->imm | (u64)(u32)insn[1].imm << 32;
-			s->taint[insn->dst_reg] = false;
+			s->taint[insn->dst_reg] = T_NONE;
 			s->pc += 2;
 			return 0;
 		} else {
@@ -504,8 +569,8 @@ static int step(struct stepper *s)
 			u32 v = ld_pkt(s, insn, &out);
 
 			if (BPF_MODE(code) == BPF_IND && s->taint[insn->src_reg])
-				s->res->addr_dependent = true;
-			s->taint[BPF_REG_0] = false;
+				addr_dep(s);
+			s->taint[BPF_REG_0] = T_NONE;
 			if (out)
 				return 1 + (s->regs[BPF_REG_0] = 0);
 			s->regs[BPF_REG_0] = v;
@@ -514,11 +579,14 @@ static int step(struct stepper *s)
 		}
 	case BPF_LDX:
 		addr = s->regs[insn->src_reg] + insn->off;
+		taint_addr(s, insn->src_reg);
 		err = mem_access(s, addr, size, false, false);
 		if (err)
 			return err;
 		*dst = load(addr, size);
 		s->taint[insn->dst_reg] = taint_load(s, addr, size);
+		if (BPF_MODE(code) == BPF_MEMSX && s->taint[insn->dst_reg])
+			s->taint[insn->dst_reg] = T_DEP;
 		if (BPF_MODE(code) == BPF_MEMSX)
 			*dst = sext(*dst, size * 8);
 		s->pc++;
@@ -533,13 +601,14 @@ static int step(struct stepper *s)
 			return 0;
 		}
 		addr = *dst + insn->off;
+		taint_addr(s, insn->dst_reg);
 		err = mem_access(s, addr, size, true, false);
 		if (err)
 			return err;
 		store(addr, size, cls == BPF_ST ? (u64)(s64)insn->imm :
 			     s->regs[insn->src_reg]);
 		taint_store(s, addr, size,
-			    cls == BPF_STX && s->taint[insn->src_reg]);
+			    cls == BPF_STX ? s->taint[insn->src_reg] : T_NONE);
 		s->pc++;
 		return 0;
 	}
@@ -549,7 +618,7 @@ static int step(struct stepper *s)
 	case BPF_EXIT:
 		if (!s->depth) {
 			if (s->taint[BPF_REG_0])
-				s->res->addr_dependent = true;
+				addr_dep(s);
 			return 1;
 		}
 		s->depth--;
@@ -585,7 +654,7 @@ static int step(struct stepper *s)
 		}
 		id = BPF_SRC(code) == BPF_X ? *dst : (u64)(s64)insn->imm;
 		if (BPF_SRC(code) == BPF_X && s->taint[insn->dst_reg])
-			s->res->addr_dependent = true;
+			addr_dep(s);
 		if (!t || id >= t->count || !t->helpers[id].fn)
 			return -EINVAL;
 		err = call_helper(s, &t->helpers[id]);
@@ -608,9 +677,13 @@ static int step(struct stepper *s)
 	}
 	if (BPF_SRC(code) == BPF_K)
 		src = (u64)(s64)insn->imm;
-	if (s->taint[insn->dst_reg] ||
-	    (BPF_SRC(code) == BPF_X && s->taint[insn->src_reg]))
-		s->res->addr_dependent = true;
+	if (BPF_SRC(code) == BPF_X && cls == BPF_JMP &&
+	    s->taint[insn->dst_reg] == T_PTR &&
+	    s->taint[insn->src_reg] == T_PTR)
+		;	/* two stack pointers: their order is fixed */
+	else if (s->taint[insn->dst_reg] ||
+		 (BPF_SRC(code) == BPF_X && s->taint[insn->src_reg]))
+		addr_dep(s);
 	if (!cond(code, *dst, src)) {
 		s->pc++;
 		return 0;
@@ -656,7 +729,7 @@ void stepper_run(const struct abpf_prog *prog,
 	s->regs[BPF_REG_1] = rc->r1;
 	s->regs[BPF_REG_2] = rc->r2;
 	s->regs[ABPF_REG_FP] = rc->stack_hi;
-	s->taint[ABPF_REG_FP] = true;
+	s->taint[ABPF_REG_FP] = T_PTR;
 
 	for (;;) {
 		if (s->pc >= prog->len) {

@@ -39,6 +39,7 @@ struct step_result {
 	 * legitimately differ.  Found by tainting r10-derived values.
 	 */
 	bool addr_dependent;
+	u32 addr_dependent_pc;	/* where it was first seen */
 	char fail[320];		/* non-empty: a checker claim was violated */
 };
 
