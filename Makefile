@@ -47,7 +47,7 @@ native-check: userspace
 
 FUZZ_SECONDS ?= 60
 fuzz:
-	$(MAKE) -C $(REPO)/userspace BUILD=$(BUILD) fuzz
+	$(MAKE) -C $(REPO)/userspace BUILD=$(BUILD) -j2 fuzz
 	FUZZ_SECONDS=$(FUZZ_SECONDS) BUILD=$(BUILD) $(REPO)/userspace/fuzz/run
 
 check:

@@ -348,11 +348,14 @@ enum fuzz_verdict oracle_run(const struct fuzz_case *c, char *why, size_t size)
 		} else {
 			snprintf(why, size, "%s", logbuf);
 		}
-	} else if ((accepted = true) && abpf_interp_prepare(prog)) {
-		snprintf(why, size, "abpf_interp_prepare failed on a checked program");
-		v = FUZZ_FAIL;
 	} else {
-		v = run_checked(c, prog, facts, why, size);
+		accepted = true;
+		if (abpf_interp_prepare(prog)) {
+			snprintf(why, size, "abpf_interp_prepare failed on a checked program");
+			v = FUZZ_FAIL;
+		} else {
+			v = run_checked(c, prog, facts, why, size);
+		}
 	}
 	abpf_prog_free(prog);
 

@@ -10,6 +10,10 @@
 #include "stepper.h"
 #include "maps.h"
 
+#ifndef __aligned
+#define __aligned(x)	__attribute__((__aligned__(x)))
+#endif
+
 struct frame {
 	u32 ret;			/* pc of the call */
 	u64 saved[4];			/* r6-r9 */
@@ -43,7 +47,7 @@ struct stepper {
 	/* derived from a stack address (T_*): registers, stack bytes */
 	u8 taint[ABPF_NR_REGS];
 	u8 taint_stack[ABPF_MAX_STACK];
-	u64 stack[ABPF_MAX_STACK / 8] __attribute__((aligned(64)));
+	u64 stack[ABPF_MAX_STACK / 8] __aligned(64);
 };
 
 static bool failf(struct stepper *s, const char *fmt, ...)
@@ -145,8 +149,7 @@ static u8 taint_alu(u8 code, u8 dst_t, u8 src_t)
 	case BPF_MOV:
 		return is64 || !src_t ? src_t : T_DEP;
 	case BPF_ADD:
-		if (is64 && (dst_t | src_t) != (T_PTR | T_PTR) &&
-		    (dst_t == T_NONE || src_t == T_NONE))
+		if (is64 && (dst_t == T_NONE || src_t == T_NONE))
 			return dst_t | src_t;
 		break;
 	case BPF_SUB:
@@ -311,17 +314,39 @@ static u64 alu(u8 code, s16 off, u64 a, u64 b)
 		b = (u32)b;
 	}
 	switch (BPF_OP(code)) {
-	case BPF_ADD: r = a + b; break;
-	case BPF_SUB: r = a - b; break;
-	case BPF_MUL: r = a * b; break;
-	case BPF_OR:  r = a | b; break;
-	case BPF_AND: r = a & b; break;
-	case BPF_XOR: r = a ^ b; break;
-	case BPF_LSH: r = a << (b & (bits - 1)); break;
-	case BPF_RSH: r = a >> (b & (bits - 1)); break;
-	case BPF_ARSH: r = sext(a, bits) >> 0; r = (u64)((s64)r >> (b & (bits - 1))); break;
-	case BPF_NEG: r = -a; break;
-	case BPF_MOV: r = off ? sext(b, off) : b; break;
+	case BPF_ADD:
+		r = a + b;
+		break;
+	case BPF_SUB:
+		r = a - b;
+		break;
+	case BPF_MUL:
+		r = a * b;
+		break;
+	case BPF_OR:
+		r = a | b;
+		break;
+	case BPF_AND:
+		r = a & b;
+		break;
+	case BPF_XOR:
+		r = a ^ b;
+		break;
+	case BPF_LSH:
+		r = a << (b & (bits - 1));
+		break;
+	case BPF_RSH:
+		r = a >> (b & (bits - 1));
+		break;
+	case BPF_ARSH:
+		r = (u64)((s64)sext(a, bits) >> (b & (bits - 1)));
+		break;
+	case BPF_NEG:
+		r = -a;
+		break;
+	case BPF_MOV:
+		r = off ? sext(b, off) : b;
+		break;
 	case BPF_DIV:
 	case BPF_MOD: {
 		bool mod = BPF_OP(code) == BPF_MOD;
@@ -340,7 +365,9 @@ static u64 alu(u8 code, s16 off, u64 a, u64 b)
 			r = mod ? (u64)((s64)a % (s64)b) : (u64)((s64)a / (s64)b);
 		break;
 	}
-	default: r = 0; break;
+	default:
+		r = 0;
+		break;
 	}
 	return is64 ? r : (u32)r;
 }
@@ -362,24 +389,39 @@ static bool cond(u8 code, u64 a, u64 b)
 		a = (u32)a;
 		b = (u32)b;
 		switch (BPF_OP(code)) {
-		case BPF_JSGT: return (s32)a > (s32)b;
-		case BPF_JSGE: return (s32)a >= (s32)b;
-		case BPF_JSLT: return (s32)a < (s32)b;
-		case BPF_JSLE: return (s32)a <= (s32)b;
+		case BPF_JSGT:
+			return (s32)a > (s32)b;
+		case BPF_JSGE:
+			return (s32)a >= (s32)b;
+		case BPF_JSLT:
+			return (s32)a < (s32)b;
+		case BPF_JSLE:
+			return (s32)a <= (s32)b;
 		}
 	}
 	switch (BPF_OP(code)) {
-	case BPF_JEQ:  return a == b;
-	case BPF_JNE:  return a != b;
-	case BPF_JGT:  return a > b;
-	case BPF_JGE:  return a >= b;
-	case BPF_JLT:  return a < b;
-	case BPF_JLE:  return a <= b;
-	case BPF_JSET: return a & b;
-	case BPF_JSGT: return (s64)a > (s64)b;
-	case BPF_JSGE: return (s64)a >= (s64)b;
-	case BPF_JSLT: return (s64)a < (s64)b;
-	case BPF_JSLE: return (s64)a <= (s64)b;
+	case BPF_JEQ:
+		return a == b;
+	case BPF_JNE:
+		return a != b;
+	case BPF_JGT:
+		return a > b;
+	case BPF_JGE:
+		return a >= b;
+	case BPF_JLT:
+		return a < b;
+	case BPF_JLE:
+		return a <= b;
+	case BPF_JSET:
+		return a & b;
+	case BPF_JSGT:
+		return (s64)a > (s64)b;
+	case BPF_JSGE:
+		return (s64)a >= (s64)b;
+	case BPF_JSLT:
+		return (s64)a < (s64)b;
+	case BPF_JSLE:
+		return (s64)a <= (s64)b;
 	}
 	return false;
 }
@@ -414,10 +456,18 @@ static int atomic(struct stepper *s, const struct bpf_insn *insn)
 		}
 	}
 	switch (insn->imm & ~BPF_FETCH) {
-	case BPF_ADD: new = old + src; break;
-	case BPF_OR:  new = old | src; break;
-	case BPF_AND: new = old & src; break;
-	case BPF_XOR: new = old ^ src; break;
+	case BPF_ADD:
+		new = old + src;
+		break;
+	case BPF_OR:
+		new = old | src;
+		break;
+	case BPF_AND:
+		new = old & src;
+		break;
+	case BPF_XOR:
+		new = old ^ src;
+		break;
 	default:      new = src; break;	/* xchg, cmpxchg */
 	}
 	if (insn->imm == BPF_CMPXCHG) {
@@ -571,8 +621,10 @@ static int step(struct stepper *s)
 			if (BPF_MODE(code) == BPF_IND && s->taint[insn->src_reg])
 				addr_dep(s);
 			s->taint[BPF_REG_0] = T_NONE;
-			if (out)
-				return 1 + (s->regs[BPF_REG_0] = 0);
+			if (out) {
+				s->regs[BPF_REG_0] = 0;
+				return 1;
+			}
 			s->regs[BPF_REG_0] = v;
 			s->pc++;
 			return 0;
