@@ -87,6 +87,18 @@ static void save_finding(const u8 *data, size_t size, const char *why)
 		fprintf(f, "%s\n", why);
 		fclose(f);
 	}
+	/* the program itself, ready to become a regression (gen.h) */
+	strcpy(path + strlen(path) - 4, ".case");
+	f = fopen(path, "wb");
+	if (f) {
+		static struct fuzz_case c;
+		static u8 buf[16 + FUZZ_MEM_LEN + FUZZ_MAX_INSNS * 8];
+
+		fuzz_generate(data, size, oracle_maps(), &c);
+		fwrite(buf, 1, fuzz_case_write(&c, oracle_maps(), buf,
+					       sizeof(buf)), f);
+		fclose(f);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)

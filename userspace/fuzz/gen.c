@@ -625,6 +625,71 @@ static void gen_raw(struct gen *g)
 		c->insns[c->len++] = ABPF_EXIT();
 }
 
+/* Map fds of lddw map/map-value: real <-> symbolic (case files). */
+static void map_fds(struct fuzz_case *c, const struct fuzz_maps *maps,
+		    bool to_file)
+{
+	const int real[] = { maps->array_fd, maps->value_fd, maps->hash_fd };
+	u32 k, m;
+
+	for (k = 0; k + 1 < c->len; k++) {
+		struct bpf_insn *insn = &c->insns[k];
+
+		if (!abpf_is_lddw(insn) || !insn->src_reg)
+			continue;
+		for (m = 0; m < 3; m++) {
+			if (to_file && insn->imm == real[m]) {
+				insn->imm = FUZZ_CASE_FD_ARRAY + m;
+				break;
+			}
+			if (!to_file && insn->imm == (s32)(FUZZ_CASE_FD_ARRAY + m)) {
+				insn->imm = real[m];
+				break;
+			}
+		}
+		k++;
+	}
+}
+
+size_t fuzz_case_write(const struct fuzz_case *c, const struct fuzz_maps *maps,
+		       u8 *out, size_t room)
+{
+	static struct fuzz_case copy;
+	size_t n = 8 + 8 + FUZZ_MEM_LEN + (size_t)c->len * 8;
+
+	if (n > room)
+		return 0;
+	copy = *c;
+	map_fds(&copy, maps, true);
+	memcpy(out, FUZZ_CASE_MAGIC, 8);
+	memcpy(out + 8, &copy.type, 4);
+	memcpy(out + 12, &copy.blind, 4);
+	memcpy(out + 16, copy.mem, FUZZ_MEM_LEN);
+	memcpy(out + 16 + FUZZ_MEM_LEN, copy.insns, (size_t)c->len * 8);
+	return n;
+}
+
+static bool read_case(const u8 *data, size_t size,
+		      const struct fuzz_maps *maps, struct fuzz_case *c)
+{
+	size_t hdr = 16 + FUZZ_MEM_LEN;
+
+	if (size < hdr || memcmp(data, FUZZ_CASE_MAGIC, 8))
+		return false;
+	memcpy(&c->type, data + 8, 4);
+	memcpy(&c->blind, data + 12, 4);
+	memcpy(c->mem, data + 16, FUZZ_MEM_LEN);
+	c->len = (size - hdr) / 8;
+	if (c->len > FUZZ_MAX_INSNS)
+		c->len = FUZZ_MAX_INSNS;
+	memcpy(c->insns, data + hdr, (size_t)c->len * 8);
+	if (c->type >= ABPF_PROG_TYPE__COUNT)
+		c->type = ABPF_PROG_TYPE_MEM;
+	c->raw = true;
+	map_fds(c, maps, false);
+	return true;
+}
+
 void fuzz_generate(const u8 *data, size_t size, const struct fuzz_maps *maps,
 		   struct fuzz_case *c)
 {
@@ -634,6 +699,8 @@ void fuzz_generate(const u8 *data, size_t size, const struct fuzz_maps *maps,
 
 	memset(&g, 0, sizeof(g));
 	memset(c, 0, sizeof(*c));
+	if (read_case(data, size, maps, c))
+		return;
 	g.p = data;
 	g.n = size;
 	g.maps = maps;

@@ -31,7 +31,22 @@ struct fuzz_case {
 	u8 mem[FUZZ_MEM_LEN];	/* the input memory (r1, r2 = its length) */
 };
 
+/*
+ * A case file: the magic, then type, blind (u32 each, little-endian),
+ * the input memory, the instructions.  Regressions are kept in this form,
+ * so that they mean the same program whatever the generator becomes.
+ * Map fds in it are FUZZ_CASE_FD_ARRAY/VALUE/HASH, bound when loaded.
+ */
+#define FUZZ_CASE_MAGIC		"ABPFCASE"
+#define FUZZ_CASE_FD_ARRAY	1
+#define FUZZ_CASE_FD_VALUE	2
+#define FUZZ_CASE_FD_HASH	3
+
+/* Fuzzer bytes or a case file -> a case. */
 void fuzz_generate(const u8 *data, size_t size, const struct fuzz_maps *maps,
 		   struct fuzz_case *c);
+/* A case as a case file (map fds made symbolic); its size. */
+size_t fuzz_case_write(const struct fuzz_case *c, const struct fuzz_maps *maps,
+		       u8 *out, size_t room);
 
 #endif /* ALTBPF_FUZZ_GEN_H */

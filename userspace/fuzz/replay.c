@@ -18,6 +18,8 @@
  *	loop budget natively, are only run natively.
  *   altbpf-fuzz-replay --print FILE	the generated program and verdict
  *   altbpf-fuzz-replay --seeds DIR N	write N random seed inputs
+ *   altbpf-fuzz-replay --case IN OUT	the case IN makes, as a case file
+ *					(gen.h: how regressions are kept)
  */
 #include <dirent.h>
 #include <sys/stat.h>
@@ -204,7 +206,8 @@ static void replay_path(const char *path)
 		size_t l = strlen(nm);
 		char full[4096];
 
-		if (nm[0] != '.' && !(l > 4 && !strcmp(nm + l - 4, ".txt"))) {
+		if (nm[0] != '.' && !(l > 4 && !strcmp(nm + l - 4, ".txt")) &&
+		    !(l > 5 && !strcmp(nm + l - 5, ".case"))) {
 			snprintf(full, sizeof(full), "%s/%s", path, nm);
 			replay_file(full);
 		}
@@ -240,6 +243,25 @@ static int print_case(const char *path)
 	printf("# %s%s%s\n", verdict_name(v), why[0] ? ": " : "", why);
 	free(data);
 	return v == FUZZ_FAIL;
+}
+
+static int write_case(const char *in, const char *out)
+{
+	static struct fuzz_case c;
+	static u8 buf[16 + FUZZ_MEM_LEN + FUZZ_MAX_INSNS * 8];
+	size_t size, n;
+	u8 *data = read_file(in, &size);
+	FILE *f;
+
+	if (!data)
+		return 2;
+	fuzz_generate(data, size, oracle_maps(), &c);
+	free(data);
+	n = fuzz_case_write(&c, oracle_maps(), buf, sizeof(buf));
+	f = fopen(out, "wb");
+	if (!f || fwrite(buf, 1, n, f) != n)
+		return 2;
+	return fclose(f) ? 2 : 0;
 }
 
 static int write_seeds(const char *dir, u32 n)
@@ -279,6 +301,8 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && !strcmp(argv[1], "--print"))
 		return print_case(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "--case"))
+		return write_case(argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "--seeds"))
 		return write_seeds(argv[2], strtoul(argv[3], NULL, 0));
 	for (i = 1; i < argc; i++) {
