@@ -155,6 +155,10 @@ static bool in_value(u64 addr, u32 size)
 static const struct step_host step_host = {
 	.value_ok = value_ok, .in_value = in_value,
 };
+static const struct step_host step_host_ctx = {
+	.value_ok = value_ok, .in_value = in_value, .taint_ctx = true,
+};
+bool oracle_check_ctx;
 
 int oracle_init(void)
 {
@@ -289,6 +293,14 @@ static enum fuzz_verdict run_checked(const struct fuzz_case *c,
 	if (stable && differ(&oi, &oi2, why, size, "interp (stack A)",
 			     "interp (stack B)"))
 		return FUZZ_FAIL;
+	fuzz_last.ctx_dependent = false;
+	if (oracle_check_ctx) {
+		struct step_result sc;
+
+		start(&rc, c);
+		stepper_run(prog, facts, &step_host_ctx, &rc, &sc);
+		fuzz_last.ctx_dependent = sc.addr_dependent || sc.fail[0];
+	}
 	fuzz_last.r0 = oi.r0;
 	fuzz_last.error = oi.error;
 	fuzz_last.stable = stable;

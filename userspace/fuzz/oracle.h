@@ -35,7 +35,11 @@ struct fuzz_last {
 	u64 r0;
 	int error;
 	bool stable;
+	bool ctx_dependent;	/* with oracle_check_ctx: depends on r1's value */
 };
+
+/* Also find out whether results depend on where the input memory is. */
+extern bool oracle_check_ctx;
 
 extern struct fuzz_last fuzz_last;
 

@@ -12,8 +12,9 @@
  *	divergences owned by someone else: run and reported, not counted.
  *	--dev: also load each case through /dev/altbpf and test-run it on
  *	the module's interpreter and JIT: an accepted case must give the
- *	same r0 and abort code on both (and the native interpreter's when
- *	that one is meaningful), a rejected one must be rejected there too
+ *	same r0 and abort code on both (and the native interpreter's unless
+ *	it depends on the stack's or the input memory's address: the
+ *	device copies the memory), a rejected one must be rejected there too
  *	with "insn N: reason".  Cases that use maps, or that exhaust the
  *	loop budget natively, are only run natively.
  *   altbpf-fuzz-replay --print FILE	the generated program and verdict
@@ -129,7 +130,7 @@ static const char *dev_check(const struct fuzz_case *c, enum fuzz_verdict v,
 			 (unsigned long long)rj.r0, rj.run_err);
 		return why;
 	}
-	if (v == FUZZ_AGREE && fuzz_last.stable &&
+	if (v == FUZZ_AGREE && fuzz_last.stable && !fuzz_last.ctx_dependent &&
 	    (ri.r0 != fuzz_last.r0 || ri.run_err != fuzz_last.error)) {
 		snprintf(why, size, "device r0=%#llx err=%d, native r0=%#llx err=%d",
 			 (unsigned long long)ri.r0, ri.run_err,
@@ -309,7 +310,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--known") && i + 1 < argc)
 			load_known(argv[++i]);
 		else if (!strcmp(argv[i], "--dev"))
-			dev = true;
+			dev = oracle_check_ctx = true;
 		else
 			replay_path(argv[i]);
 	}

@@ -781,7 +781,10 @@ void stepper_run(const struct abpf_prog *prog,
 	s->regs[BPF_REG_1] = rc->r1;
 	s->regs[BPF_REG_2] = rc->r2;
 	s->regs[ABPF_REG_FP] = rc->stack_hi;
-	s->taint[ABPF_REG_FP] = T_PTR;
+	if (host->taint_ctx)
+		s->taint[BPF_REG_1] = T_PTR;
+	else
+		s->taint[ABPF_REG_FP] = T_PTR;
 
 	for (;;) {
 		if (s->pc >= prog->len) {

@@ -20,6 +20,12 @@
 #include "engine.h"
 
 struct step_host {
+	/*
+	 * Taint the context pointer (r1) instead of the stack: is the
+	 * outcome independent of where the input memory is?  (/dev/altbpf
+	 * copies it elsewhere.)
+	 */
+	bool taint_ctx;
 	/* Is addr the first byte of a value of map (now or earlier)? */
 	bool (*value_ok)(const struct abpf_map *map, u64 addr);
 	/* Is [addr, addr + size) inside one value of a map? */
