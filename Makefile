@@ -15,7 +15,7 @@ BUILD ?= $(REPO)/build
 KDIR ?= $(shell $(REPO)/scripts/build-kernel --print-dir 2>/dev/null)
 
 .PHONY: all help deps kernel userspace module native-check conformance \
-	check demo bench vm-shell clean
+	check demo bench fuzz vm-shell clean
 
 all: userspace module
 
@@ -26,6 +26,7 @@ help:
 	@echo "  make module      build altbpf.ko and altbpf_kunit.ko"
 	@echo "  make native-check  run the native tests and conformance only"
 	@echo "  make vm-shell    interactive shell in the test VM, module loaded"
+	@echo "  make fuzz FUZZ_SECONDS=N  differential fuzzing (docs/fuzzing.md)"
 
 deps:
 	$(REPO)/scripts/install-deps
@@ -44,6 +45,11 @@ module:
 native-check: userspace
 	$(BUILD)/bin/altbpf-native-tests
 	$(REPO)/scripts/conformance --plugin "$(BUILD)/bin/altbpf-plugin"
+
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) -C $(REPO)/userspace BUILD=$(BUILD) -j2 fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) BUILD=$(BUILD) $(REPO)/userspace/fuzz/run
 
 check:
 	$(REPO)/scripts/check

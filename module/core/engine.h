@@ -210,6 +210,40 @@ const char *abpf_run_error_str(int error);
 /* verifier.c: 0, or -EINVAL (malformed), -EACCES (unsafe), -E2BIG. */
 int abpf_check(struct abpf_prog *prog, struct abpf_log *log);
 
+#ifdef ABPF_CHECKER_FACTS
+/*
+ * Debug builds of the core only (never the module): what the checker
+ * claims holds before each instruction runs, on every path, so that a
+ * single-step executor can assert it against concrete values
+ * (userspace/fuzz/stepper.c).  Types are verifier.c's RT_* (mirrored).
+ */
+enum abpf_fact_type {
+	ABPF_FACT_UNINIT, ABPF_FACT_SCALAR, ABPF_FACT_PTR_STACK,
+	ABPF_FACT_PTR_CTX, ABPF_FACT_PTR_UNKNOWN, ABPF_FACT_MAP_PTR,
+	ABPF_FACT_MAP_VALUE, ABPF_FACT_MAP_VALUE_OR_NULL,
+	ABPF_FACT_ALLOC_MEM, ABPF_FACT_ALLOC_MEM_OR_NULL,
+};
+
+struct abpf_reg_fact {
+	u8 type;			/* enum abpf_fact_type */
+	bool known;			/* val is exact (scalar, offset) */
+	u16 map;			/* index in prog->maps[] */
+	u32 size;			/* ALLOC_MEM record size */
+	s64 val;			/* scalar value, or pointer offset */
+};
+
+struct abpf_insn_facts {
+	bool seen;			/* the checker analysed this insn */
+	struct abpf_reg_fact regs[ABPF_NR_REGS];
+	/* bit b: byte fp - ABPF_MAX_STACK + b of this frame was written */
+	u64 stack_init[ABPF_MAX_STACK / 64];
+};
+
+/* abpf_check() that also fills facts[prog->len] (on success). */
+int abpf_check_facts(struct abpf_prog *prog, struct abpf_log *log,
+		     struct abpf_insn_facts *facts);
+#endif
+
 /* interp.c: returns r0; on abort r0 = 0 and rc->error is set. */
 u64 abpf_interp_run(const struct abpf_prog *prog, struct abpf_run_ctx *rc);
 /*

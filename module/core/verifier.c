@@ -103,6 +103,10 @@ struct verifier {
 
 	u64 processed;
 	bool zero_stack;
+#ifdef ABPF_CHECKER_FACTS
+	struct vstate *facts;		/* len entries: join of all states seen */
+	u8 *facts_seen;
+#endif
 };
 
 #ifndef __printf
@@ -995,6 +999,11 @@ static int check_mem(struct verifier *v, u32 i, struct vstate *st, u8 reg,
 			return verr(v, -EACCES, i,
 				    "stack access out of bounds (off %lld size %u)",
 				    (long long)o, size);
+		/* Like the kernel: an unaligned lock op may split a cache line. */
+		if ((acc & ACC_ATOMIC) && (o & (size - 1)))
+			return verr(v, -EACCES, i,
+				    "misaligned atomic stack access (off %lld size %u)",
+				    (long long)o, size);
 		if (-o > v->sub_depth[sub])
 			v->sub_depth[sub] = -o;
 		if ((acc & ACC_READ) && !stack_bits(st, o, size, &bad))
@@ -1696,6 +1705,45 @@ static void refine_null(struct vstate *st, u8 reg, bool is_null)
 	}
 }
 
+#ifdef ABPF_CHECKER_FACTS
+_Static_assert((int)RT_ALLOC_MEM_OR_NULL == (int)ABPF_FACT_ALLOC_MEM_OR_NULL &&
+	       (int)RT_PTR_UNKNOWN == (int)ABPF_FACT_PTR_UNKNOWN &&
+	       (int)RT_MAP_VALUE == (int)ABPF_FACT_MAP_VALUE,
+	       "fact types mirror the register types");
+
+/* The claim before insn i: every state it is analysed with, joined. */
+static void record_facts(struct verifier *v, u32 i, const struct vstate *st)
+{
+	if (!v->facts_seen[i]) {
+		v->facts[i] = *st;
+		v->facts_seen[i] = 1;
+	} else {
+		join_state(&v->facts[i], st);
+	}
+}
+
+static void export_facts(struct verifier *v, struct abpf_insn_facts *out)
+{
+	u32 i, k;
+
+	for (i = 0; i < v->len; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].seen = v->facts_seen[i];
+		for (k = 0; k < ABPF_NR_REGS; k++) {
+			const struct vreg *r = &v->facts[i].regs[k];
+
+			out[i].regs[k].type = r->type;
+			out[i].regs[k].known = r->known;
+			out[i].regs[k].map = r->map;
+			out[i].regs[k].size = r->size;
+			out[i].regs[k].val = r->val;
+		}
+		memcpy(out[i].stack_init, v->facts[i].stack_init,
+		       sizeof(out[i].stack_init));
+	}
+}
+#endif
+
 /* Run one straight-line stretch from the join point in slot. */
 static int run_block(struct verifier *v, u32 slot)
 {
@@ -1709,6 +1757,10 @@ static int run_block(struct verifier *v, u32 slot)
 		u32 n;
 
 		v->processed++;
+#ifdef ABPF_CHECKER_FACTS
+		if (v->facts)
+			record_facts(v, i, &st);
+#endif
 		if (v->log && v->log->level >= 2)
 			abpf_log_printf(v->log, "  %u: code 0x%02x\n", i, insn->code);
 		err = do_insn(v, i, &st);
@@ -1800,7 +1852,8 @@ static void verifier_free(struct verifier *v)
 				 ABPF_PROG_HAS_CALLS | ABPF_PROG_HAS_HELPERS | \
 				 ABPF_PROG_HAS_LD_PKT | ABPF_PROG_HAS_TAIL_CALL)
 
-int abpf_check(struct abpf_prog *prog, struct abpf_log *log)
+static int check_prog(struct abpf_prog *prog, struct abpf_log *log,
+		      void *facts)
 {
 	struct verifier v;
 	u32 i;
@@ -1842,6 +1895,16 @@ int abpf_check(struct abpf_prog *prog, struct abpf_log *log)
 	v.work = abpf_zalloc((size_t)v.len * sizeof(u32));
 	if (!v.work)
 		return -ENOMEM;
+#ifdef ABPF_CHECKER_FACTS
+	if (facts) {
+		v.facts = abpf_zalloc((size_t)v.len * sizeof(*v.facts));
+		v.facts_seen = abpf_zalloc(v.len);
+		if (!v.facts || !v.facts_seen) {
+			err = -ENOMEM;
+			goto out;
+		}
+	}
+#endif
 
 	v.aux[0].flags |= ABPF_AUX_SUBPROG_START;
 	for (i = 0; i < v.len; i++) {
@@ -1873,6 +1936,10 @@ int abpf_check(struct abpf_prog *prog, struct abpf_log *log)
 	if (v.zero_stack)
 		prog->flags |= ABPF_PROG_ZERO_STACK;
 	prog->flags |= ABPF_PROG_CHECKED;
+#ifdef ABPF_CHECKER_FACTS
+	if (facts)
+		export_facts(&v, facts);
+#endif
 	if (log && log->level >= 1)
 		abpf_log_printf(log,
 				"processed %llu insns, stack depth %u, subprogs %u\n",
@@ -1882,8 +1949,25 @@ out:
 	if (err == -ENOMEM)
 		abpf_log_printf(log, "out of memory\n");
 	verifier_free(&v);
+#ifdef ABPF_CHECKER_FACTS
+	abpf_free(v.facts);
+	abpf_free(v.facts_seen);
+#endif
 	return err;
 }
+
+int abpf_check(struct abpf_prog *prog, struct abpf_log *log)
+{
+	return check_prog(prog, log, NULL);
+}
+
+#ifdef ABPF_CHECKER_FACTS
+int abpf_check_facts(struct abpf_prog *prog, struct abpf_log *log,
+		     struct abpf_insn_facts *facts)
+{
+	return check_prog(prog, log, facts);
+}
+#endif
 
 /* ---- maps: binding lddw pseudo sources (maps.h) ---- */
 
