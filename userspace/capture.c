@@ -53,11 +53,14 @@ const char capture_usage[] =
 	"\n"
 	"usage: altbpf run --classic FILTER --data PACKET [--engine E]\n"
 	"                  [--via native|dev] [--form auto|dd|ddd|raw|asm|list]\n"
+	"                  [--repeat N]\n"
 	"  Runs a classic filter (tcpdump -d/-dd/-ddd text, raw struct\n"
 	"  sock_filter bytes or bpf_asm text) on one Ethernet frame and prints\n"
-	"  its verdict (bytes to keep, 0 = drop).  The ctx is the frame's: len,\n"
-	"  protocol from bytes 12-13, PACKET_HOST, hatype ARPHRD_ETHER,\n"
-	"  ifindex 0 (no device).\n";
+	"  its verdict (bytes to keep, 0 = drop) and the time per run.  The ctx\n"
+	"  is the frame's: len, protocol from bytes 12-13, PACKET_HOST, hatype\n"
+	"  ARPHRD_ETHER, ifindex 0 (no device).  --via dev loads the classic\n"
+	"  program itself; engines kernel-interp and kernel-jit then run it on\n"
+	"  the kernel's classic BPF (bpf_prog_create(), an skb of the frame).\n";
 
 static volatile sig_atomic_t capture_stop;
 
@@ -584,9 +587,9 @@ out_code:
 
 /* `altbpf run --classic` */
 
-static int classic_via_dev(const struct bpf_insn *insns, u32 n, u8 *pkt,
-			   size_t plen, u32 engine, u64 *r0, char *log,
-			   size_t logsz)
+static int classic_via_dev(const struct abpf_cbpf_insn *insns, u32 n,
+			   u8 *pkt, size_t plen, u32 engine, u32 repeat,
+			   u64 *r0, u32 *ns, char *log, size_t logsz)
 {
 	static const char license[] = "GPL";
 	struct altbpf_call call = { .size = sizeof(union bpf_attr) };
@@ -601,6 +604,7 @@ static int classic_via_dev(const struct bpf_insn *insns, u32 n, u8 *pkt,
 	}
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = ALTBPF_PROG_TYPE_PACKET;
+	attr.prog_flags = ALTBPF_PROG_LOAD_CLASSIC;
 	attr.insns = (__u64)(unsigned long)insns;
 	attr.insn_cnt = n;
 	attr.license = (__u64)(unsigned long)license;
@@ -621,7 +625,7 @@ static int classic_via_dev(const struct bpf_insn *insns, u32 n, u8 *pkt,
 	attr.test.prog_fd = pfd;
 	attr.test.data_in = (__u64)(unsigned long)pkt;
 	attr.test.data_size_in = plen;
-	attr.test.repeat = 1;
+	attr.test.repeat = repeat;
 	attr.test.flags = ALTBPF_TEST_RUN_ENGINE(engine) | ALTBPF_TEST_RUN_R0_OUT;
 	attr.test.ctx_out = (__u64)(unsigned long)&r0full;
 	attr.test.ctx_size_out = sizeof(r0full);
@@ -634,17 +638,20 @@ static int classic_via_dev(const struct bpf_insn *insns, u32 n, u8 *pkt,
 		return err == ERANGE || err == ELOOP ? -3 : -2;
 	}
 	*r0 = r0full;
+	*ns = attr.test.duration;
 	return 0;
 }
 
 static int classic_native(const struct bpf_insn *insns, u32 n, u8 *pkt,
-			  size_t plen, u32 engine, u64 *r0, char *log,
-			  size_t logsz)
+			  size_t plen, u32 engine, u32 repeat, u64 *r0,
+			  u32 *ns, char *log, size_t logsz)
 {
 	struct abpf_log l = { .buf = log, .size = logsz, .level = 0 };
 	struct abpf_pkt_ctx ctx = { 0 };
 	struct abpf_run_ctx rc;
 	struct abpf_prog *prog;
+	u64 t0;
+	u32 i;
 	int err;
 
 	if (engine == ABPF_ENGINE_DEFAULT)
@@ -679,13 +686,19 @@ static int classic_native(const struct bpf_insn *insns, u32 n, u8 *pkt,
 		memcpy(&ctx.protocol, pkt + 12, 2);	/* as __be16 */
 	ctx.pkttype = PACKET_HOST;
 	ctx.hatype = ARPHRD_ETHER;
-	abpf_run_ctx_init_pkt(&rc, &ctx, false);
+	t0 = run_now_ns();
+	for (i = 0; i < repeat; i++) {
+		abpf_run_ctx_init_pkt(&rc, &ctx, false);
 #ifdef ALTBPF_HAVE_JIT
-	if (engine == ABPF_ENGINE_JIT)
-		*r0 = prog->jit_func(&rc);
-	else
+		if (engine == ABPF_ENGINE_JIT)
+			*r0 = prog->jit_func(&rc);
+		else
 #endif
-		*r0 = abpf_interp_run(prog, &rc);
+			*r0 = abpf_interp_run(prog, &rc);
+		if (rc.error)
+			break;
+	}
+	*ns = (run_now_ns() - t0) / (i < repeat ? i + 1 : repeat);
 	err = rc.error;
 #ifdef ALTBPF_HAVE_JIT
 	if (prog->jit_image)
@@ -708,6 +721,7 @@ int cmd_run_classic(int argc, char **argv)
 		{ "engine", required_argument, NULL, 'e' },
 		{ "via", required_argument, NULL, 'v' },
 		{ "form", required_argument, NULL, 'F' },
+		{ "repeat", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -719,9 +733,10 @@ int cmd_run_classic(int argc, char **argv)
 	char err[CBPF_ERR_LEN], *log;
 	u8 *fbuf = NULL, *pkt = NULL;
 	size_t flen, plen = 0;
-	u32 n, ninsns;
+	u32 n, ninsns, repeat = 1, ns = 0;
 	u64 r0 = 0;
 	struct abpf_log l;
+	char *end;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -753,6 +768,14 @@ int cmd_run_classic(int argc, char **argv)
 			form = cbpf_form_parse(optarg);
 			if (form < 0) {
 				fprintf(stderr, "altbpf run: unknown form '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'r':
+			errno = 0;
+			repeat = strtoul(optarg, &end, 0);
+			if (errno || *end || !repeat) {
+				fprintf(stderr, "altbpf run: --repeat N (N >= 1)\n");
 				return 2;
 			}
 			break;
@@ -796,8 +819,8 @@ int cmd_run_classic(int argc, char **argv)
 	ret = abpf_cbpf_check(f, n, &l);
 	if (!ret)
 		ret = abpf_cbpf_translate(f, n, &insns, &ninsns, &l);
-	free(f);
 	if (ret) {
+		free(f);
 		fprintf(stderr, "altbpf run: classic filter rejected (%s):\n%s",
 			errno_name(ret), log);
 		free(log);
@@ -805,12 +828,14 @@ int cmd_run_classic(int argc, char **argv)
 		return 1;
 	}
 	log[0] = '\0';
+	/* Via the device: the classic program, for the kernel's engines. */
 	if (via == RUN_VIA_DEV)
-		ret = classic_via_dev(insns, ninsns, pkt, plen, engine, &r0, log,
-				      65536);
+		ret = classic_via_dev(f, n, pkt, plen, engine, repeat, &r0, &ns,
+				      log, 65536);
 	else
-		ret = classic_native(insns, ninsns, pkt, plen, engine, &r0, log,
-				     65536);
+		ret = classic_native(insns, ninsns, pkt, plen, engine, repeat,
+				     &r0, &ns, log, 65536);
+	free(f);
 	abpf_free(insns);
 	if (ret == -1)
 		fprintf(stderr, "altbpf run: translated program rejected:\n%s", log);
@@ -829,6 +854,9 @@ int cmd_run_classic(int argc, char **argv)
 			printf("drop (%s form, %u classic insns, via %s)\n",
 			       cbpf_form_name(detected), n,
 			       via == RUN_VIA_DEV ? "dev" : "native");
+		printf("ns/run: %u (%u run%s, engine %s, via %s)\n", ns, repeat,
+		       repeat == 1 ? "" : "s", abpf_engine_name(engine),
+		       via == RUN_VIA_DEV ? "dev" : "native");
 	}
 	free(log);
 	free(pkt);
