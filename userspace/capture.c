@@ -51,16 +51,18 @@ const char capture_usage[] =
 	"  -d          print the compiled filter as bpf_asm text and exit\n"
 	"              (-dd: as tcpdump -dd, -ddd: as tcpdump -ddd)\n"
 	"\n"
-	"usage: altbpf run --classic FILTER --data PACKET [--engine E]\n"
-	"                  [--via native|dev] [--form auto|dd|ddd|raw|asm|list]\n"
-	"                  [--repeat N]\n"
+	"usage: altbpf run --classic FILTER --data PACKET [--data PACKET...]\n"
+	"                  [--engine E|all] [--via native|dev] [--repeat N]\n"
+	"                  [--form auto|dd|ddd|raw|asm|list]\n"
 	"  Runs a classic filter (tcpdump -d/-dd/-ddd text, raw struct\n"
 	"  sock_filter bytes or bpf_asm text) on one Ethernet frame and prints\n"
 	"  its verdict (bytes to keep, 0 = drop) and the time per run.  The ctx\n"
 	"  is the frame's: len, protocol from bytes 12-13, PACKET_HOST, hatype\n"
 	"  ARPHRD_ETHER, ifindex 0 (no device).  --via dev loads the classic\n"
 	"  program itself; engines kernel-interp and kernel-jit then run it on\n"
-	"  the kernel's classic BPF (bpf_prog_create(), an skb of the frame).\n";
+	"  the kernel's classic BPF (bpf_prog_create(), an skb of the frame).\n"
+	"  Several packets, or --engine all (every engine of the path): one\n"
+	"  line each, 'PACKET ENGINE: r0 = 0x.. (..), ns/run: N (...)'.\n";
 
 static volatile sig_atomic_t capture_stop;
 
@@ -712,6 +714,68 @@ static int classic_native(const struct bpf_insn *insns, u32 n, u8 *pkt,
 	return 0;
 }
 
+#define CLASSIC_MAX_DATA	256
+#define CLASSIC_LOG_SIZE	65536
+
+/* A classic filter ready to run (`altbpf run --classic`). */
+struct classic_job {
+	const struct abpf_cbpf_insn *f;		/* as given (via dev) */
+	u32 n;
+	const struct bpf_insn *insns;		/* translated (native) */
+	u32 ninsns;
+	int via, detected;
+	u32 repeat;
+	bool lines;		/* several packets or engines: a line each */
+	char *log;		/* CLASSIC_LOG_SIZE bytes */
+};
+
+/* Run on one packet and engine and print the result; 0, 1 or 3 (exit). */
+static int classic_run_one(const struct classic_job *j, const char *dpath,
+			   u8 *pkt, size_t plen, int engine)
+{
+	const char *via = j->via == RUN_VIA_DEV ? "dev" : "native";
+	u32 v, ns = 0;
+	u64 r0 = 0;
+	int ret;
+
+	j->log[0] = '\0';
+	/* Via the device: the classic program, for the kernel's engines. */
+	if (j->via == RUN_VIA_DEV)
+		ret = classic_via_dev(j->f, j->n, pkt, plen, engine, j->repeat,
+				      &r0, &ns, j->log, CLASSIC_LOG_SIZE);
+	else
+		ret = classic_native(j->insns, j->ninsns, pkt, plen, engine,
+				     j->repeat, &r0, &ns, j->log,
+				     CLASSIC_LOG_SIZE);
+	if (ret == -1)
+		fprintf(stderr, "altbpf run: translated program rejected:\n%s",
+			j->log);
+	else if (ret < 0)
+		fprintf(stderr, "altbpf run: %s%s%s: %s\n",
+			j->lines ? dpath : "", j->lines ? " " : "",
+			j->lines ? abpf_engine_name(engine) : "", j->log);
+	if (ret)
+		return ret == -3 ? 3 : 1;
+	v = (u32)r0;
+	if (j->lines) {
+		printf("%s %s: r0 = 0x%x (%u), ns/run: %u (%u run%s, via %s)\n",
+		       dpath, abpf_engine_name(engine), v, v, ns, j->repeat,
+		       j->repeat == 1 ? "" : "s", via);
+		return 0;
+	}
+	printf("r0 = 0x%x (%u)\n", v, v);
+	if (v)
+		printf("accept: keep %zu of %zu bytes (%s form, %u classic insns, via %s)\n",
+		       (size_t)v < plen ? (size_t)v : plen, plen,
+		       cbpf_form_name(j->detected), j->n, via);
+	else
+		printf("drop (%s form, %u classic insns, via %s)\n",
+		       cbpf_form_name(j->detected), j->n, via);
+	printf("ns/run: %u (%u run%s, engine %s, via %s)\n", ns, j->repeat,
+	       j->repeat == 1 ? "" : "s", abpf_engine_name(engine), via);
+	return 0;
+}
+
 int cmd_run_classic(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -725,18 +789,22 @@ int cmd_run_classic(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *fpath = NULL, *dpath = NULL;
-	int engine = ABPF_ENGINE_DEFAULT, via = RUN_VIA_NATIVE;
-	int form = CBPF_FORM_AUTO, detected, c, ret;
+	static const int all_engines[] = {
+		ABPF_ENGINE_INTERP, ABPF_ENGINE_JIT,
+		ABPF_ENGINE_KERNEL_INTERP, ABPF_ENGINE_KERNEL_JIT,
+	};
+	const char *fpath = NULL, *dpaths[CLASSIC_MAX_DATA];
+	int engine = ABPF_ENGINE_DEFAULT, form = CBPF_FORM_AUTO;
+	int c, ret, status = 0, engines[4], nengines;
+	struct classic_job j = { .via = RUN_VIA_NATIVE, .repeat = 1 };
 	struct abpf_cbpf_insn *f = NULL;
 	struct bpf_insn *insns = NULL;
-	char err[CBPF_ERR_LEN], *log;
+	char err[CBPF_ERR_LEN], *end;
 	u8 *fbuf = NULL, *pkt = NULL;
 	size_t flen, plen = 0;
-	u32 n, ninsns, repeat = 1, ns = 0;
-	u64 r0 = 0;
+	u32 ndata = 0, i, e;
 	struct abpf_log l;
-	char *end;
+	bool all = false;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -745,10 +813,16 @@ int cmd_run_classic(int argc, char **argv)
 			fpath = optarg;
 			break;
 		case 'D':
-			dpath = optarg;
+			if (ndata == CLASSIC_MAX_DATA) {
+				fprintf(stderr, "altbpf run: at most %d --data\n",
+					CLASSIC_MAX_DATA);
+				return 2;
+			}
+			dpaths[ndata++] = optarg;
 			break;
 		case 'e':
-			engine = parse_engine(optarg);
+			all = !strcmp(optarg, "all");
+			engine = all ? ABPF_ENGINE_DEFAULT : parse_engine(optarg);
 			if (engine < 0) {
 				fprintf(stderr, "altbpf run: unknown engine '%s'\n", optarg);
 				return 2;
@@ -756,9 +830,9 @@ int cmd_run_classic(int argc, char **argv)
 			break;
 		case 'v':
 			if (!strcmp(optarg, "native")) {
-				via = RUN_VIA_NATIVE;
+				j.via = RUN_VIA_NATIVE;
 			} else if (!strcmp(optarg, "dev")) {
-				via = RUN_VIA_DEV;
+				j.via = RUN_VIA_DEV;
 			} else {
 				fprintf(stderr, "altbpf run: --via native|dev\n");
 				return 2;
@@ -773,8 +847,8 @@ int cmd_run_classic(int argc, char **argv)
 			break;
 		case 'r':
 			errno = 0;
-			repeat = strtoul(optarg, &end, 0);
-			if (errno || *end || !repeat) {
+			j.repeat = strtoul(optarg, &end, 0);
+			if (errno || *end || !j.repeat) {
 				fprintf(stderr, "altbpf run: --repeat N (N >= 1)\n");
 				return 2;
 			}
@@ -791,74 +865,67 @@ int cmd_run_classic(int argc, char **argv)
 		fputs(capture_usage, stderr);
 		return 2;
 	}
+	/* all: the kernel's engines only through the device */
+	nengines = 0;
+	for (e = 0; all && e < ARRAY_SIZE(all_engines); e++)
+		if (j.via == RUN_VIA_DEV || all_engines[e] == ABPF_ENGINE_INTERP ||
+		    (all_engines[e] == ABPF_ENGINE_JIT && run_have_native_jit()))
+			engines[nengines++] = all_engines[e];
+	if (!all)
+		engines[nengines++] = engine;
+	j.lines = nengines > 1 || ndata > 1;
+
 	if (read_file(fpath, &fbuf, &flen)) {
 		fprintf(stderr, "altbpf run: %s: %s\n", fpath, strerror(errno));
 		return 1;
 	}
-	if (dpath && read_file(dpath, &pkt, &plen)) {
-		fprintf(stderr, "altbpf run: %s: %s\n", dpath, strerror(errno));
-		free(fbuf);
-		return 1;
-	}
-	if (cbpf_parse(fbuf, flen, form, &f, &n, &detected, err, sizeof(err))) {
+	if (cbpf_parse(fbuf, flen, form, &f, &j.n, &j.detected, err,
+		       sizeof(err))) {
 		fprintf(stderr, "altbpf run: %s: %s\n", fpath, err);
 		free(fbuf);
-		free(pkt);
 		return 1;
 	}
 	free(fbuf);
-	log = calloc(1, 65536);
-	if (!log) {
+	j.log = calloc(1, CLASSIC_LOG_SIZE);
+	if (!j.log) {
 		free(f);
-		free(pkt);
 		return 1;
 	}
 	memset(&l, 0, sizeof(l));
-	l.buf = log;
-	l.size = 65536;
-	ret = abpf_cbpf_check(f, n, &l);
+	l.buf = j.log;
+	l.size = CLASSIC_LOG_SIZE;
+	ret = abpf_cbpf_check(f, j.n, &l);
 	if (!ret)
-		ret = abpf_cbpf_translate(f, n, &insns, &ninsns, &l);
+		ret = abpf_cbpf_translate(f, j.n, &insns, &j.ninsns, &l);
 	if (ret) {
-		free(f);
 		fprintf(stderr, "altbpf run: classic filter rejected (%s):\n%s",
-			errno_name(ret), log);
-		free(log);
-		free(pkt);
+			errno_name(ret), j.log);
+		free(f);
+		free(j.log);
 		return 1;
 	}
-	log[0] = '\0';
-	/* Via the device: the classic program, for the kernel's engines. */
-	if (via == RUN_VIA_DEV)
-		ret = classic_via_dev(f, n, pkt, plen, engine, repeat, &r0, &ns,
-				      log, 65536);
-	else
-		ret = classic_native(insns, ninsns, pkt, plen, engine, repeat,
-				     &r0, &ns, log, 65536);
+	j.f = f;
+	j.insns = insns;
+	/* No --data: one run on an empty packet. */
+	for (i = 0; i < (ndata ? ndata : 1); i++) {
+		plen = 0;
+		if (ndata && read_file(dpaths[i], &pkt, &plen)) {
+			fprintf(stderr, "altbpf run: %s: %s\n", dpaths[i],
+				strerror(errno));
+			status = 1;
+			break;
+		}
+		for (e = 0; e < (u32)nengines; e++) {
+			ret = classic_run_one(&j, ndata ? dpaths[i] : "-", pkt,
+					      plen, engines[e]);
+			if (ret && !status)
+				status = ret;
+		}
+		free(pkt);
+		pkt = NULL;
+	}
 	free(f);
 	abpf_free(insns);
-	if (ret == -1)
-		fprintf(stderr, "altbpf run: translated program rejected:\n%s", log);
-	else if (ret < 0)
-		fprintf(stderr, "altbpf run: %s\n", log);
-	if (!ret) {
-		u32 v = (u32)r0;
-
-		printf("r0 = 0x%x (%u)\n", v, v);
-		if (v)
-			printf("accept: keep %zu of %zu bytes (%s form, %u classic insns, via %s)\n",
-			       (size_t)v < plen ? (size_t)v : plen, plen,
-			       cbpf_form_name(detected), n,
-			       via == RUN_VIA_DEV ? "dev" : "native");
-		else
-			printf("drop (%s form, %u classic insns, via %s)\n",
-			       cbpf_form_name(detected), n,
-			       via == RUN_VIA_DEV ? "dev" : "native");
-		printf("ns/run: %u (%u run%s, engine %s, via %s)\n", ns, repeat,
-		       repeat == 1 ? "" : "s", abpf_engine_name(engine),
-		       via == RUN_VIA_DEV ? "dev" : "native");
-	}
-	free(log);
-	free(pkt);
-	return ret == 0 ? 0 : ret == -3 ? 3 : 1;
+	free(j.log);
+	return status;
 }
