@@ -624,6 +624,8 @@ struct altbpf_prog *altbpf_cbpf_create(const struct sock_filter *filter,
 	/* The kernel's engines run the classic program, not the eBPF. */
 	p->kernel_err = 0;
 	p->kernel_why[0] = '\0';
+	if (log && log->level >= 1)
+		abpf_log_printf(log, "kernel engines: the kernel's classic BPF on the original filter\n");
 	return p;
 }
 
