@@ -8,11 +8,17 @@
  * skb carrying the table's packet and context).  Both must give the
  * table's verdict; rejects must be refused by both checkers (or, for what
  * altbpf does not provide, accepted by the kernel and refused by altbpf).
+ * Then the same filters through altbpf_prog_run() on all four engines
+ * (altbpf's interpreter and JIT; the kernel's classic BPF interpreter and
+ * JIT, which altbpf builds from the original classic program): the four
+ * verdicts must agree, and equal the table's when the table's context is
+ * the one altbpf derives from the frame.
  */
 #include <linux/module.h>
 #include <linux/filter.h>
 #include <linux/skbuff.h>
 #include <linux/if_vlan.h>
+#include <linux/if_packet.h>
 #include <linux/netdevice.h>
 #include <net/net_namespace.h>
 #include <kunit/test.h>
@@ -160,8 +166,82 @@ static void cbpf_reject_test(struct kunit *test)
 				    "the kernel's bpf_check_classic");
 }
 
+/*
+ * Whether the table's context is what altbpf_run() gives a frame (api.c):
+ * protocol from bytes 12-13 (only checked when the filter reads it),
+ * PACKET_HOST, no device, nothing else set.
+ */
+static bool cbpf_ctx_is_frame_ctx(const struct abpf_cbpf_test *t)
+{
+	const struct abpf_cbpf_test_ctx *c = &t->ctx;
+	u16 proto = t->pkt_len >= ETH_HLEN ? t->pkt[12] << 8 | t->pkt[13] : 0;
+	u32 i;
+
+	if (c->pkttype != PACKET_HOST || c->ifindex || c->mark ||
+	    c->queue_mapping || c->vlan_present || c->vlan_tci ||
+	    c->vlan_proto || c->rxhash)
+		return false;
+	for (i = 0; i < t->len; i++)
+		if (t->insns[i].code == (BPF_LD | BPF_ABS | BPF_W) ||
+		    t->insns[i].code == (BPF_LD | BPF_ABS | BPF_H) ||
+		    t->insns[i].code == (BPF_LD | BPF_ABS | BPF_B))
+			if (t->insns[i].k == SKF_AD_OFF + SKF_AD_PROTOCOL &&
+			    c->protocol != proto)
+				return false;
+	return true;
+}
+
+static void cbpf_engines_test(struct kunit *test)
+{
+	static const u32 engines[] = {
+		ABPF_ENGINE_INTERP, ABPF_ENGINE_JIT,
+		ABPF_ENGINE_KERNEL_INTERP, ABPF_ENGINE_KERNEL_JIT,
+	};
+	const struct abpf_cbpf_test *t = test->param_value;
+	bool table = cbpf_ctx_is_frame_ctx(t);
+	u64 r0, first = 0;
+	int err, ran = 0;
+	struct altbpf_prog *p;
+	unsigned int e;
+	char *log;
+	u8 *pkt;
+
+	log = kunit_kzalloc(test, CBPF_LOG_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, log);
+	pkt = kunit_kzalloc(test, t->pkt_len + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pkt);
+	p = altbpf_cbpf_load((const struct sock_filter *)t->insns, t->len,
+			     log, CBPF_LOG_SIZE, &err);
+	KUNIT_ASSERT_TRUE_MSG(test, p != NULL, "altbpf rejected (%d): %s",
+			      err, log);
+	for (e = 0; e < ARRAY_SIZE(engines); e++) {
+		/* a fresh copy: programs run on the data in place */
+		memcpy(pkt, t->pkt, t->pkt_len);
+		r0 = 0;
+		err = altbpf_prog_run(p, engines[e], pkt, t->pkt_len, &r0);
+		if (err == -EOPNOTSUPP && engines[e] != ABPF_ENGINE_INTERP) {
+			kunit_info(test, "engine %u not available: skipped",
+				   engines[e]);
+			continue;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, err, 0, "engine %u", engines[e]);
+		if (ran++)
+			KUNIT_EXPECT_EQ_MSG(test, r0, first,
+					    "engine %u vs engine %u",
+					    engines[e], engines[0]);
+		else
+			first = r0;
+		if (table)
+			KUNIT_EXPECT_EQ_MSG(test, r0, (u64)t->result,
+					    "engine %u", engines[e]);
+	}
+	KUNIT_EXPECT_GE_MSG(test, ran, 2, "fewer than two engines ran");
+	altbpf_prog_put(p);
+}
+
 static struct kunit_case altbpf_cbpf_cases[] = {
 	KUNIT_CASE_PARAM(cbpf_run_test, cbpf_run_gen_params),
+	KUNIT_CASE_PARAM(cbpf_engines_test, cbpf_run_gen_params),
 	KUNIT_CASE_PARAM(cbpf_reject_test, cbpf_reject_gen_params),
 	{}
 };

@@ -27,6 +27,13 @@ struct altbpf_prog {
 	int kernel_err;			/* altbpf_kernel_check() verdict */
 	char kernel_why[64];		/* ... and its reason */
 	/*
+	 * A program loaded as classic BPF: its original instructions, which
+	 * the kernel's engines run through its own classic BPF
+	 * (kernel_classic.c); NULL otherwise.
+	 */
+	struct sock_filter *cbpf;
+	u32 cbpf_len;
+	/*
 	 * The altbpf JIT: 0 and prog->jit_image set, or why the program
 	 * runs on the interpreter only (-EOPNOTSUPP, -ENOMEM, ... with the
 	 * reason; -ENODEV with the module parameter jit=0).
@@ -61,6 +68,9 @@ struct altbpf_prog *altbpf_prog_create(u32 prog_type,
 				       struct abpf_log *log, int *err);
 struct altbpf_prog *altbpf_prog_by_id(u32 id);	/* + a reference, or NULL */
 int altbpf_prog_next_id(u32 id, u32 *next);	/* 0 or -ENOENT */
+struct altbpf_prog *altbpf_cbpf_create(const struct sock_filter *filter,
+				       u32 len, struct abpf_log *log,
+				       int *err);
 u32 altbpf_resolve_engine(const struct altbpf_prog *p, u32 engine);
 int altbpf_run(struct altbpf_prog *p, u32 engine, void *data, u32 len,
 	       u32 repeat, u64 budget, u64 *r0, u32 *duration, u32 *error_pc);

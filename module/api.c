@@ -23,6 +23,7 @@
 #include <linux/if_arp.h>
 
 #include "altbpf_internal.h"
+#include "kernel_classic.h"
 #include "cbpf.h"
 #include "maps.h"
 
@@ -101,6 +102,7 @@ static void altbpf_prog_destroy(struct altbpf_prog *p)
 		altbpf_jit_free(p->prog);
 	kvfree(p->jit_offsets);
 	abpf_prog_free(p->prog);
+	kvfree(p->cbpf);
 	kfree(p);
 }
 
@@ -343,11 +345,12 @@ int altbpf_run(struct altbpf_prog *p, u32 engine, void *data, u32 len,
 	       u32 repeat, u64 budget, u64 *r0, u32 *duration, u32 *error_pc)
 {
 	struct bpf_prog *klo = NULL, *khi = NULL;
+	struct altbpf_kernel_classic kc = {};
 	struct abpf_pkt_ctx pkt = {};
 	struct abpf_run_ctx rc;
 	struct altbpf_timer t = {};
 	u32 type = p->prog->type;
-	bool kernel = false;
+	bool kernel = false, classic = false;
 	u64 ret = 0;
 	int err;
 
@@ -388,6 +391,21 @@ int altbpf_run(struct altbpf_prog *p, u32 engine, void *data, u32 len,
 		break;
 	case ABPF_ENGINE_KERNEL_INTERP:
 	case ABPF_ENGINE_KERNEL_JIT:
+		if (type == ABPF_PROG_TYPE_PACKET && p->cbpf) {
+			/* The kernel's classic BPF on the original filter. */
+			err = altbpf_kernel_classic_build(p->cbpf, p->cbpf_len,
+					engine == ABPF_ENGINE_KERNEL_JIT,
+					data, len, &kc);
+			if (err) {
+				pr_info_ratelimited("prog %u: %s: classic: %d\n",
+						    p->id,
+						    abpf_engine_name(engine),
+						    err);
+				return err;
+			}
+			classic = true;
+			break;
+		}
 		if (type == ABPF_PROG_TYPE_PACKET)
 			return -EOPNOTSUPP;	/* r1 is a ctx block there */
 		if (p->kernel_err) {
@@ -412,6 +430,10 @@ int altbpf_run(struct altbpf_prog *p, u32 engine, void *data, u32 len,
 
 	altbpf_timer_enter(&t);
 	do {
+		if (classic) {
+			ret = altbpf_kernel_classic_run(&kc);
+			continue;
+		}
 		if (kernel) {
 			u32 lo;
 
@@ -459,6 +481,8 @@ int altbpf_run(struct altbpf_prog *p, u32 engine, void *data, u32 len,
 		}
 		altbpf_kernel_free(klo, khi);
 	}
+	if (classic)
+		altbpf_kernel_classic_free(&kc);
 	if (duration)
 		*duration = altbpf_timer_avg(&t);
 	*r0 = err ? 0 : ret;
@@ -561,32 +585,63 @@ const void *altbpf_prog_jit_image(const struct altbpf_prog *p, u32 *size)
 }
 EXPORT_SYMBOL_NS_GPL(altbpf_prog_jit_image, ALTBPF_INTERNAL);
 
-/* Classic BPF (altbpf_api.h): check, translate, load as a packet program. */
+/*
+ * Classic BPF: check, translate, load as a packet program, and keep the
+ * original instructions for the kernel's engines.  The log is the caller's.
+ */
+struct altbpf_prog *altbpf_cbpf_create(const struct sock_filter *filter,
+				       u32 len, struct abpf_log *log, int *err)
+{
+	const struct abpf_cbpf_insn *f = (const void *)filter;
+	struct sock_filter *copy;
+	struct altbpf_prog *p;
+	struct bpf_insn *insns;
+	u32 n;
+
+	BUILD_BUG_ON(sizeof(struct abpf_cbpf_insn) != sizeof(struct sock_filter));
+	*err = abpf_cbpf_check(f, len, log);
+	if (*err)
+		return NULL;
+	copy = kvmalloc_array(len, sizeof(*filter), GFP_KERNEL);
+	if (!copy) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	memcpy(copy, filter, len * sizeof(*filter));
+	*err = abpf_cbpf_translate(f, len, &insns, &n, log);
+	if (*err) {
+		kvfree(copy);
+		return NULL;
+	}
+	p = altbpf_prog_create(ABPF_PROG_TYPE_PACKET, insns, n, NULL, log, err);
+	abpf_free(insns);
+	if (!p) {
+		kvfree(copy);
+		return NULL;
+	}
+	p->cbpf = copy;
+	p->cbpf_len = len;
+	/* The kernel's engines run the classic program, not the eBPF. */
+	p->kernel_err = 0;
+	p->kernel_why[0] = '\0';
+	if (log && log->level >= 1)
+		abpf_log_printf(log, "kernel engines: the kernel's classic BPF on the original filter\n");
+	return p;
+}
+
+/* Classic BPF (altbpf_api.h) */
 struct altbpf_prog *altbpf_cbpf_load(const struct sock_filter *filter,
 				     u32 len, char *log, u32 log_size, int *err)
 {
 	struct abpf_log l = { .buf = log, .size = log ? log_size : 0,
 			      .level = READ_ONCE(altbpf_log_level) };
-	const struct abpf_cbpf_insn *f = (const void *)filter;
-	struct altbpf_prog *p;
-	struct bpf_insn *insns;
 	int dummy;
-	u32 n;
 
-	BUILD_BUG_ON(sizeof(struct abpf_cbpf_insn) != sizeof(struct sock_filter));
 	if (!err)
 		err = &dummy;
 	if (l.size)
 		log[0] = '\0';
-	*err = abpf_cbpf_check(f, len, &l);
-	if (*err)
-		return NULL;
-	*err = abpf_cbpf_translate(f, len, &insns, &n, &l);
-	if (*err)
-		return NULL;
-	p = altbpf_prog_create(ABPF_PROG_TYPE_PACKET, insns, n, NULL, &l, err);
-	abpf_free(insns);
-	return p;
+	return altbpf_cbpf_create(filter, len, &l, err);
 }
 EXPORT_SYMBOL_GPL(altbpf_cbpf_load);
 

@@ -351,6 +351,7 @@ static int altbpf_cmd_prog_load(const union bpf_attr *attr)
 	struct bpf_insn *insns;
 	struct altbpf_prog *p;
 	char name[BPF_OBJ_NAME_LEN];
+	bool classic;
 	u32 type;
 	int err, fd;
 
@@ -358,11 +359,14 @@ static int altbpf_cmd_prog_load(const union bpf_attr *attr)
 		return -EPERM;
 	if (!altbpf_attr_tail_zero(attr, offsetofend(union bpf_attr,
 						     prog_name)) ||
-	    attr->kern_version || attr->prog_flags)
+	    attr->kern_version || (attr->prog_flags & ~ALTBPF_PROG_LOAD_CLASSIC))
 		return -EINVAL;
 	err = altbpf_map_prog_type(attr->prog_type, &type);
 	if (err)
 		return err;
+	classic = attr->prog_flags & ALTBPF_PROG_LOAD_CLASSIC;
+	if (classic && type != ABPF_PROG_TYPE_PACKET)
+		return -EINVAL;
 	if (attr->insn_cnt > ABPF_MAX_INSNS)
 		return -E2BIG;
 	if (altbpf_name_cpy(name, attr->prog_name))
@@ -401,8 +405,13 @@ static int altbpf_cmd_prog_load(const union bpf_attr *attr)
 			goto out_log;
 		}
 	}
-	p = altbpf_prog_create(type, insns, attr->insn_cnt, &altbpf_fd_resolver,
-			       &log, &err);
+	/* struct sock_filter and struct bpf_insn are both 8 bytes. */
+	if (classic)
+		p = altbpf_cbpf_create((struct sock_filter *)insns,
+				       attr->insn_cnt, &log, &err);
+	else
+		p = altbpf_prog_create(type, insns, attr->insn_cnt,
+				       &altbpf_fd_resolver, &log, &err);
 	kvfree(insns);
 
 	if (log.buf) {

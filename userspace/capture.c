@@ -51,13 +51,18 @@ const char capture_usage[] =
 	"  -d          print the compiled filter as bpf_asm text and exit\n"
 	"              (-dd: as tcpdump -dd, -ddd: as tcpdump -ddd)\n"
 	"\n"
-	"usage: altbpf run --classic FILTER --data PACKET [--engine E]\n"
-	"                  [--via native|dev] [--form auto|dd|ddd|raw|asm|list]\n"
+	"usage: altbpf run --classic FILTER --data PACKET [--data PACKET...]\n"
+	"                  [--engine E|all] [--via native|dev] [--repeat N]\n"
+	"                  [--form auto|dd|ddd|raw|asm|list]\n"
 	"  Runs a classic filter (tcpdump -d/-dd/-ddd text, raw struct\n"
 	"  sock_filter bytes or bpf_asm text) on one Ethernet frame and prints\n"
-	"  its verdict (bytes to keep, 0 = drop).  The ctx is the frame's: len,\n"
-	"  protocol from bytes 12-13, PACKET_HOST, hatype ARPHRD_ETHER,\n"
-	"  ifindex 0 (no device).\n";
+	"  its verdict (bytes to keep, 0 = drop) and the time per run.  The ctx\n"
+	"  is the frame's: len, protocol from bytes 12-13, PACKET_HOST, hatype\n"
+	"  ARPHRD_ETHER, ifindex 0 (no device).  --via dev loads the classic\n"
+	"  program itself; engines kernel-interp and kernel-jit then run it on\n"
+	"  the kernel's classic BPF (bpf_prog_create(), an skb of the frame).\n"
+	"  Several packets, or --engine all (every engine of the path): one\n"
+	"  line each, 'PACKET ENGINE: r0 = 0x.. (..), ns/run: N (...)'.\n";
 
 static volatile sig_atomic_t capture_stop;
 
@@ -584,9 +589,9 @@ out_code:
 
 /* `altbpf run --classic` */
 
-static int classic_via_dev(const struct bpf_insn *insns, u32 n, u8 *pkt,
-			   size_t plen, u32 engine, u64 *r0, char *log,
-			   size_t logsz)
+static int classic_via_dev(const struct abpf_cbpf_insn *insns, u32 n,
+			   u8 *pkt, size_t plen, u32 engine, u32 repeat,
+			   u64 *r0, u32 *ns, char *log, size_t logsz)
 {
 	static const char license[] = "GPL";
 	struct altbpf_call call = { .size = sizeof(union bpf_attr) };
@@ -601,6 +606,7 @@ static int classic_via_dev(const struct bpf_insn *insns, u32 n, u8 *pkt,
 	}
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = ALTBPF_PROG_TYPE_PACKET;
+	attr.prog_flags = ALTBPF_PROG_LOAD_CLASSIC;
 	attr.insns = (__u64)(unsigned long)insns;
 	attr.insn_cnt = n;
 	attr.license = (__u64)(unsigned long)license;
@@ -621,7 +627,7 @@ static int classic_via_dev(const struct bpf_insn *insns, u32 n, u8 *pkt,
 	attr.test.prog_fd = pfd;
 	attr.test.data_in = (__u64)(unsigned long)pkt;
 	attr.test.data_size_in = plen;
-	attr.test.repeat = 1;
+	attr.test.repeat = repeat;
 	attr.test.flags = ALTBPF_TEST_RUN_ENGINE(engine) | ALTBPF_TEST_RUN_R0_OUT;
 	attr.test.ctx_out = (__u64)(unsigned long)&r0full;
 	attr.test.ctx_size_out = sizeof(r0full);
@@ -634,17 +640,20 @@ static int classic_via_dev(const struct bpf_insn *insns, u32 n, u8 *pkt,
 		return err == ERANGE || err == ELOOP ? -3 : -2;
 	}
 	*r0 = r0full;
+	*ns = attr.test.duration;
 	return 0;
 }
 
 static int classic_native(const struct bpf_insn *insns, u32 n, u8 *pkt,
-			  size_t plen, u32 engine, u64 *r0, char *log,
-			  size_t logsz)
+			  size_t plen, u32 engine, u32 repeat, u64 *r0,
+			  u32 *ns, char *log, size_t logsz)
 {
 	struct abpf_log l = { .buf = log, .size = logsz, .level = 0 };
 	struct abpf_pkt_ctx ctx = { 0 };
 	struct abpf_run_ctx rc;
 	struct abpf_prog *prog;
+	u64 t0;
+	u32 i;
 	int err;
 
 	if (engine == ABPF_ENGINE_DEFAULT)
@@ -679,13 +688,19 @@ static int classic_native(const struct bpf_insn *insns, u32 n, u8 *pkt,
 		memcpy(&ctx.protocol, pkt + 12, 2);	/* as __be16 */
 	ctx.pkttype = PACKET_HOST;
 	ctx.hatype = ARPHRD_ETHER;
-	abpf_run_ctx_init_pkt(&rc, &ctx, false);
+	t0 = run_now_ns();
+	for (i = 0; i < repeat; i++) {
+		abpf_run_ctx_init_pkt(&rc, &ctx, false);
 #ifdef ALTBPF_HAVE_JIT
-	if (engine == ABPF_ENGINE_JIT)
-		*r0 = prog->jit_func(&rc);
-	else
+		if (engine == ABPF_ENGINE_JIT)
+			*r0 = prog->jit_func(&rc);
+		else
 #endif
-		*r0 = abpf_interp_run(prog, &rc);
+			*r0 = abpf_interp_run(prog, &rc);
+		if (rc.error)
+			break;
+	}
+	*ns = (run_now_ns() - t0) / (i < repeat ? i + 1 : repeat);
 	err = rc.error;
 #ifdef ALTBPF_HAVE_JIT
 	if (prog->jit_image)
@@ -699,6 +714,68 @@ static int classic_native(const struct bpf_insn *insns, u32 n, u8 *pkt,
 	return 0;
 }
 
+#define CLASSIC_MAX_DATA	256
+#define CLASSIC_LOG_SIZE	65536
+
+/* A classic filter ready to run (`altbpf run --classic`). */
+struct classic_job {
+	const struct abpf_cbpf_insn *f;		/* as given (via dev) */
+	u32 n;
+	const struct bpf_insn *insns;		/* translated (native) */
+	u32 ninsns;
+	int via, detected;
+	u32 repeat;
+	bool lines;		/* several packets or engines: a line each */
+	char *log;		/* CLASSIC_LOG_SIZE bytes */
+};
+
+/* Run on one packet and engine and print the result; 0, 1 or 3 (exit). */
+static int classic_run_one(const struct classic_job *j, const char *dpath,
+			   u8 *pkt, size_t plen, int engine)
+{
+	const char *via = j->via == RUN_VIA_DEV ? "dev" : "native";
+	u32 v, ns = 0;
+	u64 r0 = 0;
+	int ret;
+
+	j->log[0] = '\0';
+	/* Via the device: the classic program, for the kernel's engines. */
+	if (j->via == RUN_VIA_DEV)
+		ret = classic_via_dev(j->f, j->n, pkt, plen, engine, j->repeat,
+				      &r0, &ns, j->log, CLASSIC_LOG_SIZE);
+	else
+		ret = classic_native(j->insns, j->ninsns, pkt, plen, engine,
+				     j->repeat, &r0, &ns, j->log,
+				     CLASSIC_LOG_SIZE);
+	if (ret == -1)
+		fprintf(stderr, "altbpf run: translated program rejected:\n%s",
+			j->log);
+	else if (ret < 0)
+		fprintf(stderr, "altbpf run: %s%s%s: %s\n",
+			j->lines ? dpath : "", j->lines ? " " : "",
+			j->lines ? abpf_engine_name(engine) : "", j->log);
+	if (ret)
+		return ret == -3 ? 3 : 1;
+	v = (u32)r0;
+	if (j->lines) {
+		printf("%s %s: r0 = 0x%x (%u), ns/run: %u (%u run%s, via %s)\n",
+		       dpath, abpf_engine_name(engine), v, v, ns, j->repeat,
+		       j->repeat == 1 ? "" : "s", via);
+		return 0;
+	}
+	printf("r0 = 0x%x (%u)\n", v, v);
+	if (v)
+		printf("accept: keep %zu of %zu bytes (%s form, %u classic insns, via %s)\n",
+		       (size_t)v < plen ? (size_t)v : plen, plen,
+		       cbpf_form_name(j->detected), j->n, via);
+	else
+		printf("drop (%s form, %u classic insns, via %s)\n",
+		       cbpf_form_name(j->detected), j->n, via);
+	printf("ns/run: %u (%u run%s, engine %s, via %s)\n", ns, j->repeat,
+	       j->repeat == 1 ? "" : "s", abpf_engine_name(engine), via);
+	return 0;
+}
+
 int cmd_run_classic(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -708,20 +785,26 @@ int cmd_run_classic(int argc, char **argv)
 		{ "engine", required_argument, NULL, 'e' },
 		{ "via", required_argument, NULL, 'v' },
 		{ "form", required_argument, NULL, 'F' },
+		{ "repeat", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *fpath = NULL, *dpath = NULL;
-	int engine = ABPF_ENGINE_DEFAULT, via = RUN_VIA_NATIVE;
-	int form = CBPF_FORM_AUTO, detected, c, ret;
+	static const int all_engines[] = {
+		ABPF_ENGINE_INTERP, ABPF_ENGINE_JIT,
+		ABPF_ENGINE_KERNEL_INTERP, ABPF_ENGINE_KERNEL_JIT,
+	};
+	const char *fpath = NULL, *dpaths[CLASSIC_MAX_DATA];
+	int engine = ABPF_ENGINE_DEFAULT, form = CBPF_FORM_AUTO;
+	int c, ret, status = 0, engines[4], nengines;
+	struct classic_job j = { .via = RUN_VIA_NATIVE, .repeat = 1 };
 	struct abpf_cbpf_insn *f = NULL;
 	struct bpf_insn *insns = NULL;
-	char err[CBPF_ERR_LEN], *log;
+	char err[CBPF_ERR_LEN], *end;
 	u8 *fbuf = NULL, *pkt = NULL;
 	size_t flen, plen = 0;
-	u32 n, ninsns;
-	u64 r0 = 0;
+	u32 ndata = 0, i, e;
 	struct abpf_log l;
+	bool all = false;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -730,10 +813,16 @@ int cmd_run_classic(int argc, char **argv)
 			fpath = optarg;
 			break;
 		case 'D':
-			dpath = optarg;
+			if (ndata == CLASSIC_MAX_DATA) {
+				fprintf(stderr, "altbpf run: at most %d --data\n",
+					CLASSIC_MAX_DATA);
+				return 2;
+			}
+			dpaths[ndata++] = optarg;
 			break;
 		case 'e':
-			engine = parse_engine(optarg);
+			all = !strcmp(optarg, "all");
+			engine = all ? ABPF_ENGINE_DEFAULT : parse_engine(optarg);
 			if (engine < 0) {
 				fprintf(stderr, "altbpf run: unknown engine '%s'\n", optarg);
 				return 2;
@@ -741,9 +830,9 @@ int cmd_run_classic(int argc, char **argv)
 			break;
 		case 'v':
 			if (!strcmp(optarg, "native")) {
-				via = RUN_VIA_NATIVE;
+				j.via = RUN_VIA_NATIVE;
 			} else if (!strcmp(optarg, "dev")) {
-				via = RUN_VIA_DEV;
+				j.via = RUN_VIA_DEV;
 			} else {
 				fprintf(stderr, "altbpf run: --via native|dev\n");
 				return 2;
@@ -753,6 +842,14 @@ int cmd_run_classic(int argc, char **argv)
 			form = cbpf_form_parse(optarg);
 			if (form < 0) {
 				fprintf(stderr, "altbpf run: unknown form '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'r':
+			errno = 0;
+			j.repeat = strtoul(optarg, &end, 0);
+			if (errno || *end || !j.repeat) {
+				fprintf(stderr, "altbpf run: --repeat N (N >= 1)\n");
 				return 2;
 			}
 			break;
@@ -768,69 +865,67 @@ int cmd_run_classic(int argc, char **argv)
 		fputs(capture_usage, stderr);
 		return 2;
 	}
+	/* all: the kernel's engines only through the device */
+	nengines = 0;
+	for (e = 0; all && e < ARRAY_SIZE(all_engines); e++)
+		if (j.via == RUN_VIA_DEV || all_engines[e] == ABPF_ENGINE_INTERP ||
+		    (all_engines[e] == ABPF_ENGINE_JIT && run_have_native_jit()))
+			engines[nengines++] = all_engines[e];
+	if (!all)
+		engines[nengines++] = engine;
+	j.lines = nengines > 1 || ndata > 1;
+
 	if (read_file(fpath, &fbuf, &flen)) {
 		fprintf(stderr, "altbpf run: %s: %s\n", fpath, strerror(errno));
 		return 1;
 	}
-	if (dpath && read_file(dpath, &pkt, &plen)) {
-		fprintf(stderr, "altbpf run: %s: %s\n", dpath, strerror(errno));
-		free(fbuf);
-		return 1;
-	}
-	if (cbpf_parse(fbuf, flen, form, &f, &n, &detected, err, sizeof(err))) {
+	if (cbpf_parse(fbuf, flen, form, &f, &j.n, &j.detected, err,
+		       sizeof(err))) {
 		fprintf(stderr, "altbpf run: %s: %s\n", fpath, err);
 		free(fbuf);
-		free(pkt);
 		return 1;
 	}
 	free(fbuf);
-	log = calloc(1, 65536);
-	if (!log) {
+	j.log = calloc(1, CLASSIC_LOG_SIZE);
+	if (!j.log) {
 		free(f);
-		free(pkt);
 		return 1;
 	}
 	memset(&l, 0, sizeof(l));
-	l.buf = log;
-	l.size = 65536;
-	ret = abpf_cbpf_check(f, n, &l);
+	l.buf = j.log;
+	l.size = CLASSIC_LOG_SIZE;
+	ret = abpf_cbpf_check(f, j.n, &l);
 	if (!ret)
-		ret = abpf_cbpf_translate(f, n, &insns, &ninsns, &l);
-	free(f);
+		ret = abpf_cbpf_translate(f, j.n, &insns, &j.ninsns, &l);
 	if (ret) {
 		fprintf(stderr, "altbpf run: classic filter rejected (%s):\n%s",
-			errno_name(ret), log);
-		free(log);
-		free(pkt);
+			errno_name(ret), j.log);
+		free(f);
+		free(j.log);
 		return 1;
 	}
-	log[0] = '\0';
-	if (via == RUN_VIA_DEV)
-		ret = classic_via_dev(insns, ninsns, pkt, plen, engine, &r0, log,
-				      65536);
-	else
-		ret = classic_native(insns, ninsns, pkt, plen, engine, &r0, log,
-				     65536);
-	abpf_free(insns);
-	if (ret == -1)
-		fprintf(stderr, "altbpf run: translated program rejected:\n%s", log);
-	else if (ret < 0)
-		fprintf(stderr, "altbpf run: %s\n", log);
-	if (!ret) {
-		u32 v = (u32)r0;
-
-		printf("r0 = 0x%x (%u)\n", v, v);
-		if (v)
-			printf("accept: keep %zu of %zu bytes (%s form, %u classic insns, via %s)\n",
-			       (size_t)v < plen ? (size_t)v : plen, plen,
-			       cbpf_form_name(detected), n,
-			       via == RUN_VIA_DEV ? "dev" : "native");
-		else
-			printf("drop (%s form, %u classic insns, via %s)\n",
-			       cbpf_form_name(detected), n,
-			       via == RUN_VIA_DEV ? "dev" : "native");
+	j.f = f;
+	j.insns = insns;
+	/* No --data: one run on an empty packet. */
+	for (i = 0; i < (ndata ? ndata : 1); i++) {
+		plen = 0;
+		if (ndata && read_file(dpaths[i], &pkt, &plen)) {
+			fprintf(stderr, "altbpf run: %s: %s\n", dpaths[i],
+				strerror(errno));
+			status = 1;
+			break;
+		}
+		for (e = 0; e < (u32)nengines; e++) {
+			ret = classic_run_one(&j, ndata ? dpaths[i] : "-", pkt,
+					      plen, engines[e]);
+			if (ret && !status)
+				status = ret;
+		}
+		free(pkt);
+		pkt = NULL;
 	}
-	free(log);
-	free(pkt);
-	return ret == 0 ? 0 : ret == -3 ? 3 : 1;
+	free(f);
+	abpf_free(insns);
+	free(j.log);
+	return status;
 }

@@ -18,7 +18,7 @@
 #include "jit.h"
 #endif
 
-static u64 now_ns(void)
+u64 run_now_ns(void)
 {
 	struct timespec ts;
 
@@ -202,7 +202,7 @@ static int run_native(const struct bpf_insn *insns, u32 len, u8 *data,
 		rc.error_pc = 0;
 	}
 
-	t0 = now_ns();
+	t0 = run_now_ns();
 	for (i = 0; i < runs; i++) {
 		abpf_run_ctx_init_mem(&rc, data, mem_len);
 #ifdef ALTBPF_HAVE_JIT
@@ -214,7 +214,7 @@ static int run_native(const struct bpf_insn *insns, u32 len, u8 *data,
 		if (rc.error)
 			break;
 	}
-	res->ns_per_run = runs ? (now_ns() - t0) / (i < runs ? i + 1 : runs) :
+	res->ns_per_run = runs ? (run_now_ns() - t0) / (i < runs ? i + 1 : runs) :
 			  0;
 	res->runs = i < runs ? i + 1 : runs;
 	res->r0 = r0;

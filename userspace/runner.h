@@ -76,6 +76,8 @@ bool run_have_native_jit(void);
 /* "ERANGE" for -ERANGE and the like (checker and run errors). */
 const char *errno_name(int err);
 const char *run_via_name(int via);
+/* CLOCK_MONOTONIC in ns (native timing). */
+u64 run_now_ns(void);
 
 #ifdef ALTBPF_HAVE_JIT
 /* userspace/jit_mem.c: compile with W^X executable memory near our text. */

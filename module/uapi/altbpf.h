@@ -52,6 +52,13 @@ struct altbpf_call {
  * accepted as a synonym.  BPF_PROG_TEST_RUN: data_in is the frame.
  */
 #define ALTBPF_PROG_TYPE_PACKET		(ALTBPF_PROG_TYPE_BASE + 2)
+/*
+ * BPF_PROG_LOAD attr.prog_flags: attr.insns points to attr.insn_cnt
+ * classic instructions (struct sock_filter); a packet program type.
+ * altbpf checks and translates them (docs/cbpf.md) and keeps them for the
+ * kernel's engines, which run them through the kernel's classic BPF.
+ */
+#define ALTBPF_PROG_LOAD_CLASSIC	(1U << 31)
 /* kprobes: r1 = struct pt_regs (read-only); synonym BPF_PROG_TYPE_KPROBE. */
 #define ALTBPF_PROG_TYPE_KPROBE		(ALTBPF_PROG_TYPE_BASE + 3)
 
