@@ -84,15 +84,20 @@ void abpf_run_ctx_init_pkt(struct abpf_run_ctx *rc, struct abpf_pkt_ctx *ctx,
 	rc->r1 = (u64)(unsigned long)ctx;
 	rc->pkt = (const u8 *)(unsigned long)ctx->data;
 	rc->pkt_len = ctx->data_end > ctx->data ? (u32)len : 0;
-	rc->regions[0].start = (u64)(unsigned long)ctx;
-	rc->regions[0].len = sizeof(*ctx);
-	rc->nr_regions = 1;
+	/*
+	 * The packet first: run-time checks try the regions in order and the
+	 * JIT checks the first one inline, so loops over the packet stay on
+	 * the fast path; ctx loads are few (data, data_end, len).
+	 */
 	if (rc->pkt_len) {
-		rc->regions[1].start = ctx->data;
-		rc->regions[1].len = rc->pkt_len;
-		rc->regions[1].writable = pkt_writable;
-		rc->nr_regions = 2;
+		rc->regions[rc->nr_regions].start = ctx->data;
+		rc->regions[rc->nr_regions].len = rc->pkt_len;
+		rc->regions[rc->nr_regions].writable = pkt_writable;
+		rc->nr_regions++;
 	}
+	rc->regions[rc->nr_regions].start = (u64)(unsigned long)ctx;
+	rc->regions[rc->nr_regions].len = sizeof(*ctx);
+	rc->nr_regions++;
 	rc->budget = ABPF_DEFAULT_BUDGET;
 }
 
