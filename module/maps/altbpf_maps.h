@@ -85,6 +85,8 @@ void altbpf_helpers_kernel_init(void);
 /* common.c */
 int altbpf_maps_init(void);		/* module init (helpers, ids) */
 void altbpf_maps_exit(void);		/* module exit: waits for frees */
+/* Bytes charged now, the limit, charges refused (debugfs "stats"). */
+void altbpf_maps_mem_stats(u64 *used, u64 *limit, u64 *denied);
 void altbpf_maps_set_prog_hooks(const struct altbpf_map_prog_hooks *hooks);
 
 /*
