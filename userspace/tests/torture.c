@@ -14,6 +14,9 @@
  *	fill the JIT arena, the map memory budget, a hash map; exceed the
  *	instruction limit and the loop budget: clean errors, counters in
  *	/sys/kernel/debug/altbpf/stats, full recovery afterwards.
+ *   altbpf-torture fire [--seconds S]
+ *	only the firing threads (no device needed: the module may be
+ *	unloaded while they run).
  *   altbpf-torture hold [--persist]
  *	attach a kprobe and a netfilter link, keep every fd open, print
  *	"ready" and wait to be killed (scripts/torture-tests rmmods then).
@@ -71,13 +74,12 @@ static double now(void)
 
 static void fire_probe(void)
 {
-	if (!strcmp(probe_sym, "do_nanosleep")) {
-		struct timespec zero = { 0, 0 };
+	struct timespec zero = { 0, 0 };
 
+	if (!probe_sym || !strcmp(probe_sym, "do_nanosleep"))
 		nanosleep(&zero, NULL);
-	} else {
+	if (!probe_sym || strcmp(probe_sym, "do_nanosleep"))
 		syscall(SYS_getppid);
-	}
 }
 
 /* kprobe: count the hit in array[0], update hash[rand & 63] */
@@ -471,8 +473,10 @@ static void exhaust_jit(void)
 	      "stats: jit_arena_exhausted counted it (%lld -> %lld)", ex0,
 	      tl_stat("jit_arena_exhausted"));
 	if (fallback >= 0) {
-		tl_ok(!tl_test_run(dev, fallback, ALTBPF_ENGINE_DEFAULT, NULL,
-				   0, &r0) && r0 == n - 2,
+		int err = tl_test_run(dev, fallback, ALTBPF_ENGINE_DEFAULT,
+				      NULL, 0, &r0);
+
+		tl_ok(!err && r0 == n - 2,
 		      "the uncompiled program runs on the interpreter (r0 %llu)",
 		      (unsigned long long)r0);
 		tl_expect_errno(tl_test_run(dev, fallback, ALTBPF_ENGINE_JIT,
@@ -481,10 +485,14 @@ static void exhaust_jit(void)
 	}
 	for (int i = 0; i < count; i++)
 		close(fds[i]);
-	tl_ok(settle("jit_arena_images", images0) == images0 &&
-	      tl_stat("jit_arena_used") == used0,
-	      "closing them frees the arena (used %lld, images %lld)",
-	      tl_stat("jit_arena_used"), tl_stat("jit_arena_images"));
+	{
+		long long images = settle("jit_arena_images", images0);
+		long long used = tl_stat("jit_arena_used");
+
+		tl_ok(images == images0 && used == used0,
+		      "closing them frees the arena (used %lld, images %lld)",
+		      used, images);
+	}
 	{
 		int fd = tl_load(dev, ALTBPF_PROG_TYPE_MEM, p, n, NULL, 0);
 
@@ -525,9 +533,12 @@ static void exhaust_maps(void)
 	      "stats: maps_mem_denied counted it, maps_mem within the limit");
 	for (int i = 0; i < count; i++)
 		close(fds[i]);
-	tl_ok(settle("maps_mem", mem0) == mem0,
-	      "closing them returns the budget (maps_mem %lld)",
-	      tl_stat("maps_mem"));
+	{
+		long long mem = settle("maps_mem", mem0);
+
+		tl_ok(mem == mem0, "closing them returns the budget (maps_mem %lld)",
+		      mem);
+	}
 	write_param("altbpf_maps_mem_limit", old);
 
 	/* a full hash map: E2BIG, then room again after a delete */
@@ -554,9 +565,10 @@ static void exhaust_insns(void)
 	struct bpf_insn loop[] = {
 		ABPF_MOV64_IMM(0, 0),
 		ABPF_ALU64_IMM(BPF_ADD, 0, 1),
-		ABPF_JMP_A(-2),
+		ABPF_JMP_IMM(BPF_JNE, 0, 0, -2),	/* 2^64 rounds */
 		ABPF_EXIT(),
 	};
+	static char log[4096];
 	char old[64];
 	__u64 r0;
 	int fd;
@@ -569,8 +581,11 @@ static void exhaust_insns(void)
 				"instruction limit + 1: E2BIG");
 		free(p);
 	}
-	fd = tl_load(dev, ALTBPF_PROG_TYPE_MEM, loop, ARRAY_LEN(loop), NULL, 0);
-	tl_ok(fd >= 0, "an endless loop loads (bounded at run time)");
+	fd = tl_load(dev, ALTBPF_PROG_TYPE_MEM, loop, ARRAY_LEN(loop), log,
+		     sizeof(log));
+	tl_ok(fd >= 0, "a 2^64-round loop loads (bounded at run time)");
+	if (fd < 0)
+		printf("#   %s: %s", strerror(errno), log);
 	read_param("budget", old, sizeof(old));
 	write_param("budget", "100000");
 	for (__u32 e = ALTBPF_ENGINE_INTERP; e <= ALTBPF_ENGINE_JIT; e++)
@@ -631,6 +646,25 @@ static int run_hold(int persist)
 	return 0;
 }
 
+/* hit the hooks without the device (it may be unloaded meanwhile) */
+static int run_fire(double seconds)
+{
+	pthread_t th[2];
+	double start = now();
+
+	probe_sym = NULL;	/* whichever the holder probes: both */
+	pthread_create(&th[0], NULL, syscall_firer, NULL);
+	pthread_create(&th[1], NULL, packet_firer, NULL);
+	while (now() - start < seconds)
+		usleep(100000);
+	atomic_store(&stop, 1);
+	pthread_join(th[0], NULL);
+	pthread_join(th[1], NULL);
+	printf("# fired %ld syscalls, %ld packets\n", atomic_load(&fires),
+	       atomic_load(&packets));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	double seconds = 10;
@@ -647,6 +681,8 @@ int main(int argc, char **argv)
 		else
 			mode = "";
 	}
+	if (!strcmp(mode, "fire"))
+		return run_fire(seconds);
 	dev = open(ALTBPF_DEVICE, O_RDWR | O_CLOEXEC);
 	if (dev < 0) {
 		perror(ALTBPF_DEVICE);
@@ -661,6 +697,7 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"usage: altbpf-torture lifecycle [--seconds S] [--workers N]\n"
 		"       altbpf-torture exhaust\n"
+		"       altbpf-torture fire [--seconds S]\n"
 		"       altbpf-torture hold [--persist]\n");
 	return 2;
 }
