@@ -15,7 +15,7 @@ BUILD ?= $(REPO)/build
 KDIR ?= $(shell $(REPO)/scripts/build-kernel --print-dir 2>/dev/null)
 
 .PHONY: all help deps kernel userspace module native-check conformance \
-	check demo bench fuzz vm-shell clean
+	check check-debug demo bench fuzz vm-shell clean
 
 all: userspace module
 
@@ -25,6 +25,7 @@ help:
 	@echo "  make userspace   build the CLI, plugin and native tests into build/"
 	@echo "  make module      build altbpf.ko and altbpf_kunit.ko"
 	@echo "  make native-check  run the native tests and conformance only"
+	@echo "  make check-debug the guest suites on the KASAN/kmemleak/lockdep kernel"
 	@echo "  make vm-shell    interactive shell in the test VM, module loaded"
 	@echo "  make fuzz FUZZ_SECONDS=N  differential fuzzing (docs/fuzzing.md)"
 
@@ -53,6 +54,10 @@ fuzz:
 
 check:
 	$(REPO)/scripts/check
+
+# The guest suites on the full debug kernel (docs/reliability.md).
+check-debug:
+	$(REPO)/scripts/check-debug
 
 demo:
 	$(REPO)/scripts/demo

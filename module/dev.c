@@ -541,6 +541,52 @@ static int altbpf_info_copy(u64 uptr, u32 ulen, const void *src, u32 have)
 	return copy_to_user(u64_to_user_ptr(uptr), src, n) ? -EFAULT : 0;
 }
 
+/*
+ * The instructions for BPF_OBJ_GET_INFO_BY_FD: the checker bound each lddw
+ * map reference to the map's kernel address; as bpf(2) does, report the
+ * map's id (and the value offset) there instead.  kvfree() the result.
+ */
+static struct bpf_insn *altbpf_xlated_dump(const struct abpf_prog *prog)
+{
+	struct bpf_insn *insns = kvmalloc_array(prog->len, sizeof(*insns),
+						GFP_KERNEL);
+	u32 i, k;
+
+	if (!insns)
+		return NULL;
+	memcpy(insns, prog->insns, prog->len * sizeof(*insns));
+	for (i = 0; i + 1 < prog->len; i++) {
+		u64 addr, base;
+
+		if (!abpf_is_lddw(&insns[i]))
+			continue;
+		if (insns[i].src_reg != BPF_PSEUDO_MAP_FD &&
+		    insns[i].src_reg != BPF_PSEUDO_MAP_VALUE) {
+			i++;
+			continue;
+		}
+		addr = (u32)insns[i].imm | (u64)(u32)insns[i + 1].imm << 32;
+		insns[i].imm = 0;
+		insns[i + 1].imm = 0;
+		for (k = 0; k < prog->nr_maps; k++) {
+			struct abpf_map *map = prog->maps[k];
+
+			if (insns[i].src_reg == BPF_PSEUDO_MAP_FD ?
+			    addr == (u64)(unsigned long)map :
+			    map->ops->direct_value &&
+			    !map->ops->direct_value(map, &base) &&
+			    addr - base < map->value_size) {
+				insns[i].imm = map->id;
+				if (insns[i].src_reg == BPF_PSEUDO_MAP_VALUE)
+					insns[i + 1].imm = addr - base;
+				break;
+			}
+		}
+		i++;
+	}
+	return insns;
+}
+
 static int altbpf_map_get_info(struct altbpf_map *m, const union bpf_attr *attr,
 			       union bpf_attr __user *uattr)
 {
@@ -588,7 +634,9 @@ static int altbpf_cmd_obj_get_info(const union bpf_attr *attr,
 
 		if (IS_ERR(m))
 			return PTR_ERR(m);
-		err = altbpf_map_get_info(m, attr, uattr);
+		/* docs/abi.md: every map command needs CAP_BPF */
+		err = altbpf_capable() ? altbpf_map_get_info(m, attr, uattr) :
+		      -EPERM;
 		altbpf_map_put(m);
 		return err;
 	}
@@ -644,10 +692,24 @@ static int altbpf_cmd_obj_get_info(const union bpf_attr *attr,
 		info.nr_jited_line_info = nr_offsets;
 		info.jited_line_info_rec_size = sizeof(u32);
 
-		err = altbpf_info_copy(in.xlated_prog_insns,
-				       in.xlated_prog_len, p->prog->insns,
-				       info.xlated_prog_len);
-		if (!err)
+		if (in.xlated_prog_insns && in.xlated_prog_len) {
+			struct bpf_insn *xlated = altbpf_xlated_dump(p->prog);
+
+			err = xlated ? altbpf_info_copy(in.xlated_prog_insns,
+							in.xlated_prog_len,
+							xlated,
+							info.xlated_prog_len) :
+				       -ENOMEM;
+			kvfree(xlated);
+		}
+		/*
+		 * An image that loads map addresses (movabs) is code with
+		 * kernel pointers: shown only to whom kptr_restrict=1 would
+		 * show them (CAP_SYSLOG), as bpf(2)'s bpf_dump_raw_ok().
+		 */
+		if (p->prog->nr_maps && !capable(CAP_SYSLOG))
+			info.jited_prog_insns = 0;
+		else if (!err)
 			err = altbpf_info_copy(in.jited_prog_insns,
 					       in.jited_prog_len,
 					       p->prog->jit_image,

@@ -26,12 +26,15 @@
 
 #include "altbpf_internal.h"
 #include "hooks.h"
+#include "jit_arena.h"
+#include "maps/altbpf_maps.h"
 
 static DEFINE_MUTEX(altbpf_links_lock);
 static LIST_HEAD(altbpf_links);
 static DEFINE_IDR(altbpf_link_idr);
 static struct dentry *altbpf_debugfs_dir;
 static struct dentry *altbpf_debugfs_links;
+static struct dentry *altbpf_debugfs_stats;
 static bool altbpf_debugfs_own_dir;
 
 static bool altbpf_hooks_capable(void)
@@ -364,6 +367,27 @@ static int altbpf_links_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(altbpf_links);
 
+/*
+ * /sys/kernel/debug/altbpf/stats: resource counters, "key value" lines, so
+ * that exhausting the JIT arena or the map memory budget is visible.
+ */
+static int altbpf_stats_show(struct seq_file *m, void *v)
+{
+	struct altbpf_jit_arena_stats st;
+	u64 used, limit, denied;
+
+	altbpf_jit_arena_stats(&st);
+	altbpf_maps_mem_stats(&used, &limit, &denied);
+	seq_printf(m, "jit_arena_size %u\njit_arena_used %u\n", st.size,
+		   st.used);
+	seq_printf(m, "jit_arena_images %u\njit_arena_exhausted %llu\n",
+		   st.images, st.exhausted);
+	seq_printf(m, "maps_mem %llu\nmaps_mem_limit %llu\nmaps_mem_denied %llu\n",
+		   used, limit, denied);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(altbpf_stats);
+
 int altbpf_hooks_init(void)
 {
 	/* Another part of the module may have created the directory. */
@@ -375,6 +399,9 @@ int altbpf_hooks_init(void)
 	altbpf_debugfs_links = debugfs_create_file("links", 0400,
 						   altbpf_debugfs_dir, NULL,
 						   &altbpf_links_fops);
+	altbpf_debugfs_stats = debugfs_create_file("stats", 0400,
+						   altbpf_debugfs_dir, NULL,
+						   &altbpf_stats_fops);
 	return 0;
 }
 
@@ -384,6 +411,7 @@ void altbpf_hooks_exit(void)
 	LIST_HEAD(dead);
 
 	debugfs_remove(altbpf_debugfs_links);
+	debugfs_remove(altbpf_debugfs_stats);
 	if (altbpf_debugfs_own_dir)
 		debugfs_remove(altbpf_debugfs_dir);
 	else

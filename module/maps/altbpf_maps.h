@@ -90,6 +90,8 @@ void altbpf_maps_exit(void);		/* module exit: waits for frees */
 void altbpf_map_defer(struct rcu_work *rw);
 void altbpf_map_deferred_done(void);
 void altbpf_maps_drain(void);		/* module exit, before the prog ids */
+/* Bytes charged now, the limit, charges refused (debugfs "stats"). */
+void altbpf_maps_mem_stats(u64 *used, u64 *limit, u64 *denied);
 void altbpf_maps_set_prog_hooks(const struct altbpf_map_prog_hooks *hooks);
 
 /*

@@ -16,6 +16,7 @@ MODULE_PARM_DESC(altbpf_maps_mem_limit,
 		 "bytes all altbpf maps together may use (default 256 MiB)");
 
 static atomic64_t altbpf_maps_mem = ATOMIC64_INIT(0);
+static atomic64_t altbpf_maps_mem_denied = ATOMIC64_INIT(0);
 static DEFINE_IDR(altbpf_map_idr);
 static DEFINE_SPINLOCK(altbpf_map_idr_lock);
 static struct workqueue_struct *altbpf_map_wq;
@@ -33,10 +34,18 @@ int altbpf_map_charge(struct altbpf_map *m, u64 bytes)
 	if (atomic64_add_return(bytes, &altbpf_maps_mem) >
 	    READ_ONCE(altbpf_maps_mem_limit)) {
 		atomic64_sub(bytes, &altbpf_maps_mem);
+		atomic64_inc(&altbpf_maps_mem_denied);
 		return -ENOMEM;
 	}
 	m->mem += bytes;
 	return 0;
+}
+
+void altbpf_maps_mem_stats(u64 *used, u64 *limit, u64 *denied)
+{
+	*used = atomic64_read(&altbpf_maps_mem);
+	*limit = READ_ONCE(altbpf_maps_mem_limit);
+	*denied = atomic64_read(&altbpf_maps_mem_denied);
 }
 
 void altbpf_map_uncharge(struct altbpf_map *m, u64 bytes)

@@ -93,6 +93,19 @@ static void guard_exit(struct htab *h)
 	preempt_enable();
 }
 
+/*
+ * Programs also run in kprobes, which are NMI-like context (int3): never
+ * spin there on a lock the interrupted code may hold, fail with -EBUSY
+ * (the kernel's ring buffer does the same).
+ */
+static bool htab_lock(struct htab *h, unsigned long *irqf)
+{
+	if (in_nmi())
+		return raw_spin_trylock_irqsave(&h->lock, *irqf);
+	raw_spin_lock_irqsave(&h->lock, *irqf);
+	return true;
+}
+
 static void *htab_lookup(struct abpf_map *map, const void *key)
 {
 	struct htab *h = to_altbpf_map(map)->priv;
@@ -180,7 +193,10 @@ static long htab_update_common(struct altbpf_map *m, const void *key,
 		return -EINVAL;
 	if (!guard_enter(h))
 		return -EBUSY;
-	raw_spin_lock_irqsave(&h->lock, irqf);
+	if (!htab_lock(h, &irqf)) {
+		guard_exit(h);
+		return -EBUSY;
+	}
 	old = find(h, key, ks, hash);
 	if (old && flags == BPF_NOEXIST) {
 		ret = -EEXIST;
@@ -241,7 +257,10 @@ static long htab_delete(struct abpf_map *map, const void *key)
 
 	if (!guard_enter(h))
 		return -EBUSY;
-	raw_spin_lock_irqsave(&h->lock, irqf);
+	if (!htab_lock(h, &irqf)) {
+		guard_exit(h);
+		return -EBUSY;
+	}
 	e = find(h, key, map->key_size, hash);
 	if (e)
 		retire(h, e);

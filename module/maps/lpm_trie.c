@@ -96,6 +96,19 @@ static void guard_exit(struct lpm *t)
 	preempt_enable();
 }
 
+/*
+ * Programs also run in kprobes, which are NMI-like context (int3): never
+ * spin there on a lock the interrupted code may hold, fail with -EBUSY
+ * (the kernel's ring buffer does the same).
+ */
+static bool lpm_lock(struct lpm *t, unsigned long *irqf)
+{
+	if (in_nmi())
+		return raw_spin_trylock_irqsave(&t->lock, *irqf);
+	raw_spin_lock_irqsave(&t->lock, *irqf);
+	return true;
+}
+
 static long lpm_update(struct abpf_map *map, const void *key,
 		       const void *value, u64 flags)
 {
@@ -122,7 +135,11 @@ static long lpm_update(struct abpf_map *map, const void *key,
 		kfree(n);
 		return -EBUSY;
 	}
-	raw_spin_lock_irqsave(&t->lock, irqf);
+	if (!lpm_lock(t, &irqf)) {
+		guard_exit(t);
+		kfree(n);
+		return -EBUSY;
+	}
 	old = lpm_exact(t, n->plen, n->data);
 	if (old && flags == BPF_NOEXIST) {
 		ret = -EEXIST;
@@ -166,7 +183,10 @@ static long lpm_delete(struct abpf_map *map, const void *key)
 	canon(data, t->data_size, k->prefixlen);
 	if (!guard_enter(t))
 		return -EBUSY;
-	raw_spin_lock_irqsave(&t->lock, irqf);
+	if (!lpm_lock(t, &irqf)) {
+		guard_exit(t);
+		return -EBUSY;
+	}
 	n = lpm_exact(t, k->prefixlen, data);
 	if (n) {
 		list_del_rcu(&n->list);
