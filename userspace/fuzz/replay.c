@@ -124,7 +124,11 @@ static const char *dev_check(const struct fuzz_case *c, enum fuzz_verdict v,
 		snprintf(why, size, "device (jit): %s", rj.msg);
 		return why;
 	}
-	if (ri.r0 != rj.r0 || ri.run_err != rj.run_err) {
+	/*
+	 * Address-dependent results (a stack address folded into r0) differ
+	 * between the engines' stacks: only their errors must agree.
+	 */
+	if ((v != FUZZ_UNSTABLE && ri.r0 != rj.r0) || ri.run_err != rj.run_err) {
 		snprintf(why, size, "device interp r0=%#llx err=%d, jit r0=%#llx err=%d",
 			 (unsigned long long)ri.r0, ri.run_err,
 			 (unsigned long long)rj.r0, rj.run_err);
