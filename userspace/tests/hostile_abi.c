@@ -823,10 +823,34 @@ static void test_random(unsigned int iterations)
 	      "fixtures still open after the random phase");
 }
 
+/* 5-level paging (QEMU's "max" CPU has LA57): the kernel half is larger. */
+static int kernel_uses_la57(void)
+{
+	static int la57 = -1;
+	char line[4096];
+	FILE *f;
+
+	if (la57 >= 0)
+		return la57;
+	la57 = 0;
+	f = fopen("/proc/cpuinfo", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "flags", 5)) {
+			la57 = strstr(line, " la57") != NULL;
+			break;
+		}
+	if (f)
+		fclose(f);
+	return la57;
+}
+
 /* Kernel addresses: canonical upper-half values outside small negatives. */
 static int is_kernel_addr(__u64 v)
 {
-	return v >= 0xffff800000000000ULL && v < 0xfffffffff0000000ULL;
+	__u64 lo = kernel_uses_la57() ? 0xff00000000000000ULL :
+					0xffff800000000000ULL;
+
+	return v >= lo && v < 0xfffffffff0000000ULL;
 }
 
 /* an aligned 64-bit field of a struct that holds a kernel address */
