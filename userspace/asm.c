@@ -1059,8 +1059,17 @@ int asm_parse_hex(const char *text, u8 **bytes, u32 *len, char *err,
 	for (p = text; *p; p++) {
 		int d;
 
-		if (isspace((unsigned char)*p))
+		if (isspace((unsigned char)*p)) {
+			/* "1 2" is two incomplete bytes, not 0x12 */
+			if (hi >= 0) {
+				set_err(err, errlen,
+					"incomplete hex byte before offset %zu",
+					(size_t)(p - text));
+				free(out);
+				return -1;
+			}
 			continue;
+		}
 		if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && hi < 0 &&
 		    (p == text || isspace((unsigned char)p[-1]))) {
 			p++;

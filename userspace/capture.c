@@ -656,9 +656,6 @@ static int classic_native(const struct bpf_insn *insns, u32 n, u8 *pkt,
 	u32 i;
 	int err;
 
-	if (engine == ABPF_ENGINE_DEFAULT)
-		engine = run_have_native_jit() ? ABPF_ENGINE_JIT :
-						 ABPF_ENGINE_INTERP;
 	if (engine != ABPF_ENGINE_INTERP && engine != ABPF_ENGINE_JIT) {
 		snprintf(log, logsz, "engine %s needs --via dev",
 			 abpf_engine_name(engine));
@@ -739,6 +736,10 @@ static int classic_run_one(const struct classic_job *j, const char *dpath,
 	int ret;
 
 	j->log[0] = '\0';
+	/* Natively, name the engine that runs, not "default". */
+	if (j->via != RUN_VIA_DEV && engine == ABPF_ENGINE_DEFAULT)
+		engine = run_have_native_jit() ? ABPF_ENGINE_JIT :
+						 ABPF_ENGINE_INTERP;
 	/* Via the device: the classic program, for the kernel's engines. */
 	if (j->via == RUN_VIA_DEV)
 		ret = classic_via_dev(j->f, j->n, pkt, plen, engine, j->repeat,

@@ -285,6 +285,51 @@ static void golden_tests(void)
 	}
 }
 
+/* --mem-hex and the corpus "-- mem" section: bytes, or an error. */
+static const struct {
+	const char *text;
+	int len;		/* -1: rejected */
+	u8 first, last;
+} hex_cases[] = {
+	{ "aa bb cc", 3, 0xaa, 0xcc },
+	{ "0x01 0x02", 2, 0x01, 0x02 },
+	{ "0102\t03", 3, 0x01, 0x03 },
+	{ "", 0, 0, 0 },
+	{ "1 2", -1 },		/* two half bytes, not 0x12 */
+	{ "abc", -1 },
+	{ "zz", -1 },
+};
+
+static void hex_tests(void)
+{
+	char err[ASM_ERR_LEN];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hex_cases); i++) {
+		const char *t = hex_cases[i].text;
+		int want = hex_cases[i].len;
+		u8 *b = NULL;
+		u32 n = 0;
+		int ret;
+
+		if (!tap_selected("hex", t))
+			continue;
+		ret = asm_parse_hex(t, &b, &n, err, sizeof(err));
+		if (want < 0 && ret < 0)
+			tap_report(true, "hex", t, NULL);
+		else if (want < 0)
+			tap_report(false, "hex", t, "accepted as %u bytes", n);
+		else if (ret < 0)
+			tap_report(false, "hex", t, "rejected: %s", err);
+		else if (n != (u32)want || (n && (b[0] != hex_cases[i].first ||
+						  b[n - 1] != hex_cases[i].last)))
+			tap_report(false, "hex", t, "got %u bytes", n);
+		else
+			tap_report(true, "hex", t, NULL);
+		free(b);
+	}
+}
+
 /* Every opcode with a spread of field values: disasm -> asm == bytes. */
 static void exhaustive_tests(void)
 {
@@ -480,6 +525,7 @@ int main(int argc, char **argv)
 
 	run_tables();
 	golden_tests();
+	hex_tests();
 	exhaustive_tests();
 	corpus_tests(corpus);
 
