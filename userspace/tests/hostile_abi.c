@@ -223,11 +223,66 @@ static void expect_load(union bpf_attr *attr, int err, const char *what)
 		close(fd);
 }
 
+/*
+ * One field of the baseline PROG_LOAD attr changed, and the errno that must
+ * come back: the reserved fields, limits and bad pointers.
+ */
+enum field_val { VAL_NUM, VAL_HOLE, VAL_KERNEL };
+
+struct field_case {
+	const char *what;
+	size_t off, size;		/* the field in union bpf_attr */
+	enum field_val kind;
+	u64 val;			/* VAL_NUM */
+	int err;
+};
+
+#define ATTR_FIELD(f, k, v, e, w) {					\
+	.what = w, .off = offsetof(union bpf_attr, f),			\
+	.size = sizeof(((union bpf_attr *)0)->f), .kind = k, .val = v,	\
+	.err = e }
+
+static const struct field_case load_cases[] = {
+	ATTR_FIELD(prog_type, VAL_NUM, 0, EINVAL, "prog_type 0"),
+	ATTR_FIELD(prog_type, VAL_NUM, ALTBPF_PROG_TYPE_BASE + 99, EINVAL,
+		   "unknown altbpf prog_type"),
+	ATTR_FIELD(prog_type, VAL_NUM, UINT32_MAX, EINVAL, "prog_type 0xffffffff"),
+	ATTR_FIELD(insn_cnt, VAL_NUM, 0, EINVAL, "insn_cnt 0"),
+	ATTR_FIELD(insn_cnt, VAL_NUM, ABPF_MAX_INSNS + 1, E2BIG,
+		   "insn_cnt limit + 1"),
+	ATTR_FIELD(insn_cnt, VAL_NUM, UINT32_MAX, E2BIG, "insn_cnt 0xffffffff"),
+	ATTR_FIELD(insn_cnt, VAL_NUM, ABPF_MAX_INSNS, EFAULT,
+		   "insn_cnt at the limit over a 2-insn buffer"),
+	ATTR_FIELD(insns, VAL_NUM, 0, EFAULT, "NULL insns"),
+	ATTR_FIELD(insns, VAL_HOLE, 0, EFAULT, "unmapped insns"),
+	ATTR_FIELD(insns, VAL_KERNEL, 0, EFAULT, "kernel-address insns"),
+	ATTR_FIELD(license, VAL_HOLE, 0, EFAULT, "unmapped license"),
+	ATTR_FIELD(prog_flags, VAL_NUM, 1, EINVAL, "prog_flags 1"),
+	ATTR_FIELD(kern_version, VAL_NUM, 1, EINVAL, "kern_version 1"),
+	ATTR_FIELD(prog_ifindex, VAL_NUM, 1, EINVAL, "prog_ifindex 1 (reserved)"),
+	ATTR_FIELD(expected_attach_type, VAL_NUM, 1, EINVAL,
+		   "expected_attach_type 1 (reserved)"),
+	ATTR_FIELD(prog_btf_fd, VAL_NUM, 1, EINVAL, "prog_btf_fd 1 (reserved)"),
+};
+
+static void set_field(union bpf_attr *attr, const struct field_case *c)
+{
+	u64 v = c->kind == VAL_HOLE ? PTR64(hole) :
+		c->kind == VAL_KERNEL ? KERNEL_TEXT : c->val;
+	u32 v32 = v;
+
+	if (c->size == sizeof(v))
+		memcpy((char *)attr + c->off, &v, sizeof(v));
+	else
+		memcpy((char *)attr + c->off, &v32, sizeof(v32));
+}
+
 static void test_prog_load(void)
 {
 	static char log[PAGE];
 	union bpf_attr attr;
 	char *lic;
+	size_t i;
 	int fd;
 
 	load_attr(&attr);
@@ -244,37 +299,17 @@ static void test_prog_load(void)
 	if (fd >= 0)
 		close(fd);
 
+	for (i = 0; i < ARRAY_SIZE(load_cases); i++) {
+		load_attr(&attr);
+		set_field(&attr, &load_cases[i]);
+		expect_load(&attr, load_cases[i].err, load_cases[i].what);
+	}
 	load_attr(&attr);
-	attr.prog_type = 0;
-	expect_load(&attr, EINVAL, "prog_type 0");
-	attr.prog_type = ALTBPF_PROG_TYPE_BASE + 99;
-	expect_load(&attr, EINVAL, "unknown altbpf prog_type");
-	attr.prog_type = UINT32_MAX;
-	expect_load(&attr, EINVAL, "prog_type 0xffffffff");
-
-	load_attr(&attr);
-	attr.insn_cnt = 0;
-	expect_load(&attr, EINVAL, "insn_cnt 0");
-	attr.insn_cnt = ABPF_MAX_INSNS + 1;
-	expect_load(&attr, E2BIG, "insn_cnt limit + 1");
-	attr.insn_cnt = UINT32_MAX;
-	expect_load(&attr, E2BIG, "insn_cnt 0xffffffff");
-	attr.insn_cnt = ABPF_MAX_INSNS;
-	expect_load(&attr, EFAULT, "insn_cnt at the limit over a 2-insn buffer");
-	load_attr(&attr);
-	attr.insns = 0;
-	expect_load(&attr, EFAULT, "NULL insns");
-	attr.insns = PTR64(hole);
-	expect_load(&attr, EFAULT, "unmapped insns");
-	attr.insns = KERNEL_TEXT;
-	expect_load(&attr, EFAULT, "kernel-address insns");
 	memcpy(edge + PAGE - sizeof(ret42[0]), ret42, sizeof(ret42[0]));
 	attr.insns = PTR64(edge + PAGE - sizeof(ret42[0]));
 	expect_load(&attr, EFAULT, "insns running into a hole");
 
 	load_attr(&attr);
-	attr.license = PTR64(hole);
-	expect_load(&attr, EFAULT, "unmapped license");
 	lic = edge + PAGE - 3;
 	memcpy(lic, "GPL", 3);		/* no NUL before the hole */
 	attr.license = PTR64(lic);
@@ -315,21 +350,6 @@ static void test_prog_load(void)
 	tl_ok(strlen(log) == 127, "truncated log is NUL-terminated at 127 bytes");
 
 	load_attr(&attr);
-	attr.prog_flags = 1;
-	expect_load(&attr, EINVAL, "prog_flags 1");
-	attr.prog_flags = 0;
-	attr.kern_version = 1;
-	expect_load(&attr, EINVAL, "kern_version 1");
-	attr.kern_version = 0;
-	attr.prog_ifindex = 1;
-	expect_load(&attr, EINVAL, "prog_ifindex 1 (reserved)");
-	attr.prog_ifindex = 0;
-	attr.expected_attach_type = 1;
-	expect_load(&attr, EINVAL, "expected_attach_type 1 (reserved)");
-	attr.expected_attach_type = 0;
-	attr.prog_btf_fd = 1;
-	expect_load(&attr, EINVAL, "prog_btf_fd 1 (reserved)");
-	attr.prog_btf_fd = 0;
 	memcpy(attr.prog_name, "bad name", 9);
 	expect_load(&attr, EINVAL, "prog_name with a space");
 	memset(attr.prog_name, 'a', sizeof(attr.prog_name));
