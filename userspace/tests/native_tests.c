@@ -295,9 +295,9 @@ static const struct {
 	{ "0x01 0x02", 2, 0x01, 0x02 },
 	{ "0102\t03", 3, 0x01, 0x03 },
 	{ "", 0, 0, 0 },
-	{ "1 2", -1 },		/* two half bytes, not 0x12 */
-	{ "abc", -1 },
-	{ "zz", -1 },
+	{ "1 2", -1, 0, 0 },		/* two half bytes, not 0x12 */
+	{ "abc", -1, 0, 0 },
+	{ "zz", -1, 0, 0 },
 };
 
 static void hex_tests(void)
