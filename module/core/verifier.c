@@ -1181,8 +1181,13 @@ static int check_mem(struct verifier *v, u32 i, struct vstate *st, u8 reg,
 		 * Near the context: cannot be the stack unless the regions are
 		 * adjacent.  Far away (a large constant) it might be.
 		 */
-		v->aux[i].flags |= ABPF_AUX_MEMCHK;
 		o = base->known ? (s64)((u64)base->val + off) : -1;
+		/* Every host runs packet programs on a struct abpf_pkt_ctx. */
+		if (v->prog->type == ABPF_PROG_TYPE_PACKET &&
+		    !(acc & ACC_WRITE) && o >= 0 &&
+		    o + size <= (s64)sizeof(struct abpf_pkt_ctx))
+			return 0;
+		v->aux[i].flags |= ABPF_AUX_MEMCHK;
 		if (o < 0 || o >= ABPF_CTX_NEAR)
 			v->zero_stack = true;
 		return 0;
