@@ -204,7 +204,18 @@ static int run_native(const struct bpf_insn *insns, u32 len, u8 *data,
 
 	t0 = run_now_ns();
 	for (i = 0; i < runs; i++) {
-		abpf_run_ctx_init_mem(&rc, data, mem_len);
+		/* packet programs: the memory is the (read-only) packet */
+		static struct abpf_pkt_ctx pkt;
+
+		if (o->prog_type == ABPF_PROG_TYPE_PACKET) {
+			memset(&pkt, 0, sizeof(pkt));
+			pkt.data = (u64)(unsigned long)data;
+			pkt.data_end = pkt.data + mem_len;
+			pkt.len = mem_len;
+			abpf_run_ctx_init_pkt(&rc, &pkt, false);
+		} else {
+			abpf_run_ctx_init_mem(&rc, data, mem_len);
+		}
 #ifdef ALTBPF_HAVE_JIT
 		if (engine == ABPF_ENGINE_JIT)
 			r0 = prog->jit_func(&rc);
