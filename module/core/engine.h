@@ -232,7 +232,11 @@ struct abpf_reg_fact {
 	u32 size;			/* ALLOC_MEM record size; PKT: most
 					 * variable bytes in its base */
 	u32 range;			/* PKT: base + range <= data_end */
-	u32 id;				/* PKT: 0 = its base is ctx->data */
+	u32 id;				/* PKT: 0 = its base is ctx->data;
+					 * SCALAR: linked scalars share it */
+	s32 loff;			/* SCALAR with an id: value - loff is
+					 * the same in every linked one */
+	u8 tz;				/* SCALAR: low tz bits are 0 */
 	s64 val;			/* scalar value, or pointer offset */
 	u64 umin, umax;			/* SCALAR: unsigned bounds */
 	s64 omin, omax;			/* pointers: offset bounds; PKT:

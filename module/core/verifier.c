@@ -64,6 +64,10 @@ enum {
  * means min == max == val.  Offsets of bounded ranges stay within
  * +-OFF_BOUND so that no bound computation overflows.
  *
+ * Scalars copied (mov) share an id: each is base(id) + loff exactly (mod
+ * 2^64), so a branch that bounds one bounds the others; ids are
+ * i + 1 of the copying insn i, like the kernel's linked scalars.
+ *
  * A packet pointer (RT_PTR_PKT) is base + off with off in [omin, omax],
  * base in [data, data + size] (size: the most variable bytes added, at
  * most PKT_MAX_VAR) and base + range <= data_end proven by a comparison.
@@ -81,8 +85,15 @@ enum {
 #define PKT_MAX_OFF	(1LL << 20)
 #define PKT_MAX_VAR	0xffff
 #define PKT_ID_ANON	0xffffffffU
-/* Join point changes before bounds that still grow are widened. */
-#define WIDEN_AFTER	64
+/*
+ * A register whose bounds changed WIDEN_AFTER times at a join point, or
+ * any once WIDEN_BUDGET instructions were analysed, has its still growing
+ * bounds widened: loops up to ~1000 iterations get exact bounds, every
+ * analysis terminates.
+ */
+#define WIDEN_AFTER	1024
+#define WIDEN_BUDGET	(256 * 1024)
+#define LINK_MAX_OFF	(1 << 30)
 
 /*
  * id (OR_NULL types): the helper call that produced the value, + 1.  A
@@ -97,6 +108,8 @@ struct vreg {
 	u32 id;
 	u32 size;		/* RT_ALLOC_MEM*: record size; RT_PTR_PKT: var */
 	u32 range;		/* RT_PTR_PKT: base + range <= data_end */
+	s32 loff;		/* scalars with an id: value = base(id) + loff */
+	u8 tz;			/* scalars: the low tz bits are zero */
 	s64 val;
 	union {
 		u64 umin;	/* scalars */
@@ -128,7 +141,7 @@ struct verifier {
 	u32 *join_slot;			/* insn -> join slot + 1 (0: none) */
 	u32 *join_insn;			/* join slot -> insn (ascending) */
 	u8 *join_flags;
-	u8 *join_changes;		/* per slot and register: widening */
+	u16 *join_changes;		/* per slot and register: widening */
 	struct vstate *join_state;
 	u32 nr_joins;
 	u32 *heap;			/* pending join slots, min-heap */
@@ -757,12 +770,24 @@ static bool is_ptr(const struct vreg *r)
 	return r->type >= RT_PTR_STACK;
 }
 
-/* known and val from the bounds. */
+/* known and val from the bounds; bounds from the known low zero bits. */
 static void reg_sync(struct vreg *r)
 {
 	if (r->type == RT_SCALAR) {
+		if (r->tz && r->tz < 64) {
+			u64 m = (1ULL << r->tz) - 1;
+			u64 lo = r->umin + m < r->umin ? r->umin : (r->umin + m) & ~m;
+			u64 hi = r->umax & ~m;
+
+			if (lo <= hi) {
+				r->umin = lo;
+				r->umax = hi;
+			}
+		}
 		r->known = r->umin == r->umax;
 		r->val = r->known ? (s64)r->umin : 0;
+		if (r->known)
+			r->tz = r->umin ? __builtin_ctzll(r->umin) : 64;
 	} else if (is_ptr(r)) {
 		r->known = r->omin == r->omax;
 		r->val = r->known ? r->omin : 0;
@@ -783,6 +808,8 @@ static void set_type(struct vreg *r, u8 type, bool known, s64 val)
 	if (known) {
 		r->omin = val;
 		r->omax = val;
+		if (type == RT_SCALAR)
+			r->tz = val ? __builtin_ctzll(val) : 64;
 	} else if (type == RT_SCALAR) {
 		r->umin = 0;
 		r->umax = V_U64_MAX;
@@ -854,6 +881,8 @@ static void join_bounds(struct vreg *a, const struct vreg *b, bool widen)
 			a->umin = widen ? 0 : b->umin;
 		if (b->umax > a->umax)
 			a->umax = widen ? V_U64_MAX : b->umax;
+		if (b->tz < a->tz)
+			a->tz = b->tz;
 		return;
 	}
 	if (b->omin < a->omin)
@@ -901,32 +930,155 @@ static bool join_reg(struct vreg *a, const struct vreg *b, bool widen)
 	} else if (a->map != b->map || a->size != b->size) {
 		set_unknown_ptr(a);
 	} else {
-		if (a->id != b->id)
+		if (a->id != b->id || a->loff != b->loff) {
 			a->id = 0;
+			a->loff = 0;
+		}
 		join_bounds(a, b, widen);
 	}
 	reg_sync(a);
 	return memcmp(&old, a, sizeof(old)) != 0;
 }
 
-/*
- * changes (NULL: never widen): per register, how often it changed at this
- * join point; past WIDEN_AFTER, its growing bounds are widened.
- */
-static bool join_state(struct vstate *a, const struct vstate *b, u8 *changes)
+static bool is_linked(const struct vreg *r, u32 id)
 {
-	bool changed = false;
+	return r->type == RT_SCALAR && id && r->id == id;
+}
+
+/*
+ * Do the registers of group id in x stand in the same relation in y: one
+ * group there too, or constants, with the same differences?
+ */
+static bool link_holds(const struct vstate *x, u32 id, const struct vstate *y)
+{
+	const struct vreg *x0 = NULL, *y0 = NULL;
 	u32 k;
 
 	for (k = 0; k < ABPF_NR_REGS; k++) {
-		bool widen = changes && changes[k] >= WIDEN_AFTER;
+		const struct vreg *xr = &x->regs[k], *yr = &y->regs[k];
 
-		if (!join_reg(&a->regs[k], &b->regs[k], widen))
+		if (!is_linked(xr, id))
 			continue;
-		changed = true;
+		if (yr->type != RT_SCALAR)
+			return false;
+		if (!x0) {
+			x0 = xr;
+			y0 = yr;
+			if (!yr->id && !yr->known)
+				return false;
+			continue;
+		}
+		if (y0->id ? yr->id != y0->id ||
+			     (s64)yr->loff - y0->loff != (s64)xr->loff - x0->loff :
+			     !yr->known ||
+			     (u64)yr->val - (u64)y0->val !=
+			     (u64)((s64)xr->loff - x0->loff))
+			return false;
+	}
+	return true;
+}
+
+/* Registers of group id in x: group id in y too, with x's offsets. */
+static void link_copy(const struct vstate *x, u32 id, struct vstate *y)
+{
+	u32 k, old = 0;
+
+	for (k = 0; k < ABPF_NR_REGS; k++)
+		if (is_linked(&x->regs[k], id) && y->regs[k].id)
+			old = y->regs[k].id;
+	for (k = 0; k < ABPF_NR_REGS; k++) {
+		struct vreg *yr = &y->regs[k];
+
+		if (is_linked(&x->regs[k], id)) {
+			yr->id = id;
+			yr->loff = x->regs[k].loff;
+		} else if (yr->type == RT_SCALAR &&
+			   ((old && yr->id == old) || yr->id == id)) {
+			yr->id = 0;
+			yr->loff = 0;
+		}
+	}
+}
+
+static bool id_used(const struct vstate *st, u32 id)
+{
+	u32 k;
+
+	for (k = 0; k < ABPF_NR_REGS; k++)
+		if (st->regs[k].id == id)
+			return true;
+	return false;
+}
+
+/*
+ * Linked scalars across a join: a group of a survives if b relates the
+ * same registers the same way (b's copy bc is renamed to match); a group
+ * of b whose registers are constants in a with the right differences is
+ * taken into a (a loop's first iteration links what were constants).
+ */
+static void join_links(struct vstate *a, struct vstate *bc, bool adopt)
+{
+	u32 k, j;
+
+	for (k = 0; k < ABPF_NR_REGS; k++) {
+		u32 id = a->regs[k].id;
+
+		if (a->regs[k].type != RT_SCALAR || !id)
+			continue;
+		for (j = 0; j < k; j++)
+			if (is_linked(&a->regs[j], id))
+				break;
+		if (j < k)
+			continue;		/* group done */
+		if (link_holds(a, id, bc)) {
+			link_copy(a, id, bc);
+			continue;
+		}
+		for (j = k; j < ABPF_NR_REGS; j++)
+			if (is_linked(&a->regs[j], id)) {
+				a->regs[j].id = 0;
+				a->regs[j].loff = 0;
+			}
+	}
+	for (k = 0; adopt && k < ABPF_NR_REGS; k++) {
+		u32 id = bc->regs[k].id;
+
+		if (bc->regs[k].type != RT_SCALAR || !id ||
+		    a->regs[k].type != RT_SCALAR || a->regs[k].id ||
+		    id_used(a, id) || !link_holds(bc, id, a))
+			continue;
+		link_copy(bc, id, a);
+	}
+}
+
+/*
+ * changes (NULL: never widen): per register, how often it changed at this
+ * join point; past WIDEN_AFTER (or the budget), growing bounds widen.
+ */
+static bool join_state(struct vstate *a, const struct vstate *b, u16 *changes,
+		       bool widen_all)
+{
+	struct vstate bc = *b;
+	struct vstate old = *a;
+	bool changed, adopt = !widen_all;
+	u32 k;
+
+	/* adopting links gains information: only before widening starts */
+	for (k = 0; changes && k < ABPF_NR_REGS; k++)
+		if (changes[k] >= WIDEN_AFTER)
+			adopt = false;
+	join_links(a, &bc, adopt);
+	for (k = 0; k < ABPF_NR_REGS; k++) {
+		bool widen = changes &&
+			     (widen_all || changes[k] >= WIDEN_AFTER);
+
+		if (!join_reg(&a->regs[k], &bc.regs[k], widen) &&
+		    !memcmp(&a->regs[k], &old.regs[k], sizeof(old.regs[k])))
+			continue;
 		if (changes && !widen)
 			changes[k]++;
 	}
+	changed = memcmp(a->regs, old.regs, sizeof(old.regs)) != 0;
 	for (k = 0; k < ABPF_STACK_WORDS; k++) {
 		u64 w = a->stack_init[k] & b->stack_init[k];
 
@@ -990,7 +1142,8 @@ static void propagate(struct verifier *v, u32 t, const struct vstate *st)
 		changed = true;
 	} else {
 		changed = join_state(&v->join_state[slot], st,
-				     &v->join_changes[slot * ABPF_NR_REGS]);
+				     &v->join_changes[slot * ABPF_NR_REGS],
+				     v->processed > WIDEN_BUDGET);
 	}
 	if (changed && !(v->join_flags[slot] & JOIN_PENDING)) {
 		v->join_flags[slot] |= JOIN_PENDING;
@@ -1294,7 +1447,7 @@ static void scalar_alu(u8 code, s16 off, const struct vreg *d,
 	u64 lim = is64 ? V_U64_MAX : V_U32_MAX;
 	u64 amin = d->umin, amax = d->umax, bmin = s->umin, bmax = s->umax;
 	u64 lo = 0, hi = lim;
-	u32 k;
+	u32 k, tz = 0, ta = d->tz, tb = s->tz;
 
 	if (amax > lim) {
 		amin = 0;
@@ -1306,18 +1459,21 @@ static void scalar_alu(u8 code, s16 off, const struct vreg *d,
 	}
 	switch (BPF_OP(code)) {
 	case BPF_ADD:
+		tz = ta < tb ? ta : tb;
 		if (amax <= lim - bmax) {
 			lo = amin + bmin;
 			hi = amax + bmax;
 		}
 		break;
 	case BPF_SUB:
+		tz = ta < tb ? ta : tb;
 		if (amin >= bmax) {
 			lo = amin - bmax;
 			hi = amax - bmin;
 		}
 		break;
 	case BPF_MUL:
+		tz = ta + tb;
 		if (amax <= V_U32_MAX && bmax <= V_U32_MAX &&
 		    amax * bmax <= lim) {
 			lo = amin * bmin;
@@ -1325,17 +1481,22 @@ static void scalar_alu(u8 code, s16 off, const struct vreg *d,
 		}
 		break;
 	case BPF_AND:
+		tz = ta > tb ? ta : tb;
 		hi = amax < bmax ? amax : bmax;
 		break;
 	case BPF_OR:
+		tz = ta < tb ? ta : tb;
 		lo = amin > bmin ? amin : bmin;
 		hi = fill_bits(amax | bmax);
 		break;
 	case BPF_XOR:
+		tz = ta < tb ? ta : tb;
 		hi = fill_bits(amax | bmax);
 		break;
 	case BPF_LSH:
 		k = bmin & (is64 ? 63 : 31);
+		if (bmin == bmax)
+			tz = ta + k;
 		if (bmin == bmax && amax <= lim >> k) {
 			lo = amin << k;
 			hi = amax << k;
@@ -1373,12 +1534,20 @@ static void scalar_alu(u8 code, s16 off, const struct vreg *d,
 		break;
 	case BPF_MOV:
 		if (!off) {
+			tz = tb;
 			lo = bmin;
 			hi = bmax;
 		}
 		break;
 	}
-	set_scalar_range(res, lo, hi);
+	/* 32-bit results keep at most 32 low zero bits (0 has 64) */
+	if (!is64 && tz > 32)
+		tz = 32;
+	set_type(res, RT_SCALAR, false, 0);
+	res->umin = lo;
+	res->umax = hi;
+	res->tz = tz > 64 ? 64 : tz;
+	reg_sync(res);
 }
 
 /*
@@ -1444,13 +1613,54 @@ static void ptr_add(struct verifier *v, u32 i, struct vstate *st,
 	*out = res;
 }
 
+/* dst = src, an exact copy of a scalar: link them (id i + 1 if new). */
+static void link_copy_reg(struct vstate *st, u32 i, u8 src, u8 dst)
+{
+	struct vreg *s = &st->regs[src];
+	u32 k;
+
+	if (!s->id) {
+		for (k = 0; k < ABPF_NR_REGS; k++)
+			if (is_linked(&st->regs[k], i + 1)) {
+				st->regs[k].id = 0;	/* an older copy */
+				st->regs[k].loff = 0;
+			}
+		s->id = i + 1;
+		s->loff = 0;
+	}
+	st->regs[dst] = *s;
+}
+
+/*
+ * After dst += imm (or -=) on a linked scalar: still linked if the
+ * result is the exact sum (always in 64 bits; in 32 bits if nothing
+ * wraps), the offset moves by imm.
+ */
+static void link_add(const struct bpf_insn *insn, const struct vreg *before,
+		     struct vreg *dst)
+{
+	bool is64 = BPF_CLASS(insn->code) == BPF_ALU64;
+	s64 d = BPF_OP(insn->code) == BPF_ADD ? insn->imm : -(s64)insn->imm;
+	s64 off = (s64)before->loff + d;
+
+	if (!before->id || dst->type != RT_SCALAR ||
+	    off < -LINK_MAX_OFF || off > LINK_MAX_OFF)
+		return;
+	if (!is64 && (before->umax > V_U32_MAX ||
+		      (d >= 0 ? before->umax + d > V_U32_MAX :
+				before->umin < (u64)-d)))
+		return;
+	dst->id = before->id;
+	dst->loff = (s32)off;
+}
+
 static int do_alu(struct verifier *v, u32 i, struct vstate *st)
 {
 	const struct bpf_insn *insn = &v->insns[i];
 	u8 form = insn_form(insn), op = BPF_OP(insn->code);
 	bool is64 = BPF_CLASS(insn->code) == BPF_ALU64;
 	struct vreg *dst = &st->regs[insn->dst_reg];
-	struct vreg srcv;
+	struct vreg srcv, before = *dst;
 	u64 val;
 	int err;
 
@@ -1470,6 +1680,11 @@ static int do_alu(struct verifier *v, u32 i, struct vstate *st)
 			return err;
 	}
 
+	if (op == BPF_MOV && insn->off == 0 && form == ABPF_FORM_ALU_X &&
+	    srcv.type == RT_SCALAR && (is64 || srcv.umax <= V_U32_MAX)) {
+		link_copy_reg(st, i, insn->src_reg, insn->dst_reg);
+		return 0;
+	}
 	if (op == BPF_MOV && is64 && insn->off == 0) {
 		*dst = srcv;		/* copies pointers too */
 		return 0;
@@ -1532,6 +1747,8 @@ static int do_alu(struct verifier *v, u32 i, struct vstate *st)
 		set_scalar(dst, true, val);
 	else
 		scalar_alu(insn->code, insn->off, dst, &srcv, dst);
+	if (form == ABPF_FORM_ALU_K && (op == BPF_ADD || op == BPF_SUB))
+		link_add(insn, &before, dst);
 	return 0;
 }
 
@@ -2032,7 +2249,7 @@ static int alloc_joins(struct verifier *v)
 	v->nr_joins = n;
 	v->join_insn = abpf_zalloc(n * sizeof(u32));
 	v->join_flags = abpf_zalloc(n);
-	v->join_changes = abpf_zalloc((size_t)n * ABPF_NR_REGS);
+	v->join_changes = abpf_zalloc((size_t)n * ABPF_NR_REGS * sizeof(u16));
 	v->join_state = abpf_zalloc((size_t)n * sizeof(struct vstate));
 	v->heap = abpf_zalloc(n * sizeof(u32));
 	if (!v->join_insn || !v->join_flags || !v->join_state || !v->heap ||
@@ -2161,7 +2378,44 @@ static void refine_scalar(struct vreg *r, u8 op, u64 c, bool is32)
 	}
 	if (lo > hi || lo < r->umin || hi > r->umax)
 		return;			/* infeasible: keep it as it was */
-	set_scalar_range(r, lo, hi);
+	r->umin = lo;
+	r->umax = hi;
+	reg_sync(r);
+}
+
+/* reg's bounds, shifted by the offsets, bound the scalars linked to it. */
+static void sync_links(struct vstate *st, u8 reg)
+{
+	const struct vreg *r = &st->regs[reg];
+	u32 k;
+
+	for (k = 0; k < ABPF_NR_REGS; k++) {
+		struct vreg *x = &st->regs[k];
+		s64 d = (s64)x->loff - r->loff;
+		u64 lo, hi;
+
+		if (k == reg || r->type != RT_SCALAR || !is_linked(x, r->id))
+			continue;
+		if (d >= 0 ? r->umax > V_U64_MAX - (u64)d : r->umin < (u64)-d)
+			continue;	/* would wrap: no interval */
+		lo = r->umin + (u64)d;
+		hi = r->umax + (u64)d;
+		if (lo < x->umin)
+			lo = x->umin;
+		if (hi > x->umax)
+			hi = x->umax;
+		if (lo > hi)
+			continue;
+		x->umin = lo;
+		x->umax = hi;
+		reg_sync(x);
+	}
+}
+
+static void refine_linked(struct vstate *st, u8 reg, u8 op, u64 c, bool is32)
+{
+	refine_scalar(&st->regs[reg], op, c, is32);
+	sync_links(st, reg);
 }
 
 /* Every packet pointer based like p has base + range <= data_end. */
@@ -2243,8 +2497,8 @@ static void refine_branch(const struct bpf_insn *insn, struct vstate *taken,
 	if (insn_form(insn) == ABPF_FORM_JCOND_K) {
 		u64 c = is32 ? (u32)insn->imm : (u64)(s64)insn->imm;
 
-		refine_scalar(&taken->regs[dr], op, c, is32);
-		refine_scalar(&fall->regs[dr], negate_op(op), c, is32);
+		refine_linked(taken, dr, op, c, is32);
+		refine_linked(fall, dr, negate_op(op), c, is32);
 		return;
 	}
 	if (refine_pkt_cmp(taken, fall, insn))
@@ -2253,15 +2507,14 @@ static void refine_branch(const struct bpf_insn *insn, struct vstate *taken,
 	if (s->type == RT_SCALAR && s->known) {
 		u64 c = s->val;
 
-		refine_scalar(&taken->regs[dr], op, c, is32);
-		refine_scalar(&fall->regs[dr], negate_op(op), c, is32);
+		refine_linked(taken, dr, op, c, is32);
+		refine_linked(fall, dr, negate_op(op), c, is32);
 	} else if (taken->regs[dr].type == RT_SCALAR &&
 		   taken->regs[dr].known) {
 		u64 c = taken->regs[dr].val;
 
-		refine_scalar(&taken->regs[sr], swap_op(op), c, is32);
-		refine_scalar(&fall->regs[sr], swap_op(negate_op(op)), c,
-			      is32);
+		refine_linked(taken, sr, swap_op(op), c, is32);
+		refine_linked(fall, sr, swap_op(negate_op(op)), c, is32);
 	}
 }
 
@@ -2279,7 +2532,7 @@ static void record_facts(struct verifier *v, u32 i, const struct vstate *st)
 		v->facts[i] = *st;
 		v->facts_seen[i] = 1;
 	} else {
-		join_state(&v->facts[i], st, NULL);
+		join_state(&v->facts[i], st, NULL, false);
 	}
 }
 
@@ -2303,6 +2556,8 @@ static void export_facts(struct verifier *v, struct abpf_insn_facts *out)
 			if (r->type == RT_SCALAR) {
 				out[i].regs[k].umin = r->umin;
 				out[i].regs[k].umax = r->umax;
+				out[i].regs[k].loff = r->loff;
+				out[i].regs[k].tz = r->tz;
 			} else {
 				out[i].regs[k].omin = r->omin;
 				out[i].regs[k].omax = r->omax;

@@ -243,6 +243,31 @@ static bool value_in_range(struct stepper *s, const struct abpf_map *map,
 	return false;
 }
 
+/* Linked scalars: value - loff is the same in all of one id. */
+static bool check_links(struct stepper *s, const struct abpf_insn_facts *f,
+			u32 k)
+{
+	const struct abpf_reg_fact *r = &f->regs[k];
+	u32 j;
+
+	if (!r->id)
+		return true;
+	for (j = 0; j < k; j++) {
+		const struct abpf_reg_fact *o = &f->regs[j];
+
+		if (o->type != ABPF_FACT_SCALAR || o->id != r->id)
+			continue;
+		if (s->regs[k] - (u64)(s64)r->loff !=
+		    s->regs[j] - (u64)(s64)o->loff)
+			return failf(s, "checker claims r%u - %d == r%u - %d (linked), but r%u = %#llx, r%u = %#llx",
+				     k, r->loff, j, o->loff, k,
+				     (unsigned long long)s->regs[k], j,
+				     (unsigned long long)s->regs[j]);
+		break;
+	}
+	return true;
+}
+
 /* The checker's claims before insn pc, against the registers and stack. */
 static bool check_facts(struct stepper *s)
 {
@@ -265,6 +290,12 @@ static bool check_facts(struct stepper *s)
 					     k, (unsigned long long)r->umin,
 					     (unsigned long long)r->umax, k,
 					     (unsigned long long)v);
+			if (r->tz >= 64 ? v != 0 :
+			    (v & ((1ULL << r->tz) - 1)) != 0)
+				return failf(s, "checker claims r%u has %u low zero bits, but r%u = %#llx",
+					     k, r->tz, k, (unsigned long long)v);
+			if (!check_links(s, f, k))
+				return false;
 			want = (u64)r->val;
 			break;
 		case ABPF_FACT_PTR_STACK:
