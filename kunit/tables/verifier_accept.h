@@ -16,6 +16,54 @@
 	ABPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_1, 8),			\
 	ABPF_MOV64_IMM(BPF_REG_0, 0)
 
+/*
+ * csum's loop shape: r3 = r4 = 4, then read 2 bytes at data + r3, sum,
+ * r4 += 2, r5 = r3 - 4, r3 = r4, loop while r5 < LIMIT.
+ */
+#define ABPF_LINKED_LOOP(LIMIT)						\
+	ABPF_PKT_PROLOGUE,						\
+	ABPF_MOV64_REG(BPF_REG_1, BPF_REG_2),				\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 64),				\
+	ABPF_JMP_REG(BPF_JGT, BPF_REG_1, BPF_REG_3, 13),			\
+	ABPF_MOV64_IMM(BPF_REG_1, 0),					\
+	ABPF_MOV64_IMM(BPF_REG_3, 4),					\
+	ABPF_MOV64_IMM(BPF_REG_4, 4),					\
+	ABPF_MOV64_REG(BPF_REG_5, BPF_REG_2),				\
+	ABPF_ALU64_REG(BPF_ADD, BPF_REG_5, BPF_REG_3),			\
+	ABPF_LDX_MEM(BPF_H, BPF_REG_5, BPF_REG_5, 0),			\
+	ABPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_5),			\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 2),				\
+	ABPF_MOV64_REG(BPF_REG_5, BPF_REG_3),				\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_5, -4),				\
+	ABPF_MOV64_REG(BPF_REG_3, BPF_REG_4),				\
+	ABPF_JMP_IMM(BPF_JLT, BPF_REG_5, LIMIT, -9),			\
+	ABPF_MOV64_REG(BPF_REG_0, BPF_REG_1),				\
+	ABPF_EXIT()
+
+/* Sum of bytes data[0..N) (i != N ends the loop), 8 bytes checked. */
+#define ABPF_INDEX_LOOP(N)						\
+	ABPF_PKT_PROLOGUE,						\
+	ABPF_MOV64_REG(BPF_REG_4, BPF_REG_2),				\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 8),				\
+	ABPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 7),			\
+	ABPF_MOV64_IMM(BPF_REG_7, 0),					\
+	ABPF_MOV64_REG(BPF_REG_1, BPF_REG_2),				\
+	ABPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_7),			\
+	ABPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_1, 0),			\
+	ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),			\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_7, 1),				\
+	ABPF_JMP_IMM(BPF_JNE, BPF_REG_7, N, -6),				\
+	ABPF_EXIT()
+
+/* r0 = the u16 at data + 12 if 14 bytes are there, else 0 */
+#define ABPF_PKT_U16_AT_12						\
+	ABPF_PKT_PROLOGUE,						\
+	ABPF_MOV64_REG(BPF_REG_4, BPF_REG_2),				\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 14),				\
+	ABPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 1),			\
+	ABPF_LDX_MEM(BPF_H, BPF_REG_0, BPF_REG_2, 12),			\
+	ABPF_EXIT()
+
 static const struct abpf_run_test abpf_verifier_accept_tests[] = {
 	{
 		/* (51 & 1) << 3 = 8 is folded: [r2 - 16] is proven fp-8. */
@@ -276,28 +324,14 @@ static const struct abpf_run_test abpf_verifier_accept_tests[] = {
 	 */
 	{
 		.name = "packet: read proven by a data_end check",
-		.insns = {
-			ABPF_PKT_PROLOGUE,
-			ABPF_MOV64_REG(BPF_REG_4, BPF_REG_2),
-			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 14),
-			ABPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 1),
-			ABPF_LDX_MEM(BPF_H, BPF_REG_0, BPF_REG_2, 12),
-			ABPF_EXIT(),
-		},
+		.insns = { ABPF_PKT_U16_AT_12 },
 		.mem = { [12] = 0x08, [13] = 0x06 }, .mem_len = 14,
 		.result = 0x0608,
 		.prog_type = ABPF_PROG_TYPE_PACKET,
 	},
 	{
 		.name = "packet: too short, the data_end branch",
-		.insns = {
-			ABPF_PKT_PROLOGUE,
-			ABPF_MOV64_REG(BPF_REG_4, BPF_REG_2),
-			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 14),
-			ABPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 1),
-			ABPF_LDX_MEM(BPF_H, BPF_REG_0, BPF_REG_2, 12),
-			ABPF_EXIT(),
-		},
+		.insns = { ABPF_PKT_U16_AT_12 },
 		.mem = { [12] = 0x08 }, .mem_len = 13,
 		.result = 0,
 		.prog_type = ABPF_PROG_TYPE_PACKET,
@@ -376,20 +410,7 @@ static const struct abpf_run_test abpf_verifier_accept_tests[] = {
 	{
 		/* i in [0, 7] after "if i != 8": data + i + 1 <= data + 8 */
 		.name = "packet: bounded loop index",
-		.insns = {
-			ABPF_PKT_PROLOGUE,
-			ABPF_MOV64_REG(BPF_REG_4, BPF_REG_2),
-			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 8),
-			ABPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 7),
-			ABPF_MOV64_IMM(BPF_REG_7, 0),
-			ABPF_MOV64_REG(BPF_REG_1, BPF_REG_2),
-			ABPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_7),
-			ABPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_1, 0),
-			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),
-			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_7, 1),
-			ABPF_JMP_IMM(BPF_JNE, BPF_REG_7, 8, -6),
-			ABPF_EXIT(),
-		},
+		.insns = { ABPF_INDEX_LOOP(8) },
 		.mem = { 1, 2, 3, 4, 5, 6, 7, 8 }, .mem_len = 8,
 		.result = 36,
 		.prog_type = ABPF_PROG_TYPE_PACKET,
@@ -397,20 +418,7 @@ static const struct abpf_run_test abpf_verifier_accept_tests[] = {
 	{
 		/* the same loop one step further: i = 8 is past the check */
 		.name = "packet: loop index one past the check stays checked",
-		.insns = {
-			ABPF_PKT_PROLOGUE,
-			ABPF_MOV64_REG(BPF_REG_4, BPF_REG_2),
-			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 8),
-			ABPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 7),
-			ABPF_MOV64_IMM(BPF_REG_7, 0),
-			ABPF_MOV64_REG(BPF_REG_1, BPF_REG_2),
-			ABPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_7),
-			ABPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_1, 0),
-			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),
-			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_7, 1),
-			ABPF_JMP_IMM(BPF_JNE, BPF_REG_7, 9, -6),
-			ABPF_EXIT(),
-		},
+		.insns = { ABPF_INDEX_LOOP(9) },
 		.mem = { 1, 2, 3, 4, 5, 6, 7, 8 }, .mem_len = 8,
 		.run_error = -ERANGE,
 		.prog_type = ABPF_PROG_TYPE_PACKET,
@@ -473,26 +481,7 @@ static const struct abpf_run_test abpf_verifier_accept_tests[] = {
 		 * r3 and r4 are linked to it and even: r3 <= 62, 2 bytes fit.
 		 */
 		.name = "linked scalars: index bounded through a copy",
-		.insns = {
-			ABPF_PKT_PROLOGUE,
-			ABPF_MOV64_REG(BPF_REG_1, BPF_REG_2),
-			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 64),
-			ABPF_JMP_REG(BPF_JGT, BPF_REG_1, BPF_REG_3, 13),
-			ABPF_MOV64_IMM(BPF_REG_1, 0),
-			ABPF_MOV64_IMM(BPF_REG_3, 4),
-			ABPF_MOV64_IMM(BPF_REG_4, 4),
-			ABPF_MOV64_REG(BPF_REG_5, BPF_REG_2),
-			ABPF_ALU64_REG(BPF_ADD, BPF_REG_5, BPF_REG_3),
-			ABPF_LDX_MEM(BPF_H, BPF_REG_5, BPF_REG_5, 0),
-			ABPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_5),
-			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 2),
-			ABPF_MOV64_REG(BPF_REG_5, BPF_REG_3),
-			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_5, -4),
-			ABPF_MOV64_REG(BPF_REG_3, BPF_REG_4),
-			ABPF_JMP_IMM(BPF_JLT, BPF_REG_5, 58, -9),
-			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_1),
-			ABPF_EXIT(),
-		},
+		.insns = { ABPF_LINKED_LOOP(58) },
 		/* bytes 4..63 are 1: 30 words of 0x0101 */
 		.mem = { 0, 0, 0, 0, [4 ... 63] = 1 }, .mem_len = 64,
 		.result = 30 * 0x0101,
@@ -501,26 +490,7 @@ static const struct abpf_run_test abpf_verifier_accept_tests[] = {
 	{
 		/* the same with "< 61": r3 reaches 64, past the checked 64 */
 		.name = "linked scalars: one step past the check stays checked",
-		.insns = {
-			ABPF_PKT_PROLOGUE,
-			ABPF_MOV64_REG(BPF_REG_1, BPF_REG_2),
-			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 64),
-			ABPF_JMP_REG(BPF_JGT, BPF_REG_1, BPF_REG_3, 13),
-			ABPF_MOV64_IMM(BPF_REG_1, 0),
-			ABPF_MOV64_IMM(BPF_REG_3, 4),
-			ABPF_MOV64_IMM(BPF_REG_4, 4),
-			ABPF_MOV64_REG(BPF_REG_5, BPF_REG_2),
-			ABPF_ALU64_REG(BPF_ADD, BPF_REG_5, BPF_REG_3),
-			ABPF_LDX_MEM(BPF_H, BPF_REG_5, BPF_REG_5, 0),
-			ABPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_5),
-			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 2),
-			ABPF_MOV64_REG(BPF_REG_5, BPF_REG_3),
-			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_5, -4),
-			ABPF_MOV64_REG(BPF_REG_3, BPF_REG_4),
-			ABPF_JMP_IMM(BPF_JLT, BPF_REG_5, 61, -9),
-			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_1),
-			ABPF_EXIT(),
-		},
+		.insns = { ABPF_LINKED_LOOP(61) },
 		.mem = { 0, 0, 0, 0, [4 ... 63] = 1 }, .mem_len = 64,
 		.run_error = -ERANGE,
 		.prog_type = ABPF_PROG_TYPE_PACKET,
