@@ -17,12 +17,17 @@
  *  5. dataflow: a path-insensitive abstract interpretation.  States are
  *     kept only at join points (jump targets, subprogram entries); a
  *     worklist (lowest index first) re-runs the code after a join point
- *     until no state changes.  Registers are uninitialised, scalars (maybe
- *     a known constant) or pointers (stack with known/unknown offset, ctx,
- *     unknown); each frame keeps a must-be-written bitmap of its 512 bytes.
- *     A callee starts with r1-r5 initialised iff they are at every call.
- *     Stack accesses at a known offset are proven here (bounds, written);
- *     every other access gets ABPF_AUX_MEMCHK for the engines.  When stale
+ *     until no state changes (bounds that keep growing are widened).
+ *     Registers are uninitialised, scalars (unsigned bounds, known low
+ *     zero bits, links between copies) or pointers (stack, ctx, map
+ *     values, packet and packet end, unknown; offsets as bounds); each
+ *     frame keeps a must-be-written bitmap of its 512 bytes.  Branches
+ *     refine both successors: scalar bounds against constants, packet
+ *     ranges against data_end (docs/checker.md).  A callee starts with
+ *     r1-r5 initialised iff they are at every call.  Proven here: stack
+ *     accesses at a known offset (bounds, written), map values at bounded
+ *     offsets, packet reads inside a proven range, packet programs' ctx
+ *     reads; every other access gets ABPF_AUX_MEMCHK.  When stale
  *     stack could be observed (a checked access that may hit the stack, or
  *     a stack pointer escaping: stored, passed to a call, returned, turned
  *     into a number) the program gets ABPF_PROG_ZERO_STACK;
