@@ -355,6 +355,13 @@ enum fuzz_verdict oracle_run(const struct fuzz_case *c, char *why, size_t size)
 
 	why[0] = 0;
 	logbuf[0] = 0;
+	if (!c->len) {
+		/* a case file cut down to its header: nothing to load */
+		snprintf(why, size, "empty program");
+		fuzz_counts.execs++;
+		fuzz_counts.rejected++;
+		return FUZZ_REJECTED;
+	}
 	prog = abpf_prog_alloc(c->insns, c->len, c->type);
 	if (!prog) {
 		snprintf(why, size, "abpf_prog_alloc failed");
