@@ -204,7 +204,7 @@ static bool names_insn(const char *log, u32 len)
 
 static void start(struct abpf_run_ctx *rc, const struct fuzz_case *c)
 {
-	/* packet programs: the input memory is the (writable) packet */
+	/* packet programs: the input memory is the read-only packet */
 	static struct abpf_pkt_ctx pkt_ctx;
 
 	reset_maps();
@@ -214,7 +214,7 @@ static void start(struct abpf_run_ctx *rc, const struct fuzz_case *c)
 		pkt_ctx.data = (u64)(unsigned long)mem_buf;
 		pkt_ctx.data_end = pkt_ctx.data + sizeof(mem_buf);
 		pkt_ctx.len = sizeof(mem_buf);
-		abpf_run_ctx_init_pkt(rc, &pkt_ctx, true);
+		abpf_run_ctx_init_pkt(rc, &pkt_ctx, false);
 	} else {
 		abpf_run_ctx_init_mem(rc, mem_buf, sizeof(mem_buf));
 	}
