@@ -319,7 +319,9 @@ static int run_dev(const struct bpf_insn *insns, u32 len, u8 *data,
 
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = o->prog_type == ABPF_PROG_TYPE_CONFORMANCE ?
-			 ALTBPF_PROG_TYPE_CONFORMANCE : ALTBPF_PROG_TYPE_MEM;
+			 ALTBPF_PROG_TYPE_CONFORMANCE :
+			 o->prog_type == ABPF_PROG_TYPE_PACKET ?
+			 ALTBPF_PROG_TYPE_PACKET : ALTBPF_PROG_TYPE_MEM;
 	attr.insns = (__u64)(unsigned long)insns;
 	attr.insn_cnt = len;
 	attr.license = (__u64)(unsigned long)license;
