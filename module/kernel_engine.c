@@ -122,6 +122,8 @@ int altbpf_kernel_check(const struct abpf_prog *prog, char *why,
 
 	if (!(prog->flags & ABPF_PROG_CHECKED) || !prog->aux)
 		reason = "program not checked";
+	else if (prog->type == ABPF_PROG_TYPE_PACKET)
+		reason = "r1 is a packet ctx block (struct abpf_pkt_ctx)";
 	else if (prog->flags & ABPF_PROG_ZERO_STACK)
 		reason = "reads stack the kernel does not zero";
 	else if (prog->stack_depth > MAX_BPF_STACK)

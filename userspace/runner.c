@@ -78,6 +78,22 @@ bool run_have_native_jit(void)
 }
 #endif
 
+void native_run_ctx_init(struct abpf_run_ctx *rc, u32 prog_type, void *data,
+			 u32 len)
+{
+	static struct abpf_pkt_ctx pkt;
+
+	if (prog_type != ABPF_PROG_TYPE_PACKET) {
+		abpf_run_ctx_init_mem(rc, data, len);
+		return;
+	}
+	memset(&pkt, 0, sizeof(pkt));
+	pkt.data = (u64)(unsigned long)data;
+	pkt.data_end = pkt.data + len;
+	pkt.len = len;
+	abpf_run_ctx_init_pkt(rc, &pkt, false);
+}
+
 struct abpf_prog *native_load(const struct bpf_insn *insns, u32 len,
 			      u32 prog_type, struct abpf_log *log, int *err)
 {
@@ -204,7 +220,7 @@ static int run_native(const struct bpf_insn *insns, u32 len, u8 *data,
 
 	t0 = run_now_ns();
 	for (i = 0; i < runs; i++) {
-		abpf_run_ctx_init_mem(&rc, data, mem_len);
+		native_run_ctx_init(&rc, o->prog_type, data, mem_len);
 #ifdef ALTBPF_HAVE_JIT
 		if (engine == ABPF_ENGINE_JIT)
 			r0 = prog->jit_func(&rc);
@@ -303,7 +319,9 @@ static int run_dev(const struct bpf_insn *insns, u32 len, u8 *data,
 
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = o->prog_type == ABPF_PROG_TYPE_CONFORMANCE ?
-			 ALTBPF_PROG_TYPE_CONFORMANCE : ALTBPF_PROG_TYPE_MEM;
+			 ALTBPF_PROG_TYPE_CONFORMANCE :
+			 o->prog_type == ABPF_PROG_TYPE_PACKET ?
+			 ALTBPF_PROG_TYPE_PACKET : ALTBPF_PROG_TYPE_MEM;
 	attr.insns = (__u64)(unsigned long)insns;
 	attr.insn_cnt = len;
 	attr.license = (__u64)(unsigned long)license;

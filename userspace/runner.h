@@ -70,6 +70,14 @@ void run_result_free(struct run_result *res);
 struct abpf_prog *native_load(const struct bpf_insn *insns, u32 len,
 			      u32 prog_type, struct abpf_log *log, int *err);
 
+/*
+ * A native run's context: packet programs get data as their read-only
+ * packet through a struct abpf_pkt_ctx (one static copy: not reentrant),
+ * the others data in r1 and its length in r2.
+ */
+void native_run_ctx_init(struct abpf_run_ctx *rc, u32 prog_type, void *data,
+			 u32 len);
+
 /* "interp", "jit", "kernel-interp", "kernel-jit", "default"; -1 if none. */
 int parse_engine(const char *name);
 bool run_have_native_jit(void);

@@ -10,6 +10,60 @@
 
 #include "table.h"
 
+/* r2 = ctx->data, r3 = ctx->data_end, r0 = 0 (packet programs) */
+#define ABPF_PKT_PROLOGUE						\
+	ABPF_LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_1, 0),			\
+	ABPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_1, 8),			\
+	ABPF_MOV64_IMM(BPF_REG_0, 0)
+
+/*
+ * csum's loop shape: r3 = r4 = 4, then read 2 bytes at data + r3, sum,
+ * r4 += 2, r5 = r3 - 4, r3 = r4, loop while r5 < LIMIT.
+ */
+#define ABPF_LINKED_LOOP(LIMIT)						\
+	ABPF_PKT_PROLOGUE,						\
+	ABPF_MOV64_REG(BPF_REG_1, BPF_REG_2),				\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 64),				\
+	ABPF_JMP_REG(BPF_JGT, BPF_REG_1, BPF_REG_3, 13),			\
+	ABPF_MOV64_IMM(BPF_REG_1, 0),					\
+	ABPF_MOV64_IMM(BPF_REG_3, 4),					\
+	ABPF_MOV64_IMM(BPF_REG_4, 4),					\
+	ABPF_MOV64_REG(BPF_REG_5, BPF_REG_2),				\
+	ABPF_ALU64_REG(BPF_ADD, BPF_REG_5, BPF_REG_3),			\
+	ABPF_LDX_MEM(BPF_H, BPF_REG_5, BPF_REG_5, 0),			\
+	ABPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_5),			\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 2),				\
+	ABPF_MOV64_REG(BPF_REG_5, BPF_REG_3),				\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_5, -4),				\
+	ABPF_MOV64_REG(BPF_REG_3, BPF_REG_4),				\
+	ABPF_JMP_IMM(BPF_JLT, BPF_REG_5, LIMIT, -9),			\
+	ABPF_MOV64_REG(BPF_REG_0, BPF_REG_1),				\
+	ABPF_EXIT()
+
+/* Sum of bytes data[0..N) (i != N ends the loop), 8 bytes checked. */
+#define ABPF_INDEX_LOOP(N)						\
+	ABPF_PKT_PROLOGUE,						\
+	ABPF_MOV64_REG(BPF_REG_4, BPF_REG_2),				\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 8),				\
+	ABPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 7),			\
+	ABPF_MOV64_IMM(BPF_REG_7, 0),					\
+	ABPF_MOV64_REG(BPF_REG_1, BPF_REG_2),				\
+	ABPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_7),			\
+	ABPF_LDX_MEM(BPF_B, BPF_REG_1, BPF_REG_1, 0),			\
+	ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),			\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_7, 1),				\
+	ABPF_JMP_IMM(BPF_JNE, BPF_REG_7, N, -6),				\
+	ABPF_EXIT()
+
+/* r0 = the u16 at data + 12 if 14 bytes are there, else 0 */
+#define ABPF_PKT_U16_AT_12						\
+	ABPF_PKT_PROLOGUE,						\
+	ABPF_MOV64_REG(BPF_REG_4, BPF_REG_2),				\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 14),				\
+	ABPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 1),			\
+	ABPF_LDX_MEM(BPF_H, BPF_REG_0, BPF_REG_2, 12),			\
+	ABPF_EXIT()
+
 static const struct abpf_run_test abpf_verifier_accept_tests[] = {
 	{
 		/* (51 & 1) << 3 = 8 is folded: [r2 - 16] is proven fp-8. */
@@ -262,6 +316,226 @@ static const struct abpf_run_test abpf_verifier_accept_tests[] = {
 		},
 		.result = 42,
 	},
+	/*
+	 * Packet programs (r1 = struct abpf_pkt_ctx): accesses proven by a
+	 * data_end check run unchecked (abpf_verifier_proofs below says
+	 * which); everything else keeps its run-time check, so the rows
+	 * that read or write past what was checked must still abort.
+	 */
+	{
+		.name = "packet: read proven by a data_end check",
+		.insns = { ABPF_PKT_U16_AT_12 },
+		.mem = { [12] = 0x08, [13] = 0x06 }, .mem_len = 14,
+		.result = 0x0608,
+		.prog_type = ABPF_PROG_TYPE_PACKET,
+	},
+	{
+		.name = "packet: too short, the data_end branch",
+		.insns = { ABPF_PKT_U16_AT_12 },
+		.mem = { [12] = 0x08 }, .mem_len = 13,
+		.result = 0,
+		.prog_type = ABPF_PROG_TYPE_PACKET,
+	},
+	{
+		/* ihl = (byte 14 & 15) * 4 in [0, 60]; then l4 + 4 <= data_end */
+		.name = "packet: variable header length",
+		.insns = {
+			ABPF_PKT_PROLOGUE,
+			ABPF_MOV64_REG(BPF_REG_4, BPF_REG_2),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 15),
+			ABPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 10),
+			ABPF_LDX_MEM(BPF_B, BPF_REG_5, BPF_REG_2, 14),
+			ABPF_ALU32_IMM(BPF_AND, BPF_REG_5, 15),
+			ABPF_ALU32_IMM(BPF_LSH, BPF_REG_5, 2),
+			ABPF_MOV64_REG(BPF_REG_6, BPF_REG_2),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_6, 14),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_6, BPF_REG_5),
+			ABPF_MOV64_REG(BPF_REG_7, BPF_REG_6),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_7, 4),
+			ABPF_JMP_REG(BPF_JGT, BPF_REG_7, BPF_REG_3, 1),
+			ABPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_6, 0),
+			ABPF_EXIT(),
+		},
+		.mem = { [14] = 0x01, [18] = 0x11, 0x22, 0x33, 0x44 },
+		.mem_len = 22,
+		.result = 0x44332211,
+		.prog_type = ABPF_PROG_TYPE_PACKET,
+	},
+	{
+		/* 8 bytes checked, 8 read at +1: not proven, aborts */
+		.name = "packet: off-by-one data_end check stays checked",
+		.insns = {
+			ABPF_PKT_PROLOGUE,
+			ABPF_MOV64_REG(BPF_REG_4, BPF_REG_2),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 8),
+			ABPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 1),
+			ABPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_2, 1),
+			ABPF_EXIT(),
+		},
+		.mem = { 1, 2, 3, 4, 5, 6, 7, 8 }, .mem_len = 8,
+		.run_error = -ERANGE,
+		.prog_type = ABPF_PROG_TYPE_PACKET,
+	},
+	{
+		.name = "packet: data_end >= pkt + 4, taken edge",
+		.insns = {
+			ABPF_PKT_PROLOGUE,
+			ABPF_MOV64_REG(BPF_REG_4, BPF_REG_2),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 4),
+			ABPF_JMP_REG(BPF_JGE, BPF_REG_3, BPF_REG_4, 1),
+			ABPF_EXIT(),
+			ABPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_2, 0),
+			ABPF_EXIT(),
+		},
+		.mem = { 1, 2, 3, 4 }, .mem_len = 4,
+		.result = 0x04030201,
+		.prog_type = ABPF_PROG_TYPE_PACKET,
+	},
+	{
+		/* pkt + 3 < data_end: 4 bytes */
+		.name = "packet: strict compare proves one byte more",
+		.insns = {
+			ABPF_PKT_PROLOGUE,
+			ABPF_MOV64_REG(BPF_REG_4, BPF_REG_2),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 3),
+			ABPF_JMP_REG(BPF_JLT, BPF_REG_4, BPF_REG_3, 1),
+			ABPF_EXIT(),
+			ABPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_2, 0),
+			ABPF_EXIT(),
+		},
+		.mem = { 1, 2, 3, 4 }, .mem_len = 4,
+		.result = 0x04030201,
+		.prog_type = ABPF_PROG_TYPE_PACKET,
+	},
+	{
+		/* i in [0, 7] after "if i != 8": data + i + 1 <= data + 8 */
+		.name = "packet: bounded loop index",
+		.insns = { ABPF_INDEX_LOOP(8) },
+		.mem = { 1, 2, 3, 4, 5, 6, 7, 8 }, .mem_len = 8,
+		.result = 36,
+		.prog_type = ABPF_PROG_TYPE_PACKET,
+	},
+	{
+		/* the same loop one step further: i = 8 is past the check */
+		.name = "packet: loop index one past the check stays checked",
+		.insns = { ABPF_INDEX_LOOP(9) },
+		.mem = { 1, 2, 3, 4, 5, 6, 7, 8 }, .mem_len = 8,
+		.run_error = -ERANGE,
+		.prog_type = ABPF_PROG_TYPE_PACKET,
+	},
+	{
+		/* hosts hand the packet read-only: a write must be checked */
+		.name = "packet: write after a data_end check stays checked",
+		.insns = {
+			ABPF_PKT_PROLOGUE,
+			ABPF_MOV64_REG(BPF_REG_4, BPF_REG_2),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 1),
+			ABPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 1),
+			ABPF_ST_MEM(BPF_B, BPF_REG_2, 0, 7),
+			ABPF_EXIT(),
+		},
+		.mem = { 1 }, .mem_len = 1,
+		.run_error = -ERANGE,
+		.prog_type = ABPF_PROG_TYPE_PACKET,
+	},
+	{
+		/* offsets 4 or 12 joined: [4, 12] + 4 bytes <= 16 */
+		.name = "packet: join of two checked offsets",
+		.insns = {
+			ABPF_PKT_PROLOGUE,
+			ABPF_MOV64_REG(BPF_REG_4, BPF_REG_2),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 16),
+			ABPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 6),
+			ABPF_LDX_MEM(BPF_B, BPF_REG_5, BPF_REG_2, 0),
+			ABPF_MOV64_REG(BPF_REG_6, BPF_REG_2),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_6, 4),
+			ABPF_JMP_IMM(BPF_JEQ, BPF_REG_5, 0, 1),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_6, 8),
+			ABPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_6, 0),
+			ABPF_EXIT(),
+		},
+		.mem = { 0, 0, 0, 0, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 },
+		.mem_len = 16,
+		.result = 0x08070605,
+		.prog_type = ABPF_PROG_TYPE_PACKET,
+	},
+	{
+		/* x & 7 in [0, 7]: fp - 8 + x stays a checked stack access */
+		.name = "scalar bounds: masked stack index",
+		.insns = {
+			ABPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 0x04030201),
+			ABPF_MOV64_REG(BPF_REG_3, BPF_REG_2),
+			ABPF_ALU64_IMM(BPF_AND, BPF_REG_3, 7),
+			ABPF_MOV64_REG(BPF_REG_4, BPF_REG_10),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, -8),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_3),
+			ABPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_4, 0),
+			ABPF_EXIT(),
+		},
+		.mem = { 0 }, .mem_len = 3,
+		.result = 4,
+	},
+	{
+		/*
+		 * csum's shape: the loop bound is on a copy (r5 = r3 - 4 < 58),
+		 * r3 and r4 are linked to it and even: r3 <= 62, 2 bytes fit.
+		 */
+		.name = "linked scalars: index bounded through a copy",
+		.insns = { ABPF_LINKED_LOOP(58) },
+		/* bytes 4..63 are 1: 30 words of 0x0101 */
+		.mem = { 0, 0, 0, 0, [4 ... 63] = 1 }, .mem_len = 64,
+		.result = 30 * 0x0101,
+		.prog_type = ABPF_PROG_TYPE_PACKET,
+	},
+	{
+		/* the same with "< 61": r3 reaches 64, past the checked 64 */
+		.name = "linked scalars: one step past the check stays checked",
+		.insns = { ABPF_LINKED_LOOP(61) },
+		.mem = { 0, 0, 0, 0, [4 ... 63] = 1 }, .mem_len = 64,
+		.run_error = -ERANGE,
+		.prog_type = ABPF_PROG_TYPE_PACKET,
+	},
+};
+
+/*
+ * What the checker must prove (ABPF_AUX_MEMCHK clear) and must leave to a
+ * run-time check (set), by instruction, in the rows above of that name.
+ */
+struct abpf_proof_test {
+	const char *name;		/* a row of abpf_verifier_accept_tests */
+	u8 nr_proven, nr_checked;
+	u16 proven[4];
+	u16 checked[4];
+};
+
+static const struct abpf_proof_test abpf_verifier_proofs[]
+__attribute__((unused)) = {
+	{ .name = "packet: read proven by a data_end check",
+	  .nr_proven = 3, .proven = { 0, 1, 6 } },
+	{ .name = "packet: variable header length",
+	  .nr_proven = 3, .proven = { 0, 1, 15 } },
+	{ .name = "packet: off-by-one data_end check stays checked",
+	  .nr_proven = 2, .proven = { 0, 1 },
+	  .nr_checked = 1, .checked = { 6 } },
+	{ .name = "packet: data_end >= pkt + 4, taken edge",
+	  .nr_proven = 1, .proven = { 7 } },
+	{ .name = "packet: strict compare proves one byte more",
+	  .nr_proven = 1, .proven = { 7 } },
+	{ .name = "packet: bounded loop index",
+	  .nr_proven = 1, .proven = { 9 } },
+	{ .name = "packet: loop index one past the check stays checked",
+	  .nr_checked = 1, .checked = { 9 } },
+	{ .name = "packet: write after a data_end check stays checked",
+	  .nr_checked = 1, .checked = { 6 } },
+	{ .name = "packet: join of two checked offsets",
+	  .nr_proven = 2, .proven = { 6, 11 } },
+	{ .name = "linked scalars: index bounded through a copy",
+	  .nr_proven = 1, .proven = { 11 } },
+	{ .name = "linked scalars: one step past the check stays checked",
+	  .nr_checked = 1, .checked = { 11 } },
+	{ .name = "scalar bounds: masked stack index",
+	  .nr_proven = 1, .proven = { 0 },
+	  .nr_checked = 1, .checked = { 6 } },
 };
 
 #endif /* ALTBPF_TABLES_VERIFIER_ACCEPT_H */

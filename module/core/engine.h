@@ -222,14 +222,27 @@ enum abpf_fact_type {
 	ABPF_FACT_PTR_CTX, ABPF_FACT_PTR_UNKNOWN, ABPF_FACT_MAP_PTR,
 	ABPF_FACT_MAP_VALUE, ABPF_FACT_MAP_VALUE_OR_NULL,
 	ABPF_FACT_ALLOC_MEM, ABPF_FACT_ALLOC_MEM_OR_NULL,
+	ABPF_FACT_PTR_PKT, ABPF_FACT_PTR_PKT_END,
 };
 
+/*
+ * size: ALLOC_MEM record size; PKT: the most variable bytes in its base.
+ * id: PKT: registers with one id share their base (0: ctx->data);
+ * SCALAR: linked scalars, value - loff the same in all of one id.
+ * omin/omax: pointers' offset bounds (PKT: pointer = base + offset).
+ */
 struct abpf_reg_fact {
 	u8 type;			/* enum abpf_fact_type */
 	bool known;			/* val is exact (scalar, offset) */
 	u16 map;			/* index in prog->maps[] */
-	u32 size;			/* ALLOC_MEM record size */
+	u32 size;
+	u32 range;			/* PKT: base + range <= data_end */
+	u32 id;
+	s32 loff;
+	u8 tz;				/* SCALAR: low tz bits are 0 */
 	s64 val;			/* scalar value, or pointer offset */
+	u64 umin, umax;			/* SCALAR: unsigned bounds */
+	s64 omin, omax;
 };
 
 struct abpf_insn_facts {

@@ -17,12 +17,17 @@
  *  5. dataflow: a path-insensitive abstract interpretation.  States are
  *     kept only at join points (jump targets, subprogram entries); a
  *     worklist (lowest index first) re-runs the code after a join point
- *     until no state changes.  Registers are uninitialised, scalars (maybe
- *     a known constant) or pointers (stack with known/unknown offset, ctx,
- *     unknown); each frame keeps a must-be-written bitmap of its 512 bytes.
- *     A callee starts with r1-r5 initialised iff they are at every call.
- *     Stack accesses at a known offset are proven here (bounds, written);
- *     every other access gets ABPF_AUX_MEMCHK for the engines.  When stale
+ *     until no state changes (bounds that keep growing are widened).
+ *     Registers are uninitialised, scalars (unsigned bounds, known low
+ *     zero bits, links between copies) or pointers (stack, ctx, map
+ *     values, packet and packet end, unknown; offsets as bounds); each
+ *     frame keeps a must-be-written bitmap of its 512 bytes.  Branches
+ *     refine both successors: scalar bounds against constants, packet
+ *     ranges against data_end (docs/checker.md).  A callee starts with
+ *     r1-r5 initialised iff they are at every call.  Proven here: stack
+ *     accesses at a known offset (bounds, written), map values at bounded
+ *     offsets, packet reads inside a proven range, packet programs' ctx
+ *     reads; every other access gets ABPF_AUX_MEMCHK.  When stale
  *     stack could be observed (a checked access that may hit the stack, or
  *     a stack pointer escaping: stored, passed to a call, returned, turned
  *     into a number) the program gets ABPF_PROG_ZERO_STACK;
@@ -53,7 +58,47 @@ enum {
 	RT_MAP_VALUE_OR_NULL,	/* a lookup's result, offset 0; id */
 	RT_ALLOC_MEM,		/* a ringbuf record of size bytes + val */
 	RT_ALLOC_MEM_OR_NULL,	/* a reserve's result, offset 0; id */
+	/* packet programs: ctx->data + var + off, and ctx->data_end */
+	RT_PTR_PKT,
+	RT_PTR_PKT_END,
 };
+
+/*
+ * Bounds.  Scalars carry unsigned bounds [umin, umax]; pointers carry
+ * their offset bounds [omin, omax] (S64_MIN/S64_MAX: unbounded); known
+ * means min == max == val.  Offsets of bounded ranges stay within
+ * +-OFF_BOUND so that no bound computation overflows.
+ *
+ * Scalars copied (mov) share an id: each is base(id) + loff exactly (mod
+ * 2^64), so a branch that bounds one bounds the others; ids are
+ * i + 1 of the copying insn i, like the kernel's linked scalars.
+ *
+ * A packet pointer (RT_PTR_PKT) is base + off with off in [omin, omax],
+ * base in [data, data + size] (size: the most variable bytes added, at
+ * most PKT_MAX_VAR) and base + range <= data_end proven by a comparison.
+ * Registers with the same id share their base: id 0 is data itself, id
+ * i + 1 the latest variable addition at insn i, PKT_ID_ANON a base linked
+ * to no other register.  Packet offsets stay within +-PKT_MAX_OFF, so
+ * that with the packet anywhere below the top 16 MiB of the address space
+ * no pointer the program compares wraps around.
+ */
+#define V_U32_MAX	0xffffffffULL
+#define V_U64_MAX	(~0ULL)
+#define V_S64_MAX	((s64)(V_U64_MAX >> 1))
+#define V_S64_MIN	(-V_S64_MAX - 1)
+#define OFF_BOUND	(1LL << 40)
+#define PKT_MAX_OFF	(1LL << 20)
+#define PKT_MAX_VAR	0xffff
+#define PKT_ID_ANON	0xffffffffU
+/*
+ * A register whose bounds changed WIDEN_AFTER times at a join point, or
+ * any once WIDEN_BUDGET instructions were analysed, has its still growing
+ * bounds widened: loops up to ~1000 iterations get exact bounds, every
+ * analysis terminates.
+ */
+#define WIDEN_AFTER	1024
+#define WIDEN_BUDGET	(256 * 1024)
+#define LINK_MAX_OFF	(1 << 30)
 
 /*
  * id (OR_NULL types): the helper call that produced the value, + 1.  A
@@ -66,8 +111,19 @@ struct vreg {
 	u8 known;
 	u16 map;
 	u32 id;
-	u32 size;		/* RT_ALLOC_MEM*: record size */
+	u32 size;		/* RT_ALLOC_MEM*: record size; RT_PTR_PKT: var */
+	u32 range;		/* RT_PTR_PKT: base + range <= data_end */
+	s32 loff;		/* scalars with an id: value = base(id) + loff */
+	u8 tz;			/* scalars: the low tz bits are zero */
 	s64 val;
+	union {
+		u64 umin;	/* scalars */
+		s64 omin;	/* pointers: offset bounds */
+	};
+	union {
+		u64 umax;
+		s64 omax;
+	};
 };
 
 struct vstate {
@@ -90,6 +146,7 @@ struct verifier {
 	u32 *join_slot;			/* insn -> join slot + 1 (0: none) */
 	u32 *join_insn;			/* join slot -> insn (ascending) */
 	u8 *join_flags;
+	u16 *join_changes;		/* per slot and register: widening */
 	struct vstate *join_state;
 	u32 nr_joins;
 	u32 *heap;			/* pending join slots, min-heap */
@@ -713,12 +770,58 @@ static int check_stack_depth(struct verifier *v)
 
 /* ---- Pass 5: dataflow ---- */
 
+static bool is_ptr(const struct vreg *r)
+{
+	return r->type >= RT_PTR_STACK;
+}
+
+/* known and val from the bounds; bounds from the known low zero bits. */
+static void reg_sync(struct vreg *r)
+{
+	if (r->type == RT_SCALAR) {
+		if (r->tz && r->tz < 64) {
+			u64 m = (1ULL << r->tz) - 1;
+			u64 lo = r->umin + m < r->umin ? r->umin : (r->umin + m) & ~m;
+			u64 hi = r->umax & ~m;
+
+			if (lo <= hi) {
+				r->umin = lo;
+				r->umax = hi;
+			}
+		}
+		r->known = r->umin == r->umax;
+		r->val = r->known ? (s64)r->umin : 0;
+		if (r->known)
+			r->tz = r->umin ? __builtin_ctzll(r->umin) : 64;
+	} else if (is_ptr(r)) {
+		r->known = r->omin == r->omax;
+		r->val = r->known ? r->omin : 0;
+	}
+}
+
+static bool off_bounded(const struct vreg *r)
+{
+	return r->omin >= -OFF_BOUND && r->omax <= OFF_BOUND;
+}
+
 static void set_type(struct vreg *r, u8 type, bool known, s64 val)
 {
 	memset(r, 0, sizeof(*r));
 	r->type = type;
 	r->known = known;
 	r->val = known ? val : 0;
+	if (known) {
+		r->omin = val;
+		r->omax = val;
+		if (type == RT_SCALAR)
+			r->tz = val ? __builtin_ctzll(val) : 64;
+	} else if (type == RT_SCALAR) {
+		r->umin = 0;
+		r->umax = V_U64_MAX;
+	} else if (type != RT_UNINIT) {
+		r->omin = V_S64_MIN;
+		r->omax = V_S64_MAX;
+	}
 }
 
 static void set_scalar(struct vreg *r, bool known, s64 val)
@@ -726,9 +829,22 @@ static void set_scalar(struct vreg *r, bool known, s64 val)
 	set_type(r, RT_SCALAR, known, val);
 }
 
+static void set_scalar_range(struct vreg *r, u64 umin, u64 umax)
+{
+	set_type(r, RT_SCALAR, false, 0);
+	r->umin = umin;
+	r->umax = umax;
+	reg_sync(r);
+}
+
 static void set_uninit(struct vreg *r)
 {
 	set_type(r, RT_UNINIT, false, 0);
+}
+
+static void set_unknown_ptr(struct vreg *r)
+{
+	set_type(r, RT_PTR_UNKNOWN, false, 0);
 }
 
 static bool is_or_null(u8 type)
@@ -759,11 +875,52 @@ static void join_mixed(struct vreg *a, const struct vreg *b)
 		*a = r;
 		return;
 	}
-	set_type(a, RT_PTR_UNKNOWN, false, 0);
+	set_unknown_ptr(a);
+}
+
+/* Bounds of b into a (same type); widen: a bound that grows goes all out. */
+static void join_bounds(struct vreg *a, const struct vreg *b, bool widen)
+{
+	if (a->type == RT_SCALAR) {
+		if (b->umin < a->umin)
+			a->umin = widen ? 0 : b->umin;
+		if (b->umax > a->umax)
+			a->umax = widen ? V_U64_MAX : b->umax;
+		if (b->tz < a->tz)
+			a->tz = b->tz;
+		return;
+	}
+	if (b->omin < a->omin)
+		a->omin = widen ? V_S64_MIN : b->omin;
+	if (b->omax > a->omax)
+		a->omax = widen ? V_S64_MAX : b->omax;
+	if (a->omin != a->omax && !off_bounded(a)) {
+		a->omin = V_S64_MIN;
+		a->omax = V_S64_MAX;
+	}
+}
+
+/* Packet pointers: the base is shared only with the same id. */
+static void join_pkt(struct vreg *a, const struct vreg *b, bool widen)
+{
+	if (a->id != b->id)
+		a->id = PKT_ID_ANON;
+	if (b->range < a->range)
+		a->range = widen ? 0 : b->range;
+	if (b->size > a->size) {
+		if (widen) {
+			set_unknown_ptr(a);
+			return;
+		}
+		a->size = b->size;
+	}
+	join_bounds(a, b, widen);
+	if (a->omin < -PKT_MAX_OFF || a->omax > PKT_MAX_OFF)
+		set_unknown_ptr(a);
 }
 
 /* Join b into a; returns true if a changed.  Must-init: uninit wins. */
-static bool join_reg(struct vreg *a, const struct vreg *b)
+static bool join_reg(struct vreg *a, const struct vreg *b, bool widen)
 {
 	struct vreg old = *a;
 
@@ -773,26 +930,160 @@ static bool join_reg(struct vreg *a, const struct vreg *b)
 		set_uninit(a);
 	} else if (a->type != b->type) {
 		join_mixed(a, b);
+	} else if (a->type == RT_PTR_PKT) {
+		join_pkt(a, b, widen);
 	} else if (a->map != b->map || a->size != b->size) {
-		set_type(a, RT_PTR_UNKNOWN, false, 0);
+		set_unknown_ptr(a);
 	} else {
-		if (a->id != b->id)
+		if (a->id != b->id || a->loff != b->loff) {
 			a->id = 0;
-		if (a->known && (!b->known || a->val != b->val)) {
-			a->known = 0;
-			a->val = 0;
+			a->loff = 0;
 		}
+		join_bounds(a, b, widen);
 	}
+	reg_sync(a);
 	return memcmp(&old, a, sizeof(old)) != 0;
 }
 
-static bool join_state(struct vstate *a, const struct vstate *b)
+static bool is_linked(const struct vreg *r, u32 id)
 {
-	bool changed = false;
+	return r->type == RT_SCALAR && id && r->id == id;
+}
+
+/*
+ * Do the registers of group id in x stand in the same relation in y: one
+ * group there too, or constants, with the same differences?
+ */
+static bool link_holds(const struct vstate *x, u32 id, const struct vstate *y)
+{
+	const struct vreg *x0 = NULL, *y0 = NULL;
+	u32 k;
+
+	for (k = 0; k < ABPF_NR_REGS; k++) {
+		const struct vreg *xr = &x->regs[k], *yr = &y->regs[k];
+
+		if (!is_linked(xr, id))
+			continue;
+		if (yr->type != RT_SCALAR)
+			return false;
+		if (!x0) {
+			x0 = xr;
+			y0 = yr;
+			if (!yr->id && !yr->known)
+				return false;
+			continue;
+		}
+		if (y0->id ? yr->id != y0->id ||
+			     (s64)yr->loff - y0->loff != (s64)xr->loff - x0->loff :
+			     !yr->known ||
+			     (u64)yr->val - (u64)y0->val !=
+			     (u64)((s64)xr->loff - x0->loff))
+			return false;
+	}
+	return true;
+}
+
+/* Registers of group id in x: group id in y too, with x's offsets. */
+static void link_copy(const struct vstate *x, u32 id, struct vstate *y)
+{
+	u32 k, old = 0;
+
+	for (k = 0; k < ABPF_NR_REGS; k++)
+		if (is_linked(&x->regs[k], id) && y->regs[k].id)
+			old = y->regs[k].id;
+	for (k = 0; k < ABPF_NR_REGS; k++) {
+		struct vreg *yr = &y->regs[k];
+
+		if (is_linked(&x->regs[k], id)) {
+			yr->id = id;
+			yr->loff = x->regs[k].loff;
+		} else if (yr->type == RT_SCALAR &&
+			   ((old && yr->id == old) || yr->id == id)) {
+			yr->id = 0;
+			yr->loff = 0;
+		}
+	}
+}
+
+static bool id_used(const struct vstate *st, u32 id)
+{
 	u32 k;
 
 	for (k = 0; k < ABPF_NR_REGS; k++)
-		changed |= join_reg(&a->regs[k], &b->regs[k]);
+		if (st->regs[k].id == id)
+			return true;
+	return false;
+}
+
+/*
+ * Linked scalars across a join: a group of a survives if b relates the
+ * same registers the same way (b's copy bc is renamed to match); a group
+ * of b whose registers are constants in a with the right differences is
+ * taken into a (a loop's first iteration links what were constants).
+ */
+static void join_links(struct vstate *a, struct vstate *bc, bool adopt)
+{
+	u32 k, j;
+
+	for (k = 0; k < ABPF_NR_REGS; k++) {
+		u32 id = a->regs[k].id;
+
+		if (a->regs[k].type != RT_SCALAR || !id)
+			continue;
+		for (j = 0; j < k; j++)
+			if (is_linked(&a->regs[j], id))
+				break;
+		if (j < k)
+			continue;		/* group done */
+		if (link_holds(a, id, bc)) {
+			link_copy(a, id, bc);
+			continue;
+		}
+		for (j = k; j < ABPF_NR_REGS; j++)
+			if (is_linked(&a->regs[j], id)) {
+				a->regs[j].id = 0;
+				a->regs[j].loff = 0;
+			}
+	}
+	for (k = 0; adopt && k < ABPF_NR_REGS; k++) {
+		u32 id = bc->regs[k].id;
+
+		if (bc->regs[k].type != RT_SCALAR || !id ||
+		    a->regs[k].type != RT_SCALAR || a->regs[k].id ||
+		    id_used(a, id) || !link_holds(bc, id, a))
+			continue;
+		link_copy(bc, id, a);
+	}
+}
+
+/*
+ * changes (NULL: never widen): per register, how often it changed at this
+ * join point; past WIDEN_AFTER (or the budget), growing bounds widen.
+ */
+static bool join_state(struct vstate *a, const struct vstate *b, u16 *changes,
+		       bool widen_all)
+{
+	struct vstate bc = *b;
+	struct vstate old = *a;
+	bool changed, adopt = !widen_all;
+	u32 k;
+
+	/* adopting links gains information: only before widening starts */
+	for (k = 0; changes && k < ABPF_NR_REGS; k++)
+		if (changes[k] >= WIDEN_AFTER)
+			adopt = false;
+	join_links(a, &bc, adopt);
+	for (k = 0; k < ABPF_NR_REGS; k++) {
+		bool widen = changes &&
+			     (widen_all || changes[k] >= WIDEN_AFTER);
+
+		if (!join_reg(&a->regs[k], &bc.regs[k], widen) &&
+		    !memcmp(&a->regs[k], &old.regs[k], sizeof(old.regs[k])))
+			continue;
+		if (changes && !widen)
+			changes[k]++;
+	}
+	changed = memcmp(a->regs, old.regs, sizeof(old.regs)) != 0;
 	for (k = 0; k < ABPF_STACK_WORDS; k++) {
 		u64 w = a->stack_init[k] & b->stack_init[k];
 
@@ -855,7 +1146,9 @@ static void propagate(struct verifier *v, u32 t, const struct vstate *st)
 		v->join_flags[slot] |= JOIN_HAS_STATE;
 		changed = true;
 	} else {
-		changed = join_state(&v->join_state[slot], st);
+		changed = join_state(&v->join_state[slot], st,
+				     &v->join_changes[slot * ABPF_NR_REGS],
+				     v->processed > WIDEN_BUDGET);
 	}
 	if (changed && !(v->join_flags[slot] & JOIN_PENDING)) {
 		v->join_flags[slot] |= JOIN_PENDING;
@@ -925,6 +1218,8 @@ static const char *rt_name(u8 type)
 	case RT_ALLOC_MEM_OR_NULL:	return "a ringbuf record that may be NULL";
 	case RT_PTR_STACK:		return "a stack pointer";
 	case RT_PTR_CTX:		return "the context";
+	case RT_PTR_PKT:		return "a packet pointer";
+	case RT_PTR_PKT_END:		return "the packet end";
 	case RT_SCALAR:			return "a scalar";
 	default:			return "an unknown pointer";
 	}
@@ -947,11 +1242,26 @@ static int check_obj(struct verifier *v, u32 i, u8 reg, const struct vreg *r,
 	u32 limit = obj_size(v, r);
 	s64 o;
 
-	if (!r->known)
-		return verr(v, -EACCES, i,
-			    "R%u %s access at an unknown offset (only constant offsets are supported)",
-			    reg, what);
-	o = (s64)((u64)r->val + off);
+	if (!r->known) {
+		/* A bounded variable offset: every offset must fit. */
+		if (!off_bounded(r))
+			return verr(v, -EACCES, i,
+				    "R%u %s access at an unknown offset (bound it: only constant or range-checked offsets are supported)",
+				    reg, what);
+		if (r->omin + off < 0 || r->omax + off + size > limit)
+			return verr(v, -EACCES, i,
+				    "R%u %s access out of bounds (off %lld..%lld size %u, %s size %u)",
+				    reg, what, (long long)(r->omin + off),
+				    (long long)(r->omax + off), size, what,
+				    limit);
+		if (acc & ACC_ATOMIC)
+			return verr(v, -EACCES, i,
+				    "R%u atomic access to a %s at a variable offset",
+				    reg, what);
+		o = r->omin + off;
+	} else {
+		o = (s64)((u64)r->val + off);
+	}
 	if (o < 0 || o + size > limit)
 		return verr(v, -EACCES, i,
 			    "R%u %s access out of bounds (off %lld size %u, %s size %u)",
@@ -1013,13 +1323,29 @@ static int check_mem(struct verifier *v, u32 i, struct vstate *st, u8 reg,
 		if (acc & ACC_WRITE)
 			stack_set(st, o, size);
 		return 0;
+	case RT_PTR_PKT:
+		/*
+		 * Reads inside the proven range need no check; writes keep
+		 * theirs (the host may hand the packet read-only).
+		 */
+		if (!(acc & ACC_WRITE) && base->omin + off >= 0 &&
+		    base->omax + off + size <= base->range)
+			return 0;
+		v->aux[i].flags |= ABPF_AUX_MEMCHK;
+		v->zero_stack = true;
+		return 0;
 	case RT_PTR_CTX:
 		/*
 		 * Near the context: cannot be the stack unless the regions are
 		 * adjacent.  Far away (a large constant) it might be.
 		 */
-		v->aux[i].flags |= ABPF_AUX_MEMCHK;
 		o = base->known ? (s64)((u64)base->val + off) : -1;
+		/* Every host runs packet programs on a struct abpf_pkt_ctx. */
+		if (v->prog->type == ABPF_PROG_TYPE_PACKET &&
+		    !(acc & ACC_WRITE) && o >= 0 &&
+		    o + size <= (s64)sizeof(struct abpf_pkt_ctx))
+			return 0;
+		v->aux[i].flags |= ABPF_AUX_MEMCHK;
 		if (o < 0 || o >= ABPF_CTX_NEAR)
 			v->zero_stack = true;
 		return 0;
@@ -1029,11 +1355,6 @@ static int check_mem(struct verifier *v, u32 i, struct vstate *st, u8 reg,
 		v->zero_stack = true;
 		return 0;
 	}
-}
-
-static bool is_ptr(const struct vreg *r)
-{
-	return r->type >= RT_PTR_STACK;
 }
 
 /* Constant folding of scalar ALU ops; false if not folded. */
@@ -1108,13 +1429,243 @@ static bool alu_fold(u8 code, s16 off, u64 a, u64 b, u64 *res)
 	return true;
 }
 
+/* The smallest 2^k - 1 >= x. */
+static u64 fill_bits(u64 x)
+{
+	x |= x >> 1;
+	x |= x >> 2;
+	x |= x >> 4;
+	x |= x >> 8;
+	x |= x >> 16;
+	return x | x >> 32;
+}
+
+/*
+ * Bounds of a scalar ALU op that did not fold (d op= s, both scalars):
+ * interval arithmetic, whole range on any possible wrap.  32-bit ops work
+ * on the low halves and zero-extend.
+ */
+static void scalar_alu(u8 code, s16 off, const struct vreg *d,
+		       const struct vreg *s, struct vreg *res)
+{
+	bool is64 = BPF_CLASS(code) == BPF_ALU64;
+	u64 lim = is64 ? V_U64_MAX : V_U32_MAX;
+	u64 amin = d->umin, amax = d->umax, bmin = s->umin, bmax = s->umax;
+	u64 lo = 0, hi = lim;
+	u32 k, tz = 0, ta = d->tz, tb = s->tz;
+
+	if (amax > lim) {
+		amin = 0;
+		amax = lim;
+	}
+	if (bmax > lim) {
+		bmin = 0;
+		bmax = lim;
+	}
+	switch (BPF_OP(code)) {
+	case BPF_ADD:
+		tz = ta < tb ? ta : tb;
+		if (amax <= lim - bmax) {
+			lo = amin + bmin;
+			hi = amax + bmax;
+		}
+		break;
+	case BPF_SUB:
+		tz = ta < tb ? ta : tb;
+		if (amin >= bmax) {
+			lo = amin - bmax;
+			hi = amax - bmin;
+		}
+		break;
+	case BPF_MUL:
+		tz = ta + tb;
+		if (amax <= V_U32_MAX && bmax <= V_U32_MAX &&
+		    amax * bmax <= lim) {
+			lo = amin * bmin;
+			hi = amax * bmax;
+		}
+		break;
+	case BPF_AND:
+		tz = ta > tb ? ta : tb;
+		hi = amax < bmax ? amax : bmax;
+		break;
+	case BPF_OR:
+		tz = ta < tb ? ta : tb;
+		lo = amin > bmin ? amin : bmin;
+		hi = fill_bits(amax | bmax);
+		break;
+	case BPF_XOR:
+		tz = ta < tb ? ta : tb;
+		hi = fill_bits(amax | bmax);
+		break;
+	case BPF_LSH:
+		k = bmin & (is64 ? 63 : 31);
+		if (bmin == bmax)
+			tz = ta + k;
+		if (bmin == bmax && amax <= lim >> k) {
+			lo = amin << k;
+			hi = amax << k;
+		}
+		break;
+	case BPF_ARSH:
+		if (amax > lim >> 1)
+			break;
+		fallthrough;		/* sign bit clear: a logical shift */
+	case BPF_RSH:
+		k = bmin & (is64 ? 63 : 31);
+		if (bmin == bmax) {
+			lo = amin >> k;
+			hi = amax >> k;
+		} else {
+			hi = amax;
+		}
+		break;
+	case BPF_DIV:
+		if (off)
+			break;
+		if (bmin == bmax && bmin) {
+			lo = amin / bmin;
+			hi = amax / bmin;
+		} else {
+			hi = amax;	/* x / 0 = 0 */
+		}
+		break;
+	case BPF_MOD:
+		if (off)
+			break;
+		hi = amax;		/* x % 0 = x */
+		if (bmin == bmax && bmin && bmin - 1 < hi)
+			hi = bmin - 1;
+		break;
+	case BPF_MOV:
+		if (!off) {
+			tz = tb;
+			lo = bmin;
+			hi = bmax;
+		}
+		break;
+	}
+	/* 32-bit results keep at most 32 low zero bits (0 has 64) */
+	if (!is64 && tz > 32)
+		tz = 32;
+	set_type(res, RT_SCALAR, false, 0);
+	res->umin = lo;
+	res->umax = hi;
+	res->tz = tz > 64 ? 64 : tz;
+	reg_sync(res);
+}
+
+/*
+ * ptr +/- scalar s (64-bit), p neither a map pointer nor maybe NULL.
+ * Exact offsets wrap like the machine; ranges stay bounded or give up.
+ */
+static void ptr_add(struct verifier *v, u32 i, struct vstate *st,
+		    const struct vreg *p, const struct vreg *s, bool sub,
+		    struct vreg *out)
+{
+	struct vreg res = *p;
+	u32 k;
+
+	if (p->type == RT_PTR_PKT_END) {
+		set_unknown_ptr(out);
+		return;
+	}
+	if (s->known) {
+		u64 d = sub ? 0 - (u64)s->val : (u64)s->val;
+
+		if (p->known) {
+			res.omin = (s64)((u64)p->omin + d);
+			res.omax = res.omin;
+		} else if (off_bounded(p) && (s64)d >= -OFF_BOUND &&
+			   (s64)d <= OFF_BOUND) {
+			res.omin += (s64)d;
+			res.omax += (s64)d;
+		} else {
+			res.omin = V_S64_MIN;
+			res.omax = V_S64_MAX;
+		}
+	} else if (p->type == RT_PTR_CTX) {
+		set_unknown_ptr(out);
+		return;
+	} else if (p->type == RT_PTR_PKT) {
+		/* A variable part moves the base: a new id. */
+		if (sub || s->umax > PKT_MAX_VAR ||
+		    p->size + s->umax > PKT_MAX_VAR) {
+			set_unknown_ptr(out);
+			return;
+		}
+		for (k = 0; k < ABPF_NR_REGS; k++)
+			if (st->regs[k].type == RT_PTR_PKT &&
+			    st->regs[k].id == i + 1)
+				st->regs[k].id = PKT_ID_ANON;
+		/* base' = base + var, var <= umax: what stays proven */
+		res.id = i + 1;
+		res.size = p->size + (u32)s->umax;
+		res.range = p->range > s->umax ? p->range - (u32)s->umax : 0;
+	} else if (off_bounded(p) && s->umax <= OFF_BOUND) {
+		res.omin = sub ? p->omin - (s64)s->umax : p->omin + (s64)s->umin;
+		res.omax = sub ? p->omax - (s64)s->umin : p->omax + (s64)s->umax;
+	} else {
+		res.omin = V_S64_MIN;
+		res.omax = V_S64_MAX;
+	}
+	if (res.type == RT_PTR_PKT &&
+	    (res.omin < -PKT_MAX_OFF || res.omax > PKT_MAX_OFF)) {
+		set_unknown_ptr(out);
+		return;
+	}
+	reg_sync(&res);
+	*out = res;
+}
+
+/* dst = src, an exact copy of a scalar: link them (id i + 1 if new). */
+static void link_copy_reg(struct vstate *st, u32 i, u8 src, u8 dst)
+{
+	struct vreg *s = &st->regs[src];
+	u32 k;
+
+	if (!s->id) {
+		for (k = 0; k < ABPF_NR_REGS; k++)
+			if (is_linked(&st->regs[k], i + 1)) {
+				st->regs[k].id = 0;	/* an older copy */
+				st->regs[k].loff = 0;
+			}
+		s->id = i + 1;
+		s->loff = 0;
+	}
+	st->regs[dst] = *s;
+}
+
+/*
+ * After dst += imm (or -=) on a linked scalar: still linked if the
+ * result is the exact sum (always in 64 bits; in 32 bits if nothing
+ * wraps), the offset moves by imm.
+ */
+static void link_add(const struct bpf_insn *insn, const struct vreg *before,
+		     struct vreg *dst)
+{
+	bool is64 = BPF_CLASS(insn->code) == BPF_ALU64;
+	s64 d = BPF_OP(insn->code) == BPF_ADD ? insn->imm : -(s64)insn->imm;
+	s64 off = (s64)before->loff + d;
+
+	if (!before->id || dst->type != RT_SCALAR ||
+	    off < -LINK_MAX_OFF || off > LINK_MAX_OFF)
+		return;
+	if (!is64 && (before->umax > V_U32_MAX ||
+		      (d >= 0 ? before->umax + d > V_U32_MAX :
+				before->umin < (u64)-d)))
+		return;
+	dst->id = before->id;
+	dst->loff = (s32)off;
+}
+
 static int do_alu(struct verifier *v, u32 i, struct vstate *st)
 {
 	const struct bpf_insn *insn = &v->insns[i];
 	u8 form = insn_form(insn), op = BPF_OP(insn->code);
 	bool is64 = BPF_CLASS(insn->code) == BPF_ALU64;
 	struct vreg *dst = &st->regs[insn->dst_reg];
-	struct vreg srcv, res;
+	struct vreg srcv, before = *dst;
 	u64 val;
 	int err;
 
@@ -1134,13 +1685,22 @@ static int do_alu(struct verifier *v, u32 i, struct vstate *st)
 			return err;
 	}
 
+	if (op == BPF_MOV && insn->off == 0 && form == ABPF_FORM_ALU_X &&
+	    srcv.type == RT_SCALAR && (is64 || srcv.umax <= V_U32_MAX)) {
+		link_copy_reg(st, i, insn->src_reg, insn->dst_reg);
+		return 0;
+	}
 	if (op == BPF_MOV && is64 && insn->off == 0) {
 		*dst = srcv;		/* copies pointers too */
 		return 0;
 	}
 	if (form == ABPF_FORM_END) {
 		escape(v, i, dst);
-		set_scalar(dst, false, 0);
+		if (insn->imm == 64)
+			set_scalar(dst, false, 0);
+		else
+			set_scalar_range(dst, 0, insn->imm == 16 ? 0xffff :
+					 V_U32_MAX);
 		return 0;
 	}
 	if (op == BPF_MOV) {
@@ -1148,6 +1708,8 @@ static int do_alu(struct verifier *v, u32 i, struct vstate *st)
 		if (srcv.type == RT_SCALAR && srcv.known &&
 		    alu_fold(insn->code, insn->off, 0, srcv.val, &val))
 			set_scalar(dst, true, val);
+		else if (srcv.type == RT_SCALAR)
+			scalar_alu(insn->code, insn->off, dst, &srcv, dst);
 		else
 			set_scalar(dst, false, 0);
 		return 0;
@@ -1160,22 +1722,12 @@ static int do_alu(struct verifier *v, u32 i, struct vstate *st)
 		const struct vreg *s = is_ptr(dst) ? &srcv : dst;
 
 		if (s->type == RT_SCALAR && (op == BPF_ADD || p == dst)) {
-			bool known = p->known && s->known;
-			u64 d = op == BPF_ADD ? (u64)s->val : 0 - (u64)s->val;
-
 			if (p->type == RT_MAP_PTR || is_or_null(p->type))
 				return verr(v, -EACCES, i,
 					    "R%u pointer arithmetic on %s prohibited",
 					    p == dst ? insn->dst_reg : insn->src_reg,
 					    rt_name(p->type));
-			if (p->type == RT_PTR_CTX && !known) {
-				set_type(&res, RT_PTR_UNKNOWN, false, 0);
-			} else {
-				res = *p;
-				res.known = known;
-				res.val = known ? (s64)((u64)p->val + d) : 0;
-			}
-			*dst = res;
+			ptr_add(v, i, st, p, s, op == BPF_SUB, dst);
 			return 0;
 		}
 		if (op == BPF_SUB && dst->type == RT_PTR_STACK &&
@@ -1199,7 +1751,9 @@ static int do_alu(struct verifier *v, u32 i, struct vstate *st)
 	    alu_fold(insn->code, insn->off, dst->val, srcv.val, &val))
 		set_scalar(dst, true, val);
 	else
-		set_scalar(dst, false, 0);
+		scalar_alu(insn->code, insn->off, dst, &srcv, dst);
+	if (form == ABPF_FORM_ALU_K && (op == BPF_ADD || op == BPF_SUB))
+		link_add(insn, &before, dst);
 	return 0;
 }
 
@@ -1553,6 +2107,32 @@ static int do_call(struct verifier *v, u32 i, struct vstate *st)
 	return 0;
 }
 
+/*
+ * What a load gives: zero-extended bounds; in packet programs the
+ * context's data and data_end (the context is read-only).
+ */
+static void ldx_result(struct verifier *v, const struct bpf_insn *insn,
+		       const struct vreg *base, struct vreg *dst)
+{
+	u32 size = abpf_size_bytes(insn->code);
+	s64 o = (s64)((u64)base->val + insn->off);
+
+	if (v->prog->type == ABPF_PROG_TYPE_PACKET &&
+	    base->type == RT_PTR_CTX && base->known &&
+	    BPF_MODE(insn->code) == BPF_MEM && size == 8 &&
+	    (o == offsetof(struct abpf_pkt_ctx, data) ||
+	     o == offsetof(struct abpf_pkt_ctx, data_end))) {
+		bool end = o == offsetof(struct abpf_pkt_ctx, data_end);
+
+		set_type(dst, end ? RT_PTR_PKT_END : RT_PTR_PKT, !end, 0);
+		return;
+	}
+	if (BPF_MODE(insn->code) == BPF_MEM && size < 8)
+		set_scalar_range(dst, 0, (1ULL << (size * 8)) - 1);
+	else
+		set_scalar(dst, false, 0);
+}
+
 /* Transfer function and checks of one instruction. */
 static int do_insn(struct verifier *v, u32 i, struct vstate *st)
 {
@@ -1611,7 +2191,7 @@ static int do_insn(struct verifier *v, u32 i, struct vstate *st)
 				ACC_READ);
 		if (err)
 			return err;
-		set_scalar(dst, false, 0);
+		ldx_result(v, insn, &base, dst);
 		return 0;
 	case ABPF_FORM_ST:
 		err = read_reg(v, i, st, insn->dst_reg);
@@ -1674,9 +2254,11 @@ static int alloc_joins(struct verifier *v)
 	v->nr_joins = n;
 	v->join_insn = abpf_zalloc(n * sizeof(u32));
 	v->join_flags = abpf_zalloc(n);
+	v->join_changes = abpf_zalloc((size_t)n * ABPF_NR_REGS * sizeof(u16));
 	v->join_state = abpf_zalloc((size_t)n * sizeof(struct vstate));
 	v->heap = abpf_zalloc(n * sizeof(u32));
-	if (!v->join_insn || !v->join_flags || !v->join_state || !v->heap)
+	if (!v->join_insn || !v->join_flags || !v->join_state || !v->heap ||
+	    !v->join_changes)
 		return -ENOMEM;
 	for (i = 0; i < v->len; i++)
 		if (v->join_slot[i])
@@ -1701,14 +2283,251 @@ static void refine_null(struct vstate *st, u8 reg, bool is_null)
 			x->type = non_null_type(r.type);
 			x->known = 1;
 			x->val = 0;
+			x->omin = 0;
+			x->omax = 0;
 		}
+	}
+}
+
+/* The condition of "if !(a op b)" (0: nothing known, e.g. JSET). */
+static u8 negate_op(u8 op)
+{
+	switch (op) {
+	case BPF_JEQ:	return BPF_JNE;
+	case BPF_JNE:	return BPF_JEQ;
+	case BPF_JGT:	return BPF_JLE;
+	case BPF_JLE:	return BPF_JGT;
+	case BPF_JGE:	return BPF_JLT;
+	case BPF_JLT:	return BPF_JGE;
+	case BPF_JSGT:	return BPF_JSLE;
+	case BPF_JSLE:	return BPF_JSGT;
+	case BPF_JSGE:	return BPF_JSLT;
+	case BPF_JSLT:	return BPF_JSGE;
+	}
+	return 0;
+}
+
+/* "a op b" as "b op' a". */
+static u8 swap_op(u8 op)
+{
+	switch (op) {
+	case BPF_JGT:	return BPF_JLT;
+	case BPF_JLT:	return BPF_JGT;
+	case BPF_JGE:	return BPF_JLE;
+	case BPF_JLE:	return BPF_JGE;
+	case BPF_JSGT:	return BPF_JSLT;
+	case BPF_JSLT:	return BPF_JSGT;
+	case BPF_JSGE:	return BPF_JSLE;
+	case BPF_JSLE:	return BPF_JSGE;
+	}
+	return op;
+}
+
+/*
+ * Scalar r satisfies "r op c" (compared in 32 bits if is32).  Only when
+ * the compare means the same on r's whole unsigned range; an edge that
+ * cannot be taken keeps its unrefined state.
+ */
+static void refine_scalar(struct vreg *r, u8 op, u64 c, bool is32)
+{
+	u64 lo = r->umin, hi = r->umax, top = is32 ? V_U32_MAX : V_U64_MAX;
+
+	if (r->type != RT_SCALAR || hi > top)
+		return;
+	c &= top;
+	switch (op) {
+	case BPF_JSGT:
+	case BPF_JSGE:
+	case BPF_JSLT:
+	case BPF_JSLE:
+		/* both sides non-negative: signed order is unsigned order */
+		if (hi > top >> 1 || c > top >> 1)
+			return;
+		op = op == BPF_JSGT ? BPF_JGT : op == BPF_JSGE ? BPF_JGE :
+		     op == BPF_JSLT ? BPF_JLT : BPF_JLE;
+		break;
+	}
+	switch (op) {
+	case BPF_JEQ:
+		lo = c;
+		hi = c;
+		break;
+	case BPF_JNE:
+		if (c == lo && lo < hi)
+			lo++;
+		else if (c == hi && lo < hi)
+			hi--;
+		break;
+	case BPF_JGT:
+		if (c == top)
+			return;
+		if (c + 1 > lo)
+			lo = c + 1;
+		break;
+	case BPF_JGE:
+		if (c > lo)
+			lo = c;
+		break;
+	case BPF_JLT:
+		if (!c)
+			return;
+		if (c - 1 < hi)
+			hi = c - 1;
+		break;
+	case BPF_JLE:
+		if (c < hi)
+			hi = c;
+		break;
+	default:
+		return;
+	}
+	if (lo > hi || lo < r->umin || hi > r->umax)
+		return;			/* infeasible: keep it as it was */
+	r->umin = lo;
+	r->umax = hi;
+	reg_sync(r);
+}
+
+/* reg's bounds, shifted by the offsets, bound the scalars linked to it. */
+static void sync_links(struct vstate *st, u8 reg)
+{
+	const struct vreg *r = &st->regs[reg];
+	u32 k;
+
+	for (k = 0; k < ABPF_NR_REGS; k++) {
+		struct vreg *x = &st->regs[k];
+		s64 d = (s64)x->loff - r->loff;
+		u64 lo, hi;
+
+		if (k == reg || r->type != RT_SCALAR || !is_linked(x, r->id))
+			continue;
+		if (d >= 0 ? r->umax > V_U64_MAX - (u64)d : r->umin < (u64)-d)
+			continue;	/* would wrap: no interval */
+		lo = r->umin + (u64)d;
+		hi = r->umax + (u64)d;
+		if (lo < x->umin)
+			lo = x->umin;
+		if (hi > x->umax)
+			hi = x->umax;
+		if (lo > hi)
+			continue;
+		x->umin = lo;
+		x->umax = hi;
+		reg_sync(x);
+	}
+}
+
+static void refine_linked(struct vstate *st, u8 reg, u8 op, u64 c, bool is32)
+{
+	refine_scalar(&st->regs[reg], op, c, is32);
+	sync_links(st, reg);
+}
+
+/* Every packet pointer based like p has base + range <= data_end. */
+static void refine_pkt(struct vstate *st, const struct vreg *p, s64 range)
+{
+	u32 k;
+
+	if (p->id == PKT_ID_ANON || range < 0 || range > PKT_MAX_OFF)
+		return;
+	for (k = 0; k < ABPF_NR_REGS; k++) {
+		struct vreg *x = &st->regs[k];
+
+		if (x->type == RT_PTR_PKT && x->id == p->id &&
+		    x->range < range)
+			x->range = (u32)range;
+	}
+}
+
+/*
+ * "if pkt <op> data_end" (either order): p = base + off, off >= omin, so
+ * p <= data_end proves base + omin <= data_end on that edge, p < data_end
+ * base + omin + 1 <= data_end (find_good_pkt_pointers() of the kernel).
+ */
+static bool refine_pkt_cmp(struct vstate *taken, struct vstate *fall,
+			   const struct bpf_insn *insn)
+{
+	const struct vreg *d = &taken->regs[insn->dst_reg];
+	const struct vreg *s = &taken->regs[insn->src_reg];
+	struct vreg p;
+	u8 op = BPF_OP(insn->code);
+	struct vstate *le, *lt;
+
+	if (BPF_CLASS(insn->code) != BPF_JMP)
+		return false;
+	if (d->type == RT_PTR_PKT && s->type == RT_PTR_PKT_END) {
+		p = *d;
+	} else if (d->type == RT_PTR_PKT_END && s->type == RT_PTR_PKT) {
+		p = *s;
+		op = swap_op(op);
+	} else {
+		return false;
+	}
+	/* now "p op data_end": the edge where p <= / < data_end holds */
+	le = NULL;
+	lt = NULL;
+	switch (op) {
+	case BPF_JGT:
+		le = fall;
+		break;
+	case BPF_JGE:
+		lt = fall;
+		break;
+	case BPF_JLT:
+		lt = taken;
+		break;
+	case BPF_JLE:
+	case BPF_JEQ:
+		le = taken;
+		break;
+	case BPF_JNE:
+		le = fall;
+		break;
+	}
+	if (le)
+		refine_pkt(le, &p, p.omin);
+	if (lt)
+		refine_pkt(lt, &p, p.omin + 1);
+	return true;
+}
+
+/* Refine the jump at insn's two successors: taken, and fall (through). */
+static void refine_branch(const struct bpf_insn *insn, struct vstate *taken,
+			  struct vstate *fall)
+{
+	bool is32 = BPF_CLASS(insn->code) == BPF_JMP32;
+	u8 op = BPF_OP(insn->code), dr = insn->dst_reg, sr = insn->src_reg;
+	const struct vreg *s;
+
+	if (insn_form(insn) == ABPF_FORM_JCOND_K) {
+		u64 c = is32 ? (u32)insn->imm : (u64)(s64)insn->imm;
+
+		refine_linked(taken, dr, op, c, is32);
+		refine_linked(fall, dr, negate_op(op), c, is32);
+		return;
+	}
+	if (refine_pkt_cmp(taken, fall, insn))
+		return;
+	s = &taken->regs[sr];
+	if (s->type == RT_SCALAR && s->known) {
+		u64 c = s->val;
+
+		refine_linked(taken, dr, op, c, is32);
+		refine_linked(fall, dr, negate_op(op), c, is32);
+	} else if (taken->regs[dr].type == RT_SCALAR &&
+		   taken->regs[dr].known) {
+		u64 c = taken->regs[dr].val;
+
+		refine_linked(taken, sr, swap_op(op), c, is32);
+		refine_linked(fall, sr, swap_op(negate_op(op)), c, is32);
 	}
 }
 
 #ifdef ABPF_CHECKER_FACTS
 _Static_assert((int)RT_ALLOC_MEM_OR_NULL == (int)ABPF_FACT_ALLOC_MEM_OR_NULL &&
 	       (int)RT_PTR_UNKNOWN == (int)ABPF_FACT_PTR_UNKNOWN &&
-	       (int)RT_MAP_VALUE == (int)ABPF_FACT_MAP_VALUE,
+	       (int)RT_MAP_VALUE == (int)ABPF_FACT_MAP_VALUE &&
+	       (int)RT_PTR_PKT_END == (int)ABPF_FACT_PTR_PKT_END,
 	       "fact types mirror the register types");
 
 /* The claim before insn i: every state it is analysed with, joined. */
@@ -1718,7 +2537,7 @@ static void record_facts(struct verifier *v, u32 i, const struct vstate *st)
 		v->facts[i] = *st;
 		v->facts_seen[i] = 1;
 	} else {
-		join_state(&v->facts[i], st);
+		join_state(&v->facts[i], st, NULL, false);
 	}
 }
 
@@ -1736,7 +2555,18 @@ static void export_facts(struct verifier *v, struct abpf_insn_facts *out)
 			out[i].regs[k].known = r->known;
 			out[i].regs[k].map = r->map;
 			out[i].regs[k].size = r->size;
+			out[i].regs[k].range = r->range;
+			out[i].regs[k].id = r->id;
 			out[i].regs[k].val = r->val;
+			if (r->type == RT_SCALAR) {
+				out[i].regs[k].umin = r->umin;
+				out[i].regs[k].umax = r->umax;
+				out[i].regs[k].loff = r->loff;
+				out[i].regs[k].tz = r->tz;
+			} else {
+				out[i].regs[k].omin = r->omin;
+				out[i].regs[k].omax = r->omax;
+			}
 		}
 		memcpy(out[i].stack_init, v->facts[i].stack_init,
 		       sizeof(out[i].stack_init));
@@ -1784,6 +2614,12 @@ static int run_block(struct verifier *v, u32 slot)
 
 			refine_null(&taken, insn->dst_reg, eq);
 			refine_null(&st, insn->dst_reg, !eq);
+			propagate(v, jump_target(insn, i), &taken);
+		} else if (form == ABPF_FORM_JCOND_K ||
+			   form == ABPF_FORM_JCOND_X) {
+			struct vstate taken = st;
+
+			refine_branch(insn, &taken, &st);
 			propagate(v, jump_target(insn, i), &taken);
 		} else if (is_jump_form(form)) {
 			propagate(v, jump_target(insn, i), &st);
@@ -1839,6 +2675,7 @@ static void verifier_free(struct verifier *v)
 	abpf_free(v->join_slot);
 	abpf_free(v->join_insn);
 	abpf_free(v->join_flags);
+	abpf_free(v->join_changes);
 	abpf_free(v->join_state);
 	abpf_free(v->heap);
 	abpf_free(v->sub_end);

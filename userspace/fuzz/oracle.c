@@ -204,9 +204,20 @@ static bool names_insn(const char *log, u32 len)
 
 static void start(struct abpf_run_ctx *rc, const struct fuzz_case *c)
 {
+	/* packet programs: the input memory is the read-only packet */
+	static struct abpf_pkt_ctx pkt_ctx;
+
 	reset_maps();
 	memcpy(mem_buf, c->mem, sizeof(mem_buf));
-	abpf_run_ctx_init_mem(rc, mem_buf, sizeof(mem_buf));
+	if (c->type == ABPF_PROG_TYPE_PACKET) {
+		memset(&pkt_ctx, 0, sizeof(pkt_ctx));
+		pkt_ctx.data = (u64)(unsigned long)mem_buf;
+		pkt_ctx.data_end = pkt_ctx.data + sizeof(mem_buf);
+		pkt_ctx.len = sizeof(mem_buf);
+		abpf_run_ctx_init_pkt(rc, &pkt_ctx, false);
+	} else {
+		abpf_run_ctx_init_mem(rc, mem_buf, sizeof(mem_buf));
+	}
 	rc->budget = RUN_BUDGET;
 }
 
@@ -344,6 +355,13 @@ enum fuzz_verdict oracle_run(const struct fuzz_case *c, char *why, size_t size)
 
 	why[0] = 0;
 	logbuf[0] = 0;
+	if (!c->len) {
+		/* a case file cut down to its header: nothing to load */
+		snprintf(why, size, "empty program");
+		fuzz_counts.execs++;
+		fuzz_counts.rejected++;
+		return FUZZ_REJECTED;
+	}
 	prog = abpf_prog_alloc(c->insns, c->len, c->type);
 	if (!prog) {
 		snprintf(why, size, "abpf_prog_alloc failed");

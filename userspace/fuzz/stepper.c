@@ -176,6 +176,98 @@ static bool check_read(struct stepper *s, u64 addr, u32 size, const char *who)
 	return true;
 }
 
+/* The packet of a packet program: [*data, *end); false for other types. */
+static bool pkt_of(const struct stepper *s, u64 *data, u64 *end)
+{
+	const struct abpf_pkt_ctx *ctx;
+
+	if (s->prog->type != ABPF_PROG_TYPE_PACKET || !s->rc->r1)
+		return false;
+	ctx = (const struct abpf_pkt_ctx *)(unsigned long)s->rc->r1;
+	*data = ctx->data;
+	*end = ctx->data_end;
+	return true;
+}
+
+/* Offset bounds the checker claims are bounded (not "anything"). */
+static bool bounded(const struct abpf_reg_fact *r)
+{
+	return r->omin >= -(1LL << 40) && r->omax <= (1LL << 40);
+}
+
+/*
+ * A packet pointer's claims: v = base + off, off in [omin, omax], base in
+ * [data, data + size], base + range <= data_end; id 0: base = data.
+ */
+static bool check_pkt_fact(struct stepper *s, u32 k,
+			   const struct abpf_reg_fact *r, u64 v)
+{
+	u64 data, end, base_lo;
+	s64 d;
+
+	if (!pkt_of(s, &data, &end))
+		return failf(s, "checker claims r%u is a packet pointer in a program of type %u",
+			     k, s->prog->type);
+	if (r->type == ABPF_FACT_PTR_PKT_END) {
+		if (v != end)
+			return failf(s, "checker claims r%u = data_end (%#llx), but r%u = %#llx",
+				     k, (unsigned long long)end, k,
+				     (unsigned long long)v);
+		return true;
+	}
+	d = (s64)(v - data);
+	if (d < r->omin || d > r->omax + (s64)(r->id ? r->size : 0))
+		return failf(s, "checker claims r%u = data + [%lld, %lld] (+ up to %u), but it is data%+lld",
+			     k, (long long)r->omin, (long long)r->omax,
+			     r->id ? r->size : 0, (long long)d);
+	/* base >= v - omax, so base + range <= end implies this */
+	base_lo = v - (u64)r->omax;
+	if ((s64)(base_lo - data) + (s64)r->range > (s64)(end - data))
+		return failf(s, "checker claims r%u's base (data%+lld or later) + %u <= data_end (data%+lld)",
+			     k, (long long)(base_lo - data), r->range,
+			     (long long)(end - data));
+	return true;
+}
+
+/* A bounded map value offset: some o in [omin, omax] starts a value. */
+static bool value_in_range(struct stepper *s, const struct abpf_map *map,
+			   const struct abpf_reg_fact *r, u64 v)
+{
+	s64 o;
+
+	if (!bounded(r) || r->omax - r->omin > 4096)
+		return true;
+	for (o = r->omin; o <= r->omax; o++)
+		if (s->host->value_ok(map, v - (u64)o))
+			return true;
+	return false;
+}
+
+/* Linked scalars: value - loff is the same in all of one id. */
+static bool check_links(struct stepper *s, const struct abpf_insn_facts *f,
+			u32 k)
+{
+	const struct abpf_reg_fact *r = &f->regs[k];
+	u32 j;
+
+	if (!r->id)
+		return true;
+	for (j = 0; j < k; j++) {
+		const struct abpf_reg_fact *o = &f->regs[j];
+
+		if (o->type != ABPF_FACT_SCALAR || o->id != r->id)
+			continue;
+		if (s->regs[k] - (u64)(s64)r->loff !=
+		    s->regs[j] - (u64)(s64)o->loff)
+			return failf(s, "checker claims r%u - %d == r%u - %d (linked), but r%u = %#llx, r%u = %#llx",
+				     k, r->loff, j, o->loff, k,
+				     (unsigned long long)s->regs[k], j,
+				     (unsigned long long)s->regs[j]);
+		break;
+	}
+	return true;
+}
+
 /* The checker's claims before insn pc, against the registers and stack. */
 static bool check_facts(struct stepper *s)
 {
@@ -193,14 +285,37 @@ static bool check_facts(struct stepper *s)
 
 		switch (r->type) {
 		case ABPF_FACT_SCALAR:
+			if (v < r->umin || v > r->umax)
+				return failf(s, "checker claims r%u in [%#llx, %#llx], but r%u = %#llx",
+					     k, (unsigned long long)r->umin,
+					     (unsigned long long)r->umax, k,
+					     (unsigned long long)v);
+			if (r->tz >= 64 ? v != 0 :
+			    (v & ((1ULL << r->tz) - 1)) != 0)
+				return failf(s, "checker claims r%u has %u low zero bits, but r%u = %#llx",
+					     k, r->tz, k, (unsigned long long)v);
+			if (!check_links(s, f, k))
+				return false;
 			want = (u64)r->val;
 			break;
 		case ABPF_FACT_PTR_STACK:
-			want = fp + (u64)r->val;
-			break;
 		case ABPF_FACT_PTR_CTX:
-			want = s->rc->r1 + (u64)r->val;
+			want = r->type == ABPF_FACT_PTR_STACK ? fp : s->rc->r1;
+			if (!r->known && bounded(r) &&
+			    ((s64)(v - want) < r->omin ||
+			     (s64)(v - want) > r->omax))
+				return failf(s, "checker claims r%u = %s + [%lld, %lld], but it is %s%+lld",
+					     k, r->type == ABPF_FACT_PTR_STACK ? "fp" : "ctx",
+					     (long long)r->omin, (long long)r->omax,
+					     r->type == ABPF_FACT_PTR_STACK ? "fp" : "ctx",
+					     (long long)(v - want));
+			want += (u64)r->val;
 			break;
+		case ABPF_FACT_PTR_PKT:
+		case ABPF_FACT_PTR_PKT_END:
+			if (!check_pkt_fact(s, k, r, v))
+				return false;
+			continue;
 		case ABPF_FACT_MAP_PTR:
 			want = (u64)(unsigned long)s->prog->maps[r->map];
 			exact = true;
@@ -214,6 +329,11 @@ static bool check_facts(struct stepper *s)
 			if (r->known && !s->host->value_ok(map, v - (u64)r->val))
 				return failf(s, "checker claims r%u is a value of map %u + %lld, but r%u = %#llx is not",
 					     k, r->map, (long long)r->val, k,
+					     (unsigned long long)v);
+			if (!r->known && !value_in_range(s, map, r, v))
+				return failf(s, "checker claims r%u is a value of map %u + [%lld, %lld], but r%u = %#llx is not",
+					     k, r->map, (long long)r->omin,
+					     (long long)r->omax, k,
 					     (unsigned long long)v);
 			continue;
 		default:
@@ -263,9 +383,17 @@ static int mem_access(struct stepper *s, u64 addr, u32 size, bool write,
 		    !abpf_mem_ok(s->rc, addr, size, write))
 			return -ERANGE;
 	} else {
+		u64 data, end;
+		bool in_pkt = pkt_of(s, &data, &end) && !write &&
+			      addr >= data && addr + size <= end &&
+			      addr + size > addr;
+		bool in_ctx = prog->type == ABPF_PROG_TYPE_PACKET && !write &&
+			      addr >= s->rc->r1 &&
+			      addr + size <= s->rc->r1 + sizeof(struct abpf_pkt_ctx);
+
 		if ((addr < fp - frame || addr + size > fp || addr + size < addr) &&
-		    !s->host->in_value(addr, size)) {
-			failf(s, "unchecked access of %u bytes at fp%lld (%#llx), outside its %llu-byte frame and any map value",
+		    !s->host->in_value(addr, size) && !in_pkt && !in_ctx) {
+			failf(s, "unchecked access of %u bytes at fp%lld (%#llx), outside its %llu-byte frame, any map value and (reads) the packet and context",
 			      size, (long long)(addr - fp),
 			      (unsigned long long)addr,
 			      (unsigned long long)frame);

@@ -6,10 +6,12 @@
  * It runs a checked program one instruction at a time, with the engines'
  * safety model (engine.h) and stack layout, and before each instruction
  * asserts the checker's facts (abpf_check_facts()) against the concrete
- * state: known scalars and pointer offsets, map pointers and values,
- * stack bytes claimed written.  It also asserts that every access the
- * checker proved (not ABPF_AUX_MEMCHK) stays inside the current frame or
- * one map value, and
+ * state: known scalars and pointer offsets, scalar bounds and pointer
+ * offset ranges, map pointers and values, packet pointers (offset from
+ * ctx->data, the proven room before data_end), stack bytes claimed
+ * written.  It also asserts that every access the checker proved (not
+ * ABPF_AUX_MEMCHK) stays inside the current frame or one map value, or
+ * for reads of packet programs the packet or the context, and
  * that no stack byte is read before it is written unless the program's
  * stack is zeroed.  A violated claim is a false accept: it is reported
  * in res->fail instead of turning into a silent out-of-bounds access.

@@ -32,6 +32,7 @@
 #include "jit.h"
 #include "asm.h"
 #include "native_tables.h"
+#include "runner.h"
 
 #define NATIVE_TABLE(id) extern const struct native_table native_table_##id[];
 #include "tables.inc"
@@ -121,8 +122,10 @@ static void run_one(struct abpf_prog *prog, bool jit, const u8 *mem,
 		mem_len = sizeof(o->mem);
 	if (mem_len)
 		memcpy(shared, mem, mem_len);
-	abpf_run_ctx_init_mem(&rc, mem_len ? shared : NULL, mem_len);
-	if (mem_len >= 32 && region_mode == 1) {
+	native_run_ctx_init(&rc, prog->type, mem_len ? shared : NULL, mem_len);
+	if (prog->type == ABPF_PROG_TYPE_PACKET) {
+		/* regions as the hosts set them */
+	} else if (mem_len >= 32 && region_mode == 1) {
 		rc.regions[0].writable = false;
 	} else if (mem_len >= 32 && region_mode == 2) {
 		/* [0, 24) read-only, then a gap of 8, then writable */

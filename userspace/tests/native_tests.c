@@ -14,6 +14,7 @@
 #include "asm.h"
 #include "runner.h"
 #include "native_tables.h"
+#include "verifier_accept.h"
 
 #define NATIVE_TABLE(id) extern const struct native_table native_table_##id[];
 #include "tables.inc"
@@ -137,6 +138,52 @@ static void reject_test(const char *suite, const struct abpf_reject_test *t)
 	else
 		tap_report(true, suite, t->name, "%s",
 		       first_line(logbuf, line, sizeof(line)));
+}
+
+/* The checker proves what abpf_verifier_proofs says, no more, no less. */
+static void proof_tests(void)
+{
+	static char logbuf[65536];
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_SIZE(abpf_verifier_proofs); i++) {
+		const struct abpf_proof_test *p = &abpf_verifier_proofs[i];
+		const struct abpf_run_test *t = NULL;
+		struct abpf_log log = { .buf = logbuf, .size = sizeof(logbuf) };
+		struct abpf_prog *prog;
+		char why[160] = "";
+		int err;
+
+		if (!tap_selected("verifier_proofs", p->name))
+			continue;
+		for (j = 0; j < ARRAY_SIZE(abpf_verifier_accept_tests); j++)
+			if (!strcmp(abpf_verifier_accept_tests[j].name, p->name))
+				t = &abpf_verifier_accept_tests[j];
+		if (!t) {
+			tap_report(false, "verifier_proofs", p->name, "no such row");
+			continue;
+		}
+		prog = native_load(t->insns, abpf_test_len(t->insns),
+				   t->prog_type, &log, &err);
+		if (!prog) {
+			tap_report(false, "verifier_proofs", p->name,
+				   "rejected (%d)", err);
+			continue;
+		}
+		for (j = 0; j < p->nr_proven && !why[0]; j++)
+			if (prog->aux[p->proven[j]].flags & ABPF_AUX_MEMCHK)
+				snprintf(why, sizeof(why),
+					 "insn %u is checked, expected proven",
+					 p->proven[j]);
+		for (j = 0; j < p->nr_checked && !why[0]; j++)
+			if (!(prog->aux[p->checked[j]].flags & ABPF_AUX_MEMCHK))
+				snprintf(why, sizeof(why),
+					 "insn %u is proven, expected checked",
+					 p->checked[j]);
+		abpf_prog_free(prog);
+		tap_report(!why[0], "verifier_proofs", p->name, "%s",
+			   why[0] ? why : "as expected");
+	}
 }
 
 static void run_tables(void)
@@ -524,6 +571,7 @@ int main(int argc, char **argv)
 	}
 
 	run_tables();
+	proof_tests();
 	golden_tests();
 	hex_tests();
 	exhaustive_tests();
