@@ -130,6 +130,7 @@ void abpf_jit_reg_map(u32 reg_perm, u8 map[ABPF_NR_REGS])
 #define RC_ERROR_PC	RC_OFF(error_pc)
 #define RC_TAIL_PROG	RC_OFF(tail_prog)
 #define RC_TAIL_LOOP	RC_OFF(tail_loop)
+#define RC_TAIL_CNT	RC_OFF(tail_call_cnt)
 #define RG_START	((s32)offsetof(struct abpf_region, start))
 #define RG_LEN		((s32)offsetof(struct abpf_region, len))
 #define RG_WRITABLE	((s32)offsetof(struct abpf_region, writable))
@@ -188,7 +189,9 @@ struct jit {
 	u32 nsaved, nsub_saved;
 	u32 sub_prologue;	/* bytes of a subprogram's pushes */
 	u16 used;		/* BPF registers the program names */
-	bool calls;		/* helper calls or callx */
+	bool calls;		/* helper calls or callx: r1-r5 are arguments */
+	bool ccalls;		/* any C call (helpers, inline tail calls) */
+	bool rc_stack;		/* rc->stack_lo/hi may be read: set them */
 	bool memchk;		/* ABPF_AUX_MEMCHK accesses */
 	bool final, pad, abs_calls, need_abs, changed, blind;
 	int err;
@@ -615,11 +618,9 @@ static void emit_arg_shuffle(struct jit *j)
 	}
 }
 
-/* call a C function: fn(r1..r5, rc) */
-static void emit_call_helper(struct jit *j, const void *fn)
+/* call fn (arguments already in place; rax and r11 are clobbered) */
+static void emit_call_abs(struct jit *j, const void *fn)
 {
-	emit_arg_shuffle(j);
-	emit_mem(j, F_W, 0x8d, R9, REG_CTX, -RC_BIAS);		/* r9 = rc */
 	if (!j->abs_calls) {
 		emit_rel32_abs(j, 0xe8, fn);
 	} else if (j->host->flags & ABPF_JIT_RETPOLINE) {
@@ -629,6 +630,14 @@ static void emit_call_helper(struct jit *j, const void *fn)
 		emit_movabs(j, REG_AUX, (u64)(unsigned long)fn);
 		emit_rm(j, 0, 0xff, 2, REG_AUX, 0);	/* call r11 */
 	}
+}
+
+/* call a C function: fn(r1..r5, rc) */
+static void emit_call_helper(struct jit *j, const void *fn)
+{
+	emit_arg_shuffle(j);
+	emit_mem(j, F_W, 0x8d, R9, REG_CTX, -RC_BIAS);		/* r9 = rc */
+	emit_call_abs(j, fn);
 }
 
 /* ---- constant blinding ---- */
@@ -779,6 +788,14 @@ static void emit_main_pops(struct jit *j)
 		emit_pop(j, j->saved[k]);
 }
 
+/* rc->stack_lo = rc->stack_hi = 0, through scratch register r */
+static void emit_clear_rc_stack(struct jit *j, u8 r)
+{
+	emit_rm(j, 0, 0x31, r, r, 0);
+	emit_mem(j, F_W, 0x89, r, REG_CTX, RC_STACK_LO);
+	emit_mem(j, F_W, 0x89, r, REG_CTX, RC_STACK_HI);
+}
+
 static void emit_main_unwind(struct jit *j)
 {
 	emit_main_pops(j);
@@ -800,23 +817,29 @@ static void emit_prologue(struct jit *j)
 	emit_mov_reg(j, true, RBP, RSP);
 	if (j->frame)
 		emit_alu_imm(j, true, 5, RSP, j->frame);	/* sub rsp */
-	emit_mem(j, F_W, 0x89, RBP, REG_CTX, RC_STACK_HI);
-	if (j->stack) {
-		emit_mem(j, F_W, 0x8d, REG_AUX, RBP, -(s32)j->stack);
-		emit_mem(j, F_W, 0x89, REG_AUX, REG_CTX, RC_STACK_LO);
-	} else {
-		emit_mem(j, F_W, 0x89, RBP, REG_CTX, RC_STACK_LO);
+	if (j->rc_stack) {
+		emit_mem(j, F_W, 0x89, RBP, REG_CTX, RC_STACK_HI);
+		if (j->stack) {
+			emit_mem(j, F_W, 0x8d, REG_AUX, RBP, -(s32)j->stack);
+			emit_mem(j, F_W, 0x89, REG_AUX, REG_CTX, RC_STACK_LO);
+		} else {
+			emit_mem(j, F_W, 0x89, RBP, REG_CTX, RC_STACK_LO);
+		}
 	}
 	emit_rm(j, 0, 0x31, RAX, RAX, 0);			/* r0 = 0 */
-	emit_mem(j, 0, 0x89, RAX, REG_CTX, RC_ERROR);
-	emit_mem(j, 0, 0x89, RAX, REG_CTX, RC_ERROR_PC);
+	if (RC_ERROR_PC == RC_ERROR + 4) {
+		emit_mem(j, F_W, 0x89, RAX, REG_CTX, RC_ERROR);	/* both */
+	} else {
+		emit_mem(j, 0, 0x89, RAX, REG_CTX, RC_ERROR);
+		emit_mem(j, 0, 0x89, RAX, REG_CTX, RC_ERROR_PC);
+	}
 	emit_mem(j, F_B8, 0x88, RAX, REG_CTX, RC_STOP);
 	if ((prog->flags & ABPF_PROG_ZERO_STACK) && j->stack) {
 		if (j->stack <= 128) {
 			for (k = 8; k <= j->stack; k += 8)
 				emit_mem(j, F_W, 0x89, RAX, RBP, -(s32)k);
 		} else {
-			emit_mov_reg(j, true, RDI, REG_AUX);
+			emit_mem(j, F_W, 0x8d, RDI, RBP, -(s32)j->stack);
 			emit_mov_imm32(j, RCX, j->stack / 8, false);
 			b1(j, 0xf3);				/* rep stosq */
 			b1(j, 0x48);
@@ -881,14 +904,16 @@ static void emit_stubs(struct jit *j)
 	/* L_EXIT0: r0 = 0; rsp = main r10 (== rc->stack_hi); unwind */
 	j->lbl[L_EXIT0] = pos(j);
 	emit_rm(j, 0, 0x31, RAX, RAX, 0);
-	emit_mem(j, F_W, 0x8b, RSP, REG_CTX, RC_STACK_HI);
+	if (j->prog->flags & ABPF_PROG_HAS_CALLS)
+		emit_mem(j, F_W, 0x8b, RSP, REG_CTX, RC_STACK_HI);
+	else
+		emit_mov_reg(j, true, RSP, RBP);	/* rbp: main's r10 */
 	/* L_EPILOGUE: the stack dies with the run: no helper may use it */
 	j->lbl[L_EPILOGUE] = pos(j);
 	if (j->budget_reg)
 		emit_mem(j, F_W, 0x89, j->budget_reg, REG_CTX, RC_BUDGET);
-	emit_rm(j, 0, 0x31, REG_AUX, REG_AUX, 0);
-	emit_mem(j, F_W, 0x89, REG_AUX, REG_CTX, RC_STACK_LO);
-	emit_mem(j, F_W, 0x89, REG_AUX, REG_CTX, RC_STACK_HI);
+	if (j->rc_stack)
+		emit_clear_rc_stack(j, REG_AUX);
 	if (j->prog->flags & ABPF_PROG_HAS_TAIL_CALL)
 		emit_tail_dispatch(j);
 	emit_main_unwind(j);
@@ -1308,11 +1333,178 @@ static const struct abpf_helper *helper_of(struct jit *j, u64 id)
 	return &ht->helpers[id];
 }
 
+/* The map the checker proved a helper call's map argument is, or NULL. */
+static struct abpf_map *call_map(struct jit *j, u32 i)
+{
+	u8 m = j->prog->aux[i].map;
+
+	if (!m || m == ABPF_AUX_MAP_MANY || m > j->prog->nr_maps)
+		return NULL;
+	return j->prog->maps[m - 1];
+}
+
+/*
+ * bpf_map_lookup_elem on a plain array the checker proved r1 to be
+ * (like the kernel's array_map_gen_lookup), branch-free:
+ *	mov eax, [r2]		the u32 key (the checker proved 4 bytes)
+ *	cmp eax, max_entries	CF = in range
+ *	sbb r10, r10		-1 in range, else 0
+ *	and eax, r10d		index 0 when out of range, even speculatively
+ *	r0 = base + index * stride
+ *	and rax, r10		NULL when out of range
+ * Not under blinding (base and max_entries would be plain immediates).
+ */
+static bool lookup_inlinable(struct jit *j, u32 i, u64 *base, u32 *stride)
+{
+	struct abpf_map *m = call_map(j, i);
+
+	return !j->blind && m && m->type == ABPF_MAP_ARRAY &&
+	       m->ops->array_layout && !m->ops->array_layout(m, base, stride) &&
+	       *stride && *stride <= (1u << 30) && m->max_entries <= 0x7fffffff;
+}
+
+static void emit_array_lookup(struct jit *j, u32 i)
+{
+	struct abpf_map *m = call_map(j, i);
+	u64 base = 0;
+	u32 stride = 0, sh;
+
+	if (!lookup_inlinable(j, i, &base, &stride))
+		return;		/* inline_kind() said it is */
+	emit_mem(j, 0, 0x8b, RAX, j->map[2], 0);
+	emit_alu_imm(j, false, 7, RAX, (s32)m->max_entries);
+	emit_rm(j, F_W, 0x1b, REG_AX, REG_AX, 0);		/* sbb r10, r10 */
+	emit_alu_reg(j, false, 0x21, RAX, REG_AX);		/* and eax, r10d */
+	emit_movabs(j, REG_AUX, base);
+	if (stride == 1 || stride == 2 || stride == 4 || stride == 8) {
+		/* lea rax, [r11 + rax * stride] */
+		sh = stride == 1 ? 0 : stride == 2 ? 1 : stride == 4 ? 2 : 3;
+		b1(j, 0x49);
+		b1(j, 0x8d);
+		b1(j, 0x04);
+		b1(j, sh << 6 | (RAX & 7) << 3 | (REG_AUX & 7));
+	} else {
+		if (!(stride & (stride - 1))) {
+			for (sh = 0; (1u << sh) != stride; sh++)
+				;
+			emit_shift_imm(j, true, 4, RAX, sh);
+		} else {
+			emit_rm(j, F_W, 0x69, RAX, RAX, 0);	/* imul */
+			b4(j, stride);
+		}
+		emit_alu_reg(j, true, 0x01, RAX, REG_AUX);
+	}
+	emit_alu_reg(j, true, 0x21, RAX, REG_AX);		/* and rax, r10 */
+}
+
+/*
+ * bpf_tail_call(ctx, r2 = prog array, r3 = index) inline, in the order of
+ * the helper (helper_protos.c): index in range, count below the limit,
+ * count++, slot; a miss falls through.  A JIT-compiled target is entered
+ * by a jump, with this frame unwound (budget stored back, rsp reset,
+ * registers popped), so it returns straight to our caller; a target
+ * without an image goes through rc->tail_prog and the epilogue's
+ * dispatch as before.  Main program only (the checker says so).
+ */
+static bool tail_inlinable(struct jit *j, u32 i)
+{
+	struct abpf_map *m = call_map(j, i);
+
+	return m && m->type == ABPF_MAP_PROG_ARRAY && m->ops->prog_at &&
+	       !j->prog->aux[i].subprog;
+}
+
+static void emit_tail_call(struct jit *j, u32 i)
+{
+	struct abpf_map *m = call_map(j, i);
+	u8 r2 = j->map[2], r3 = j->map[3];
+	u32 p_idx, p_cnt, p_null, p_slow;
+	emit_mem(j, 0, 0x3b, r3, r2, offsetof(struct abpf_map, max_entries));
+	p_idx = emit_jcc8_fwd(j, CC_AE);
+	emit_mem(j, 0, 0x83, 7, REG_CTX, RC_TAIL_CNT);		/* cmp dword */
+	b1(j, ABPF_MAX_TAIL_CALLS);
+	p_cnt = emit_jcc8_fwd(j, CC_AE);
+	emit_mem(j, 0, 0x83, 0, REG_CTX, RC_TAIL_CNT);		/* add dword */
+	b1(j, 1);
+	/* prog_at(map, index): r1-r5 die at calls, so any order is fine */
+	emit_mov_reg(j, false, REG_AUX, r3);
+	emit_mov_reg(j, true, RDI, r2);
+	emit_mov_reg(j, false, RSI, REG_AUX);
+	emit_call_abs(j, (const void *)m->ops->prog_at);
+	emit_alu_reg(j, true, 0x85, RAX, RAX);
+	p_null = emit_jcc8_fwd(j, CC_E);
+	emit_mem(j, F_W, 0x8b, REG_AUX, RAX,
+		 offsetof(struct abpf_prog, jit_func));
+	emit_alu_reg(j, true, 0x85, REG_AUX, REG_AUX);
+	p_slow = emit_jcc8_fwd(j, CC_E);
+	if (j->budget_reg)
+		emit_mem(j, F_W, 0x89, j->budget_reg, REG_CTX, RC_BUDGET);
+	if (j->rc_stack)	/* the target may not set them */
+		emit_clear_rc_stack(j, REG_AX);
+	emit_mem(j, F_W, 0x8d, RDI, REG_CTX, -RC_BIAS);		/* rdi = rc */
+	emit_mov_reg(j, true, RSP, RBP);
+	emit_main_pops(j);
+	if (j->host->flags & ABPF_JIT_RETPOLINE) {
+		emit_mov_reg(j, true, RAX, REG_AUX);
+		emit_rel32_abs(j, 0xe9, j->host->indirect_thunk_rax);
+	} else {
+		emit_rm(j, 0, 0xff, 4, REG_AUX, 0);		/* jmp r11 */
+	}
+	if (j->host->flags & ABPF_JIT_SLS)
+		b1(j, 0xcc);
+	/* no image: rc->tail_prog, stop, and the epilogue's dispatch */
+	patch8(j, p_slow);
+	emit_mem(j, F_W, 0x89, RAX, REG_CTX, RC_TAIL_PROG);
+	emit_mem(j, 0, 0xc6, 0, REG_CTX, RC_STOP);		/* mov byte */
+	b1(j, 1);
+	emit_jmp(j, j->lbl[L_EXIT0]);
+	patch8(j, p_idx);
+	patch8(j, p_cnt);
+	patch8(j, p_null);
+}
+
 static void emit_helper(struct jit *j, const struct abpf_helper *h)
 {
 	emit_call_helper(j, (const void *)h->fn);
 	if (h->flags & ABPF_HELPER_MAY_STOP)
 		emit_stop_check(j);
+}
+
+enum { INL_NONE, INL_LOOKUP, INL_TAIL };
+
+/* Is insn i a helper call the JIT inlines (checker facts, map type)? */
+static u32 inline_kind(struct jit *j, u32 i)
+{
+	const struct bpf_insn *insn = &j->prog->insns[i];
+	const struct abpf_helper *h;
+	u64 base;
+	u32 stride;
+
+	if (insn->code != (BPF_JMP | BPF_CALL) || insn->src_reg)
+		return INL_NONE;
+	h = helper_of(j, (u32)insn->imm);
+	if (!h || !h->proto)
+		return INL_NONE;
+	if (h->proto == &abpf_proto_map_lookup_elem &&
+	    lookup_inlinable(j, i, &base, &stride))
+		return INL_LOOKUP;
+	if ((h->proto->flags & ABPF_PROTO_TAIL_CALL) && tail_inlinable(j, i))
+		return INL_TAIL;
+	return INL_NONE;
+}
+
+/* A helper call by id: inline when the checker's facts allow it. */
+static void emit_helper_call(struct jit *j, u32 i, const struct abpf_helper *h)
+{
+	switch (inline_kind(j, i)) {
+	case INL_LOOKUP:
+		emit_array_lookup(j, i);
+		return;
+	case INL_TAIL:
+		emit_tail_call(j, i);
+		return;
+	}
+	emit_helper(j, h);
 }
 
 static void emit_callx(struct jit *j, u32 i, const struct bpf_insn *insn)
@@ -1518,8 +1710,14 @@ static void emit_insn(struct jit *j, u32 i)
 	switch (BPF_OP(insn->code)) {
 	case BPF_EXIT:
 		if (prog->aux[i].subprog == 0) {
-			emit_mov_reg(j, true, RSP, RBP);
-			emit_jmp(j, j->lbl[L_EPILOGUE]);
+			if (j->frame)
+				emit_mov_reg(j, true, RSP, RBP);
+			/* nothing to store back or clear: return here */
+			if (!j->budget_reg && !j->rc_stack &&
+			    !(prog->flags & ABPF_PROG_HAS_TAIL_CALL))
+				emit_main_unwind(j);
+			else
+				emit_jmp(j, j->lbl[L_EPILOGUE]);
 		} else {
 			for (k = j->nsub_saved; k-- > 0;)
 				emit_pop(j, j->sub_saved[k]);
@@ -1554,7 +1752,7 @@ static void emit_insn(struct jit *j, u32 i)
 			jit_fail(j, -EOPNOTSUPP, "unknown helper %u", insn->imm);
 			return;
 		}
-		emit_helper(j, h);
+		emit_helper_call(j, i, h);
 		return;
 	}
 	emit_jmp_insn(j, i, insn);
@@ -1707,9 +1905,17 @@ static void jit_scan(struct jit *j)
 			j->memchk = true;
 		if (insn->code == (BPF_JMP | BPF_CALL | BPF_X) ||
 		    (insn->code == (BPF_JMP | BPF_CALL) &&
-		     insn->src_reg != BPF_PSEUDO_CALL))
-			j->calls = true;
+		     insn->src_reg != BPF_PSEUDO_CALL)) {
+			k = inline_kind(j, i);
+			if (k != INL_LOOKUP)
+				j->ccalls = true;
+			if (k == INL_NONE)
+				j->calls = true;
+		}
 	}
+	/* helpers read them (abpf_mem_ok()), checks, and aborts in callees */
+	j->rc_stack = j->calls || j->memchk ||
+		      (prog->flags & ABPF_PROG_HAS_CALLS);
 	j->budget_reg = 0;
 	for (k = 0; loops && k < ARRAY_SIZE(budget_pref) && !j->budget_reg;
 	     k++) {
@@ -1816,7 +2022,10 @@ int abpf_jit_compile(struct abpf_prog *prog, const struct abpf_jit_host *host,
 	j.stack = prog->stack_depth;
 	jit_scan(&j);
 	/* rsp is 8 mod 16 at entry: keep it 16-aligned after the pushes */
-	j.frame = ((j.stack + 15) & ~15u) + (j.nsaved % 2 ? 0 : 8);
+	if (j.ccalls)
+		j.frame = ((j.stack + 15) & ~15u) + (j.nsaved % 2 ? 0 : 8);
+	else
+		j.frame = (j.stack + 7) & ~7u;
 	j.abs_calls = false;
 
 	for (i = 0; i < prog->len; i++)
