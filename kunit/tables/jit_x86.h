@@ -213,6 +213,51 @@ static const struct abpf_run_test abpf_jit_x86_tests[] = {
 		.mem_len = 8, .run_error = -ERANGE,
 	},
 	{
+		/* the inline region test: addr - start + size carries */
+		"jit: checked load 2 bytes below the input aborts",
+		{ ABPF_LDX_MEM(BPF_W, 0, 1, -2), ABPF_EXIT() },
+		.mem_len = 8, .run_error = -ERANGE,
+	},
+	{
+		"jit: checked load ending at the input's start aborts",
+		{ ABPF_LDX_MEM(BPF_W, 0, 1, -4), ABPF_EXIT() },
+		.mem_len = 8, .run_error = -ERANGE,
+	},
+	{
+		"jit: checked 8-byte load of the whole input",
+		{ ABPF_LDX_MEM(BPF_DW, 0, 1, 0), ABPF_EXIT() },
+		.mem = { 1, 2, 3, 4, 5, 6, 7, 8 }, .mem_len = 8,
+		.result = 0x0807060504030201ULL,
+	},
+	{
+		/* stack pointer + a number from memory: checked, main's frame */
+		"jit: checked stack load at a variable offset",
+		{ ABPF_LD_IMM64(2, 0x1122334455667788ULL),
+		  ABPF_STX_MEM(BPF_DW, 10, 2, -16),
+		  ABPF_LDX_MEM(BPF_B, 3, 1, 0), ABPF_MOV64_REG(2, 10),
+		  ABPF_ALU64_IMM(BPF_ADD, 2, -16), ABPF_ALU64_REG(BPF_ADD, 2, 3),
+		  ABPF_LDX_MEM(BPF_B, 0, 2, 0), ABPF_EXIT() },
+		.mem = { 3 }, .mem_len = 8, .result = 0x55,
+	},
+	{
+		"jit: checked stack load across the stack's top aborts",
+		{ ABPF_ST_MEM(BPF_DW, 10, -8, 0),
+		  ABPF_LDX_MEM(BPF_B, 3, 1, 0), ABPF_MOV64_REG(2, 10),
+		  ABPF_ALU64_IMM(BPF_ADD, 2, -8), ABPF_ALU64_REG(BPF_ADD, 2, 3),
+		  ABPF_LDX_MEM(BPF_W, 0, 2, 0), ABPF_EXIT() },
+		.mem = { 6 }, .mem_len = 8, .run_error = -ERANGE,
+	},
+	{
+		"jit: checked stack load at a variable offset in a subprogram",
+		{ ABPF_MOV64_IMM(0, 7), ABPF_CALL_LOCAL(1), ABPF_EXIT(),
+		  ABPF_LD_IMM64(2, 0x1122334455667788ULL),
+		  ABPF_STX_MEM(BPF_DW, 10, 2, -16),
+		  ABPF_LDX_MEM(BPF_B, 3, 1, 0), ABPF_MOV64_REG(2, 10),
+		  ABPF_ALU64_IMM(BPF_ADD, 2, -16), ABPF_ALU64_REG(BPF_ADD, 2, 3),
+		  ABPF_LDX_MEM(BPF_B, 0, 2, 0), ABPF_EXIT() },
+		.mem = { 2 }, .mem_len = 8, .result = 0x66,
+	},
+	{
 		"jit: checked store to the last byte",
 		{ ABPF_ST_MEM(BPF_B, 1, 7, 0x5a), ABPF_LDX_MEM(BPF_B, 0, 1, 7),
 		  ABPF_EXIT() },

@@ -715,7 +715,13 @@ static void emit_memchk(struct jit *j, u8 base, s16 off, u32 size, bool write,
 		b1(j, size - 1);
 		p_mis = emit_jcc8_fwd(j, CC_NE);
 	}
-	if (stack) {
+	if (stack && !j->prog->aux[j->cur].subprog) {
+		/* main's rbp is the top of the stack: no rc->stack_lo load */
+		emit_mem(j, F_W, 0x8d, REG_AX, base, off + (s32)j->stack);
+		emit_alu_reg(j, true, 0x29, REG_AX, RBP);	/* - rbp */
+		emit_alu_imm(j, true, 7, REG_AX, j->stack - size);
+		p = emit_jcc8_fwd(j, CC_BE);
+	} else if (stack) {
 		emit_mov_reg(j, true, REG_AX, REG_AUX);
 		emit_mem(j, F_W, 0x2b, REG_AX, REG_CTX, RC_STACK_LO);
 		emit_alu_imm(j, true, 7, REG_AX, j->stack - size);
@@ -723,7 +729,8 @@ static void emit_memchk(struct jit *j, u8 base, s16 off, u32 size, bool write,
 	}
 	/*
 	 * Inline: the first region (the input memory of most programs):
-	 * off = addr - start; off <= len - size, len >= size (r9 scratch).
+	 * end = addr - start + size must not carry (addr below start, or
+	 * the top of the address space) and be <= len.
 	 */
 	emit_mem(j, 0, 0x83, 7, REG_CTX, RC_NR_REGIONS);	/* cmp dword */
 	b1(j, 0);
@@ -735,10 +742,9 @@ static void emit_memchk(struct jit *j, u8 base, s16 off, u32 size, bool write,
 	}
 	emit_mov_reg(j, true, REG_AX, REG_AUX);
 	emit_mem(j, F_W, 0x2b, REG_AX, REG_CTX, RC_REGIONS + RG_START);
-	emit_mem(j, F_W, 0x8b, R9, REG_CTX, RC_REGIONS + RG_LEN);
-	emit_alu_imm(j, true, 5, R9, size);
-	p_slow[2] = emit_jcc8_fwd(j, CC_B);
-	emit_alu_reg(j, true, 0x39, REG_AX, R9);		/* cmp off, r9 */
+	emit_alu_imm(j, true, 0, REG_AX, size);			/* add */
+	p_slow[2] = emit_jcc8_fwd(j, CC_B);			/* jc */
+	emit_mem(j, F_W, 0x3b, REG_AX, REG_CTX, RC_REGIONS + RG_LEN);
 	p_r0ok = emit_jcc8_fwd(j, CC_BE);
 	for (k = 0; k < 3; k++)
 		if (k != 1 || write)
@@ -1913,9 +1919,11 @@ static void jit_scan(struct jit *j)
 				j->calls = true;
 		}
 	}
-	/* helpers read them (abpf_mem_ok()), checks, and aborts in callees */
-	j->rc_stack = j->calls || j->memchk ||
-		      (prog->flags & ABPF_PROG_HAS_CALLS);
+	/*
+	 * Helpers read them (abpf_mem_ok()), and with subprograms, the
+	 * stack checks there and the abort path (main's are rbp-relative).
+	 */
+	j->rc_stack = j->calls || (prog->flags & ABPF_PROG_HAS_CALLS);
 	j->budget_reg = 0;
 	for (k = 0; loops && k < ARRAY_SIZE(budget_pref) && !j->budget_reg;
 	     k++) {
