@@ -23,6 +23,14 @@
 #define JT_CHK(N, K)	ABPF_JMP_IMM(BPF_JNE, N, 1000 + (N), 9 - (K))
 #define JT_BAD		ABPF_MOV64_IMM(0, 0xbad), ABPF_EXIT()
 
+/* r0 = byte (*(u8 *)r1) of a u64 at fp - 16: a checked stack load */
+#define JT_STACK_VAR_LOAD						\
+	ABPF_LD_IMM64(2, 0x1122334455667788ULL),			\
+	ABPF_STX_MEM(BPF_DW, 10, 2, -16),				\
+	ABPF_LDX_MEM(BPF_B, 3, 1, 0), ABPF_MOV64_REG(2, 10),		\
+	ABPF_ALU64_IMM(BPF_ADD, 2, -16), ABPF_ALU64_REG(BPF_ADD, 2, 3),	\
+	ABPF_LDX_MEM(BPF_B, 0, 2, 0), ABPF_EXIT()
+
 static const struct abpf_run_test abpf_jit_x86_tests[] = {
 	{
 		/* div with dst = r3 (rdx) and src = r4 (rcx): only r3 changes */
@@ -232,11 +240,7 @@ static const struct abpf_run_test abpf_jit_x86_tests[] = {
 	{
 		/* stack pointer + a number from memory: checked, main's frame */
 		"jit: checked stack load at a variable offset",
-		{ ABPF_LD_IMM64(2, 0x1122334455667788ULL),
-		  ABPF_STX_MEM(BPF_DW, 10, 2, -16),
-		  ABPF_LDX_MEM(BPF_B, 3, 1, 0), ABPF_MOV64_REG(2, 10),
-		  ABPF_ALU64_IMM(BPF_ADD, 2, -16), ABPF_ALU64_REG(BPF_ADD, 2, 3),
-		  ABPF_LDX_MEM(BPF_B, 0, 2, 0), ABPF_EXIT() },
+		{ JT_STACK_VAR_LOAD },
 		.mem = { 3 }, .mem_len = 8, .result = 0x55,
 	},
 	{
@@ -250,12 +254,54 @@ static const struct abpf_run_test abpf_jit_x86_tests[] = {
 	{
 		"jit: checked stack load at a variable offset in a subprogram",
 		{ ABPF_MOV64_IMM(0, 7), ABPF_CALL_LOCAL(1), ABPF_EXIT(),
-		  ABPF_LD_IMM64(2, 0x1122334455667788ULL),
-		  ABPF_STX_MEM(BPF_DW, 10, 2, -16),
-		  ABPF_LDX_MEM(BPF_B, 3, 1, 0), ABPF_MOV64_REG(2, 10),
-		  ABPF_ALU64_IMM(BPF_ADD, 2, -16), ABPF_ALU64_REG(BPF_ADD, 2, 3),
-		  ABPF_LDX_MEM(BPF_B, 0, 2, 0), ABPF_EXIT() },
+		  JT_STACK_VAR_LOAD },
 		.mem = { 2 }, .mem_len = 8, .result = 0x66,
+	},
+	{
+		/* fused pairs (jit_fuse_scan()): lea from a mov and an add */
+		"jit: mov + add imm and mov + add reg become lea",
+		{ ABPF_MOV64_IMM(3, 5), ABPF_MOV64_IMM(4, 7),
+		  ABPF_MOV64_REG(2, 3), ABPF_ALU64_IMM(BPF_ADD, 2, -100),
+		  ABPF_MOV64_REG(6, 3), ABPF_ALU64_REG(BPF_ADD, 6, 4),
+		  ABPF_MOV64_REG(0, 2), ABPF_ALU64_REG(BPF_ADD, 0, 6),
+		  ABPF_EXIT() },
+		.result = (u64)-83,
+	},
+	{
+		/* r13 (r7) and rbp (r10) bases need a disp8 in the lea */
+		"jit: lea with rbp and r13 bases",
+		{ ABPF_MOV64_IMM(8, -16), ABPF_MOV64_REG(7, 10),
+		  ABPF_MOV64_REG(2, 10), ABPF_ALU64_IMM(BPF_ADD, 2, -8),
+		  ABPF_ST_MEM(BPF_DW, 2, 0, 3),
+		  ABPF_MOV64_REG(3, 10), ABPF_ALU64_REG(BPF_ADD, 3, 8),
+		  ABPF_ST_MEM(BPF_DW, 3, 0, 4),
+		  ABPF_MOV64_REG(6, 7), ABPF_ALU64_REG(BPF_ADD, 6, 8),
+		  ABPF_LDX_MEM(BPF_DW, 0, 6, 0), ABPF_LDX_MEM(BPF_DW, 1, 10, -8),
+		  ABPF_ALU64_IMM(BPF_LSH, 0, 4), ABPF_ALU64_REG(BPF_ADD, 0, 1),
+		  ABPF_EXIT() },
+		.result = 0x43,
+	},
+	{
+		"jit: lsh/arsh 32 and lsh/rsh 32 pairs",
+		{ ABPF_LD_IMM64(2, 0x180000000ULL), ABPF_MOV64_REG(3, 2),
+		  ABPF_ALU64_IMM(BPF_LSH, 2, 32), ABPF_ALU64_IMM(BPF_ARSH, 2, 32),
+		  ABPF_ALU64_IMM(BPF_LSH, 3, 32), ABPF_ALU64_IMM(BPF_RSH, 3, 32),
+		  ABPF_MOV64_REG(0, 2), ABPF_ALU64_REG(BPF_XOR, 0, 3),
+		  ABPF_EXIT() },
+		.result = 0xffffffff80000000ULL ^ 0x80000000ULL,
+	},
+	{
+		/* a jump lands on the second insn of a pair: no fusion */
+		"jit: jumps into the middle of fusable pairs",
+		{ ABPF_MOV64_IMM(2, 3), ABPF_MOV64_IMM(4, 10),
+		  ABPF_LD_IMM64(5, 0x180000000ULL),
+		  ABPF_JMP_IMM(BPF_JEQ, 2, 3, 1),
+		  ABPF_MOV64_REG(4, 2), ABPF_ALU64_IMM(BPF_ADD, 4, 5),
+		  ABPF_JMP_IMM(BPF_JEQ, 2, 3, 1),
+		  ABPF_ALU64_IMM(BPF_LSH, 5, 32), ABPF_ALU64_IMM(BPF_ARSH, 5, 32),
+		  ABPF_MOV64_REG(0, 4), ABPF_ALU64_REG(BPF_ADD, 0, 5),
+		  ABPF_EXIT() },
+		.result = 15 + 1,
 	},
 	{
 		"jit: checked store to the last byte",
@@ -359,6 +405,7 @@ static const struct abpf_run_test abpf_jit_x86_tests[] = {
 };
 
 #undef JT_SETREGS
+#undef JT_STACK_VAR_LOAD
 #undef JT_CHK
 #undef JT_BAD
 

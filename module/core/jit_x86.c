@@ -171,6 +171,7 @@ struct jit {
 	struct abpf_log *log;
 	u32 *off;		/* len + 1: image offset of each insn's code */
 	u32 *size;		/* bytes of each insn in the previous pass */
+	u8 *fuse;		/* FUSE_*: insn i and i + 1 become one */
 	u32 lbl[L__COUNT];
 	u32 prologue;		/* bytes before insn 0 */
 	u32 total;		/* image size */
@@ -709,8 +710,8 @@ static void emit_memchk(struct jit *j, u8 base, s16 off, u32 size, bool write,
 	bool stack = j->stack >= size;
 	int k;
 
-	emit_mem(j, F_W, 0x8d, REG_AUX, base, off);		/* lea r11 */
 	if (aligned) {
+		emit_mem(j, F_W, 0x8d, REG_AUX, base, off);	/* lea r11 */
 		emit_rm(j, F_B8, 0xf6, 0, REG_AUX, 0);		/* test r11b */
 		b1(j, size - 1);
 		p_mis = emit_jcc8_fwd(j, CC_NE);
@@ -722,7 +723,7 @@ static void emit_memchk(struct jit *j, u8 base, s16 off, u32 size, bool write,
 		emit_alu_imm(j, true, 7, REG_AX, j->stack - size);
 		p = emit_jcc8_fwd(j, CC_BE);
 	} else if (stack) {
-		emit_mov_reg(j, true, REG_AX, REG_AUX);
+		emit_mem(j, F_W, 0x8d, REG_AX, base, off);	/* lea r10 */
 		emit_mem(j, F_W, 0x2b, REG_AX, REG_CTX, RC_STACK_LO);
 		emit_alu_imm(j, true, 7, REG_AX, j->stack - size);
 		p = emit_jcc8_fwd(j, CC_BE);
@@ -740,7 +741,7 @@ static void emit_memchk(struct jit *j, u8 base, s16 off, u32 size, bool write,
 		b1(j, 0);
 		p_slow[1] = emit_jcc8_fwd(j, CC_E);
 	}
-	emit_mov_reg(j, true, REG_AX, REG_AUX);
+	emit_mem(j, F_W, 0x8d, REG_AX, base, off);		/* lea r10 */
 	emit_mem(j, F_W, 0x2b, REG_AX, REG_CTX, RC_REGIONS + RG_START);
 	emit_alu_imm(j, true, 0, REG_AX, size);			/* add */
 	p_slow[2] = emit_jcc8_fwd(j, CC_B);			/* jc */
@@ -749,6 +750,9 @@ static void emit_memchk(struct jit *j, u8 base, s16 off, u32 size, bool write,
 	for (k = 0; k < 3; k++)
 		if (k != 1 || write)
 			patch8(j, p_slow[k]);
+	/* the out-of-line region loop: r11 = address (only computed here) */
+	if (!aligned)
+		emit_mem(j, F_W, 0x8d, REG_AUX, base, off);
 	emit_mov_imm32(j, REG_AX, j->cur << 12 | (write ? 0x100 : 0) | size,
 		       false);
 	b1(j, 0xe8);
@@ -1634,6 +1638,53 @@ static void emit_atomic(struct jit *j, const struct bpf_insn *insn)
 		emit_mov_reg(j, false, RAX, RAX);
 }
 
+/* lea dst, [base + index] */
+static void emit_lea_bi(struct jit *j, u8 dst, u8 base, u8 index)
+{
+	bool d8 = (base & 7) == RBP;	/* rbp/r13 bases need a disp8 */
+
+	b1(j, 0x48 | (dst & 8 ? 4 : 0) | (index & 8 ? 2 : 0) |
+	      (base & 8 ? 1 : 0));
+	b1(j, 0x8d);
+	b1(j, (d8 ? 0x40 : 0) | (dst & 7) << 3 | 4);		/* SIB */
+	b1(j, (index & 7) << 3 | (base & 7));
+	if (d8)
+		b1(j, 0);
+}
+
+/*
+ * Pairs of ALU64 instructions that clang emits all the time and x86 does
+ * in one (jit_fuse_scan() picks them; the second is never a jump target):
+ */
+enum {
+	FUSE_NONE,
+	FUSE_LEA_IMM,	/* mov a, b; add a, imm	-> lea a, [b + imm] */
+	FUSE_LEA_REG,	/* mov a, b; add a, c	-> lea a, [b + c] */
+	FUSE_SEXT32,	/* lsh a, 32; arsh a, 32 -> movsxd a, a32 */
+	FUSE_ZEXT32,	/* lsh a, 32; rsh a, 32	-> mov a32, a32 */
+};
+
+static void emit_fused(struct jit *j, u32 i)
+{
+	const struct bpf_insn *a = &j->prog->insns[i], *b = a + 1;
+	u8 dst = j->map[a->dst_reg];
+
+	switch (j->fuse[i]) {
+	case FUSE_LEA_IMM:
+		emit_mem(j, F_W, 0x8d, dst, j->map[a->src_reg], b->imm);
+		break;
+	case FUSE_LEA_REG:
+		emit_lea_bi(j, dst, j->map[a->src_reg], j->map[b->src_reg]);
+		break;
+	case FUSE_SEXT32:
+		emit_rm(j, F_W, 0x63, dst, dst, 0);
+		break;
+	default:
+		emit_mov_reg(j, false, dst, dst);
+		break;
+	}
+}
+
 static void emit_insn(struct jit *j, u32 i)
 {
 	struct abpf_prog *prog = j->prog;
@@ -1825,12 +1876,16 @@ static u32 jit_pass(struct jit *j)
 			j->changed = true;
 			j->off[i] = at;
 		}
-		if (prog->aux[i].flags & ABPF_AUX_LDDW_HI) {
-			j->size[i] = 0;
+		if ((prog->aux[i].flags & ABPF_AUX_LDDW_HI) ||
+		    (i && j->fuse[i - 1])) {
+			j->size[i] = 0;		/* emitted with insn i - 1 */
 			continue;
 		}
 		unit_begin(j, at, insn_cap(j, i));
-		emit_insn(j, i);
+		if (j->fuse[i])
+			emit_fused(j, i);
+		else
+			emit_insn(j, i);
 		if (j->pad && j->n < j->size[i])
 			while (j->n < j->size[i])
 				b1(j, 0x90);
@@ -1964,6 +2019,71 @@ static void jit_scan(struct jit *j)
 	}
 }
 
+static u32 fuse_kind(struct jit *j, u32 i)
+{
+	const struct bpf_insn *a = &j->prog->insns[i], *b = a + 1;
+
+	if (a->code == (BPF_ALU64 | BPF_MOV | BPF_X) && !a->off &&
+	    a->dst_reg != a->src_reg && b->dst_reg == a->dst_reg && !b->off) {
+		if (b->code == (BPF_ALU64 | BPF_ADD | BPF_K) && !j->blind)
+			return FUSE_LEA_IMM;	/* blinding hides imm */
+		if (b->code == (BPF_ALU64 | BPF_ADD | BPF_X) &&
+		    b->src_reg != a->dst_reg)
+			return FUSE_LEA_REG;
+	}
+	if (a->code == (BPF_ALU64 | BPF_LSH | BPF_K) && a->imm == 32 &&
+	    b->dst_reg == a->dst_reg && b->imm == 32 && !b->off) {
+		if (b->code == (BPF_ALU64 | BPF_ARSH | BPF_K))
+			return FUSE_SEXT32;
+		if (b->code == (BPF_ALU64 | BPF_RSH | BPF_K))
+			return FUSE_ZEXT32;
+	}
+	return FUSE_NONE;
+}
+
+/* Fill j->fuse[]: pairs whose second insn no jump or call lands on. */
+static int jit_fuse_scan(struct jit *j)
+{
+	struct abpf_prog *prog = j->prog;
+	u8 *tgt = abpf_zalloc(prog->len + 1);
+	u32 i;
+	s64 t;
+
+	if (!tgt)
+		return -ENOMEM;
+	for (i = 0; i < prog->len; i++) {
+		const struct bpf_insn *insn = &prog->insns[i];
+		u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+
+		if (prog->aux[i].flags & ABPF_AUX_LDDW_HI)
+			continue;
+		if (prog->aux[i].flags & ABPF_AUX_SUBPROG_START)
+			tgt[i] = 1;
+		if (cls != BPF_JMP && cls != BPF_JMP32)
+			continue;
+		if (op == BPF_EXIT ||
+		    (op == BPF_CALL && insn->src_reg != BPF_PSEUDO_CALL))
+			continue;
+		if (op == BPF_CALL || (op == BPF_JA && cls == BPF_JMP32))
+			t = (s64)i + 1 + insn->imm;
+		else
+			t = (s64)i + 1 + insn->off;
+		if (t >= 0 && t <= prog->len)
+			tgt[t] = 1;
+	}
+	for (i = 0; i + 1 < prog->len; i++) {
+		/* (a subprogram's first insn also emits its pushes) */
+		if (tgt[i + 1] || (i && tgt[i] &&
+				   (prog->aux[i].flags & ABPF_AUX_SUBPROG_START)) ||
+		    (prog->aux[i].flags & ABPF_AUX_LDDW_HI) ||
+		    (i && j->fuse[i - 1]))
+			continue;
+		j->fuse[i] = fuse_kind(j, i);
+	}
+	abpf_free(tgt);
+	return 0;
+}
+
 void abpf_jit_release(struct abpf_prog *prog, const struct abpf_jit_host *host)
 {
 	if (!prog || !prog->jit_image)
@@ -2043,8 +2163,12 @@ int abpf_jit_compile(struct abpf_prog *prog, const struct abpf_jit_host *host,
 	j.buf = abpf_zalloc(j.bufsize);
 	j.off = abpf_zalloc((size_t)(prog->len + 1) * sizeof(u32));
 	j.size = abpf_zalloc((size_t)(prog->len + 1) * sizeof(u32));
+	j.fuse = abpf_zalloc(prog->len);
 	err = -ENOMEM;
-	if (!j.buf || !j.off || !j.size)
+	if (!j.buf || !j.off || !j.size || !j.fuse)
+		goto out;
+	err = jit_fuse_scan(&j);
+	if (err)
 		goto out;
 
 	for (attempt = 0; attempt < 2; attempt++) {
@@ -2103,5 +2227,6 @@ out:
 	abpf_free(j.buf);
 	abpf_free(j.off);
 	abpf_free(j.size);
+	abpf_free(j.fuse);
 	return err;
 }
