@@ -258,7 +258,7 @@ static const struct abpf_run_test abpf_jit_x86_tests[] = {
 		.mem = { 2 }, .mem_len = 8, .result = 0x66,
 	},
 	{
-		/* fused pairs (jit_fuse_scan()): lea from a mov and an add */
+		/* fused pairs (jit_prescan()): lea from a mov and an add */
 		"jit: mov + add imm and mov + add reg become lea",
 		{ ABPF_MOV64_IMM(3, 5), ABPF_MOV64_IMM(4, 7),
 		  ABPF_MOV64_REG(2, 3), ABPF_ALU64_IMM(BPF_ADD, 2, -100),

@@ -172,6 +172,7 @@ struct jit {
 	u32 *off;		/* len + 1: image offset of each insn's code */
 	u32 *size;		/* bytes of each insn in the previous pass */
 	u8 *fuse;		/* FUSE_*: insn i and i + 1 become one */
+	u8 *stack_first;	/* checked access: test the stack first */
 	u32 lbl[L__COUNT];
 	u32 prologue;		/* bytes before insn 0 */
 	u32 total;		/* image size */
@@ -703,12 +704,59 @@ static void emit_budget(struct jit *j, u32 pc, s64 target)
  * ABPF_AUX_MEMCHK: [base + off, + size) inside the stack or a region;
  * atomics must also be naturally aligned (as in the interpreter).
  */
+/* The stack test of a checked access: returns the rel8 of "inside". */
+static u32 emit_stack_test(struct jit *j, u8 base, s16 off, u32 size)
+{
+	if (!j->prog->aux[j->cur].subprog) {
+		/* main's rbp is the top of the stack: no rc->stack_lo load */
+		emit_mem(j, F_W, 0x8d, REG_AX, base, off + (s32)j->stack);
+		emit_alu_reg(j, true, 0x29, REG_AX, RBP);	/* - rbp */
+	} else {
+		emit_mem(j, F_W, 0x8d, REG_AX, base, off);	/* lea r10 */
+		emit_mem(j, F_W, 0x2b, REG_AX, REG_CTX, RC_STACK_LO);
+	}
+	emit_alu_imm(j, true, 7, REG_AX, j->stack - size);
+	return emit_jcc8_fwd(j, CC_BE);
+}
+
+/*
+ * The first region (the input memory of most programs): end = addr -
+ * start + size must not carry (addr below start, or the top of the
+ * address space) and be <= len.  Returns the rel8 of "inside"; the
+ * "not there" jumps go to fails[] (*nf of them).
+ */
+static u32 emit_region0_test(struct jit *j, u8 base, s16 off, u32 size,
+			     bool write, u32 *fails, u32 *nf)
+{
+	emit_mem(j, 0, 0x83, 7, REG_CTX, RC_NR_REGIONS);	/* cmp dword */
+	b1(j, 0);
+	fails[(*nf)++] = emit_jcc8_fwd(j, CC_E);
+	if (write) {
+		emit_mem(j, 0, 0x80, 7, REG_CTX, RC_REGIONS + RG_WRITABLE);
+		b1(j, 0);
+		fails[(*nf)++] = emit_jcc8_fwd(j, CC_E);
+	}
+	emit_mem(j, F_W, 0x8d, REG_AX, base, off);		/* lea r10 */
+	emit_mem(j, F_W, 0x2b, REG_AX, REG_CTX, RC_REGIONS + RG_START);
+	emit_alu_imm(j, true, 0, REG_AX, size);			/* add */
+	fails[(*nf)++] = emit_jcc8_fwd(j, CC_B);		/* jc */
+	emit_mem(j, F_W, 0x3b, REG_AX, REG_CTX, RC_REGIONS + RG_LEN);
+	return emit_jcc8_fwd(j, CC_BE);
+}
+
+/*
+ * ABPF_AUX_MEMCHK: [base + off, + size) inside the stack or a region;
+ * atomics must also be naturally aligned (as in the interpreter).  The
+ * stack and first-region tests are inline, in the order j->stack_first[]
+ * guesses (jit_prescan(): is the base register derived from r10 here?);
+ * only the order depends on the guess, never the outcome.
+ */
 static void emit_memchk(struct jit *j, u8 base, s16 off, u32 size, bool write,
 			bool aligned)
 {
-	u32 p = 0, p_mis = 0, p_ok, p_r0ok, p_slow[3];
+	u32 p_mis = 0, p_ok, ins[2], fails[3], n_in = 0, nf = 0, k;
 	bool stack = j->stack >= size;
-	int k;
+	bool stack_first = stack && j->stack_first[j->cur];
 
 	if (aligned) {
 		emit_mem(j, F_W, 0x8d, REG_AUX, base, off);	/* lea r11 */
@@ -716,40 +764,13 @@ static void emit_memchk(struct jit *j, u8 base, s16 off, u32 size, bool write,
 		b1(j, size - 1);
 		p_mis = emit_jcc8_fwd(j, CC_NE);
 	}
-	if (stack && !j->prog->aux[j->cur].subprog) {
-		/* main's rbp is the top of the stack: no rc->stack_lo load */
-		emit_mem(j, F_W, 0x8d, REG_AX, base, off + (s32)j->stack);
-		emit_alu_reg(j, true, 0x29, REG_AX, RBP);	/* - rbp */
-		emit_alu_imm(j, true, 7, REG_AX, j->stack - size);
-		p = emit_jcc8_fwd(j, CC_BE);
-	} else if (stack) {
-		emit_mem(j, F_W, 0x8d, REG_AX, base, off);	/* lea r10 */
-		emit_mem(j, F_W, 0x2b, REG_AX, REG_CTX, RC_STACK_LO);
-		emit_alu_imm(j, true, 7, REG_AX, j->stack - size);
-		p = emit_jcc8_fwd(j, CC_BE);
-	}
-	/*
-	 * Inline: the first region (the input memory of most programs):
-	 * end = addr - start + size must not carry (addr below start, or
-	 * the top of the address space) and be <= len.
-	 */
-	emit_mem(j, 0, 0x83, 7, REG_CTX, RC_NR_REGIONS);	/* cmp dword */
-	b1(j, 0);
-	p_slow[0] = emit_jcc8_fwd(j, CC_E);
-	if (write) {
-		emit_mem(j, 0, 0x80, 7, REG_CTX, RC_REGIONS + RG_WRITABLE);
-		b1(j, 0);
-		p_slow[1] = emit_jcc8_fwd(j, CC_E);
-	}
-	emit_mem(j, F_W, 0x8d, REG_AX, base, off);		/* lea r10 */
-	emit_mem(j, F_W, 0x2b, REG_AX, REG_CTX, RC_REGIONS + RG_START);
-	emit_alu_imm(j, true, 0, REG_AX, size);			/* add */
-	p_slow[2] = emit_jcc8_fwd(j, CC_B);			/* jc */
-	emit_mem(j, F_W, 0x3b, REG_AX, REG_CTX, RC_REGIONS + RG_LEN);
-	p_r0ok = emit_jcc8_fwd(j, CC_BE);
-	for (k = 0; k < 3; k++)
-		if (k != 1 || write)
-			patch8(j, p_slow[k]);
+	if (stack_first)
+		ins[n_in++] = emit_stack_test(j, base, off, size);
+	ins[n_in++] = emit_region0_test(j, base, off, size, write, fails, &nf);
+	for (k = 0; k < nf; k++)
+		patch8(j, fails[k]);
+	if (stack && !stack_first)
+		ins[n_in++] = emit_stack_test(j, base, off, size);
 	/* the out-of-line region loop: r11 = address (only computed here) */
 	if (!aligned)
 		emit_mem(j, F_W, 0x8d, REG_AUX, base, off);
@@ -763,9 +784,8 @@ static void emit_memchk(struct jit *j, u8 base, s16 off, u32 size, bool write,
 		emit_abort_site(j, j->cur, -ERANGE);
 		patch8(j, p_ok);
 	}
-	patch8(j, p_r0ok);
-	if (stack)
-		patch8(j, p);
+	for (k = 0; k < n_in; k++)
+		patch8(j, ins[k]);
 }
 
 /* After a helper that may stop the program (rc->stop or rc->error). */
@@ -1654,7 +1674,7 @@ static void emit_lea_bi(struct jit *j, u8 dst, u8 base, u8 index)
 
 /*
  * Pairs of ALU64 instructions that clang emits all the time and x86 does
- * in one (jit_fuse_scan() picks them; the second is never a jump target):
+ * in one (jit_prescan() picks them; the second is never a jump target):
  */
 enum {
 	FUSE_NONE,
@@ -2041,8 +2061,70 @@ static u32 fuse_kind(struct jit *j, u32 i)
 	return FUSE_NONE;
 }
 
-/* Fill j->fuse[]: pairs whose second insn no jump or call lands on. */
-static int jit_fuse_scan(struct jit *j)
+/* Which BPF registers insn i writes, for stack_hint(). */
+static u16 insn_writes(const struct bpf_insn *insn)
+{
+	u8 cls = BPF_CLASS(insn->code);
+
+	switch (cls) {
+	case BPF_ALU:
+	case BPF_ALU64:
+	case BPF_LDX:
+		return 1u << insn->dst_reg;
+	case BPF_LD:
+		return BPF_MODE(insn->code) == BPF_IMM ? 1u << insn->dst_reg :
+							 0x3f;	/* r0-r5 */
+	case BPF_STX:	/* atomics with fetch write src, cmpxchg r0 */
+		return BPF_MODE(insn->code) == BPF_ATOMIC ?
+		       (1u << insn->src_reg | 1u) : 0;
+	case BPF_JMP:
+	case BPF_JMP32:
+		return BPF_OP(insn->code) == BPF_CALL ? 0x3f : 0;
+	}
+	return 0;
+}
+
+/*
+ * A hint for checked accesses: does the base register hold r10 plus
+ * something here?  Forward through straight-line code, reset at every
+ * jump target: r10 is; mov copies; add/sub keep it (add reg: either).
+ */
+static void stack_hint(struct jit *j, const u8 *tgt)
+{
+	struct abpf_prog *prog = j->prog;
+	u16 st = 1u << 10;
+	u32 i;
+
+	for (i = 0; i < prog->len; i++) {
+		const struct bpf_insn *insn = &prog->insns[i];
+		u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+		u16 d = 1u << insn->dst_reg, sb = 1u << (insn->src_reg & 0xf);
+		u16 keep;
+
+		if (prog->aux[i].flags & ABPF_AUX_LDDW_HI)
+			continue;
+		if (tgt[i])
+			st = 1u << 10;
+		if (prog->aux[i].flags & ABPF_AUX_MEMCHK)
+			j->stack_first[i] = (st & (cls == BPF_LDX ? sb : d)) != 0;
+		keep = 0;
+		if (cls == BPF_ALU64 && !insn->off && op == BPF_MOV &&
+		    BPF_SRC(insn->code) == BPF_X)
+			keep = st & sb ? d : 0;
+		else if (cls == BPF_ALU64 && (op == BPF_ADD || op == BPF_SUB) &&
+			 BPF_SRC(insn->code) == BPF_K)
+			keep = st & d;
+		else if (cls == BPF_ALU64 && op == BPF_ADD)
+			keep = st & (d | sb) ? d : 0;
+		st = (st & ~insn_writes(insn)) | keep | 1u << 10;
+	}
+}
+
+/*
+ * Fill j->fuse[] (pairs whose second insn no jump or call lands on) and
+ * j->stack_first[].
+ */
+static int jit_prescan(struct jit *j)
 {
 	struct abpf_prog *prog = j->prog;
 	u8 *tgt = abpf_zalloc(prog->len + 1);
@@ -2071,6 +2153,7 @@ static int jit_fuse_scan(struct jit *j)
 		if (t >= 0 && t <= prog->len)
 			tgt[t] = 1;
 	}
+	stack_hint(j, tgt);
 	for (i = 0; i + 1 < prog->len; i++) {
 		/* (a subprogram's first insn also emits its pushes) */
 		if (tgt[i + 1] || (i && tgt[i] &&
@@ -2164,10 +2247,11 @@ int abpf_jit_compile(struct abpf_prog *prog, const struct abpf_jit_host *host,
 	j.off = abpf_zalloc((size_t)(prog->len + 1) * sizeof(u32));
 	j.size = abpf_zalloc((size_t)(prog->len + 1) * sizeof(u32));
 	j.fuse = abpf_zalloc(prog->len);
+	j.stack_first = abpf_zalloc(prog->len);
 	err = -ENOMEM;
-	if (!j.buf || !j.off || !j.size || !j.fuse)
+	if (!j.buf || !j.off || !j.size || !j.fuse || !j.stack_first)
 		goto out;
-	err = jit_fuse_scan(&j);
+	err = jit_prescan(&j);
 	if (err)
 		goto out;
 
@@ -2228,5 +2312,6 @@ out:
 	abpf_free(j.off);
 	abpf_free(j.size);
 	abpf_free(j.fuse);
+	abpf_free(j.stack_first);
 	return err;
 }
