@@ -2084,40 +2084,84 @@ static u16 insn_writes(const struct bpf_insn *insn)
 	return 0;
 }
 
+/* r10 and the registers derived from it after insn (stack_hint()) */
+static u16 stack_transfer(const struct bpf_insn *insn, u16 st)
+{
+	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+	u16 d = 1u << insn->dst_reg, sb = 1u << (insn->src_reg & 0xf);
+	u16 keep = 0;
+
+	if (cls == BPF_ALU64 && !insn->off && op == BPF_MOV &&
+	    BPF_SRC(insn->code) == BPF_X)
+		keep = st & sb ? d : 0;
+	else if (cls == BPF_ALU64 && (op == BPF_ADD || op == BPF_SUB) &&
+		 BPF_SRC(insn->code) == BPF_K)
+		keep = st & d;
+	else if (cls == BPF_ALU64 && op == BPF_ADD)
+		keep = st & (d | sb) ? d : 0;
+	return (st & ~insn_writes(insn)) | keep | 1u << 10;
+}
+
 /*
  * A hint for checked accesses: does the base register hold r10 plus
- * something here?  Forward through straight-line code, reset at every
- * jump target: r10 is; mov copies; add/sub keep it (add reg: either).
+ * something on every path here?  A small must-analysis (r10 is; mov
+ * copies; add/sub keep it), iterated a few times over the program (it
+ * only matters for speed: both tests always run).
  */
-static void stack_hint(struct jit *j, const u8 *tgt)
+static int stack_hint(struct jit *j)
 {
 	struct abpf_prog *prog = j->prog;
-	u16 st = 1u << 10;
-	u32 i;
+	u16 *in = abpf_zalloc((size_t)(prog->len + 2) * sizeof(u16));
+	u32 i, pass, n;
+	bool changed = true;
+	s64 t;
 
+	if (!in)
+		return -ENOMEM;
+	for (i = 0; i < prog->len + 2; i++)
+		in[i] = 0xffff;
+	for (pass = 0; pass < 8 && changed; pass++) {
+		changed = false;
+		for (i = 0; i < prog->len; i++) {
+			const struct bpf_insn *insn = &prog->insns[i];
+			u8 cls = BPF_CLASS(insn->code);
+			u8 op = BPF_OP(insn->code);
+			u16 out, old;
+
+			if (prog->aux[i].flags & ABPF_AUX_LDDW_HI)
+				continue;
+			if (prog->aux[i].flags & ABPF_AUX_SUBPROG_START)
+				in[i] = 1u << 10;
+			out = stack_transfer(insn, in[i]);
+			n = i + (abpf_is_lddw(insn) ? 2 : 1);
+			t = -1;
+			if ((cls == BPF_JMP || cls == BPF_JMP32) &&
+			    op != BPF_CALL && op != BPF_EXIT)
+				t = (s64)i + 1 + (op == BPF_JA && cls == BPF_JMP32 ?
+						  insn->imm : insn->off);
+			if (t >= 0 && t < prog->len) {
+				old = in[t];
+				in[t] &= out;
+				changed |= in[t] != old;
+			}
+			if ((cls == BPF_JMP || cls == BPF_JMP32) &&
+			    (op == BPF_EXIT || (op == BPF_JA && t >= 0)))
+				continue;		/* no fall-through */
+			old = in[n];
+			in[n] &= out;
+			changed |= in[n] != old;
+		}
+	}
 	for (i = 0; i < prog->len; i++) {
 		const struct bpf_insn *insn = &prog->insns[i];
-		u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
-		u16 d = 1u << insn->dst_reg, sb = 1u << (insn->src_reg & 0xf);
-		u16 keep;
+		u8 r = BPF_CLASS(insn->code) == BPF_LDX ? insn->src_reg :
+							  insn->dst_reg;
 
-		if (prog->aux[i].flags & ABPF_AUX_LDDW_HI)
-			continue;
-		if (tgt[i])
-			st = 1u << 10;
 		if (prog->aux[i].flags & ABPF_AUX_MEMCHK)
-			j->stack_first[i] = (st & (cls == BPF_LDX ? sb : d)) != 0;
-		keep = 0;
-		if (cls == BPF_ALU64 && !insn->off && op == BPF_MOV &&
-		    BPF_SRC(insn->code) == BPF_X)
-			keep = st & sb ? d : 0;
-		else if (cls == BPF_ALU64 && (op == BPF_ADD || op == BPF_SUB) &&
-			 BPF_SRC(insn->code) == BPF_K)
-			keep = st & d;
-		else if (cls == BPF_ALU64 && op == BPF_ADD)
-			keep = st & (d | sb) ? d : 0;
-		st = (st & ~insn_writes(insn)) | keep | 1u << 10;
+			j->stack_first[i] = (in[i] >> (r & 0xf)) & 1;
 	}
+	abpf_free(in);
+	return 0;
 }
 
 /*
@@ -2153,7 +2197,10 @@ static int jit_prescan(struct jit *j)
 		if (t >= 0 && t <= prog->len)
 			tgt[t] = 1;
 	}
-	stack_hint(j, tgt);
+	if (stack_hint(j)) {
+		abpf_free(tgt);
+		return -ENOMEM;
+	}
 	for (i = 0; i + 1 < prog->len; i++) {
 		/* (a subprogram's first insn also emits its pushes) */
 		if (tgt[i + 1] || (i && tgt[i] &&
