@@ -31,6 +31,19 @@
 	ABPF_ALU64_IMM(BPF_ADD, 2, -16), ABPF_ALU64_REG(BPF_ADD, 2, 3),	\
 	ABPF_LDX_MEM(BPF_B, 0, 2, 0), ABPF_EXIT()
 
+/*
+ * r4 = rol32(0x12345678, 8) in two shifts and an or (t = r3, d = r4),
+ * with "goto +OFF" from before it: 1 onto t <<= 8, 2 onto d = x, 3 onto
+ * d >>= 24, 4 onto d |= t; on that path t = 5 and d = 0x40.
+ */
+#define JT_ROT_JUMP(OFF)						\
+	ABPF_MOV64_IMM(2, 0x12345678), ABPF_MOV64_IMM(3, 5),		\
+	ABPF_MOV64_IMM(4, 0x40), ABPF_JMP_IMM(BPF_JEQ, 3, 5, OFF),	\
+	ABPF_MOV32_REG(3, 2), ABPF_ALU32_IMM(BPF_LSH, 3, 8),		\
+	ABPF_MOV32_REG(4, 2),						\
+	ABPF_ALU32_IMM(BPF_RSH, 4, 24), ABPF_ALU32_REG(BPF_OR, 4, 3),	\
+	ABPF_MOV64_REG(0, 4), ABPF_EXIT()
+
 static const struct abpf_run_test abpf_jit_x86_tests[] = {
 	{
 		/* div with dst = r3 (rdx) and src = r4 (rcx): only r3 changes */
@@ -291,6 +304,51 @@ static const struct abpf_run_test abpf_jit_x86_tests[] = {
 		.result = 0xffffffff80000000ULL ^ 0x80000000ULL,
 	},
 	{
+		/* two-shift rotates (FUSE_ROL3/ROL2) and a lookalike */
+		"jit: rotates spelled with two shifts and an or",
+		{ ABPF_LD_IMM64(2, 0x80000001c0000003ULL),
+		  ABPF_MOV32_REG(3, 2), ABPF_ALU32_IMM(BPF_LSH, 3, 28),
+		  ABPF_MOV32_REG(4, 2), ABPF_ALU32_IMM(BPF_RSH, 4, 4),
+		  ABPF_ALU32_REG(BPF_OR, 4, 3),
+		  ABPF_MOV64_REG(5, 2), ABPF_ALU64_IMM(BPF_RSH, 5, 8),
+		  ABPF_ALU64_IMM(BPF_LSH, 2, 56), ABPF_ALU64_REG(BPF_OR, 2, 5),
+		  ABPF_LD_IMM64(8, 0xf0000000000000ffULL),
+		  ABPF_MOV64_REG(6, 8), ABPF_ALU64_IMM(BPF_LSH, 6, 3),
+		  ABPF_MOV64_REG(7, 8), ABPF_ALU64_IMM(BPF_RSH, 7, 60),
+		  ABPF_ALU64_REG(BPF_OR, 7, 6),
+		  ABPF_MOV64_REG(0, 4), ABPF_ALU64_REG(BPF_XOR, 0, 3),
+		  ABPF_ALU64_REG(BPF_XOR, 0, 2), ABPF_ALU64_REG(BPF_XOR, 0, 5),
+		  ABPF_ALU64_REG(BPF_XOR, 0, 7), ABPF_ALU64_REG(BPF_XOR, 0, 6),
+		  ABPF_EXIT() },
+		/* r4 = rol32(0xc0000003, 28), r3 = its << 28 part; r2 =
+		 * rol64(x, 56), r5 = x >> 8; r7 = r8 << 3 | r8 >> 60 (not a
+		 * rotate: 3 + 60 != 64), r6 = r8 << 3 */
+		.result = 0x3c000000ULL ^ 0x30000000ULL ^ 0x0380000001c00000ULL ^
+			  0x0080000001c00000ULL ^ 0x80000000000007ffULL ^
+			  0x80000000000007f8ULL,
+	},
+	{
+		/* t is not x << k on the jumping path: no rotate */
+		"jit: a jump onto a rotate's d = x",
+		{ JT_ROT_JUMP(2) },
+		.result = 0x17,
+	},
+	{
+		"jit: a jump onto a rotate's t <<= k",
+		{ JT_ROT_JUMP(1) },
+		.result = 0x512,
+	},
+	{
+		"jit: a jump onto a rotate's d >>= w - k",
+		{ JT_ROT_JUMP(3) },
+		.result = 0x5,
+	},
+	{
+		"jit: a jump onto a rotate's d |= t",
+		{ JT_ROT_JUMP(4) },
+		.result = 0x45,
+	},
+	{
 		/* a jump lands on the second insn of a pair: no fusion */
 		"jit: jumps into the middle of fusable pairs",
 		{ ABPF_MOV64_IMM(2, 3), ABPF_MOV64_IMM(4, 10),
@@ -406,6 +464,7 @@ static const struct abpf_run_test abpf_jit_x86_tests[] = {
 
 #undef JT_SETREGS
 #undef JT_STACK_VAR_LOAD
+#undef JT_ROT_JUMP
 #undef JT_CHK
 #undef JT_BAD
 

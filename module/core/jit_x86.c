@@ -171,7 +171,7 @@ struct jit {
 	struct abpf_log *log;
 	u32 *off;		/* len + 1: image offset of each insn's code */
 	u32 *size;		/* bytes of each insn in the previous pass */
-	u8 *fuse;		/* FUSE_*: insn i and i + 1 become one */
+	u8 *fuse;		/* FUSE_*: insn i and the next one or two */
 	u8 *stack_first;	/* checked access: test the stack first */
 	u32 lbl[L__COUNT];
 	u32 prologue;		/* bytes before insn 0 */
@@ -1682,7 +1682,19 @@ enum {
 	FUSE_LEA_REG,	/* mov a, b; add a, c	-> lea a, [b + c] */
 	FUSE_SEXT32,	/* lsh a, 32; arsh a, 32 -> movsxd a, a32 */
 	FUSE_ZEXT32,	/* lsh a, 32; rsh a, 32	-> mov a32, a32 */
+	/* after t = x; t <<= k (or >>= w - k), a rotate by k: */
+	FUSE_ROL3,	/* d = x; d >>= w - k; d |= t -> mov d, x; rol d, k */
+	FUSE_ROL2,	/* x >>= w - k; x |= t	-> rol x, k */
+	FUSE_TAIL,	/* emitted with an earlier insn */
 };
+
+/* The rol count of a rotate whose shift insn for the result is sh. */
+static u8 rol_count(const struct bpf_insn *sh)
+{
+	u8 w = BPF_CLASS(sh->code) == BPF_ALU64 ? 64 : 32;
+
+	return BPF_OP(sh->code) == BPF_LSH ? sh->imm : w - sh->imm;
+}
 
 static void emit_fused(struct jit *j, u32 i)
 {
@@ -1698,6 +1710,16 @@ static void emit_fused(struct jit *j, u32 i)
 		break;
 	case FUSE_SEXT32:
 		emit_rm(j, F_W, 0x63, dst, dst, 0);
+		break;
+	case FUSE_ROL3:		/* a: d = x, b: d >>= / <<=, c: d |= t */
+		emit_mov_reg(j, BPF_CLASS(a->code) == BPF_ALU64, dst,
+			     j->map[a->src_reg]);
+		emit_shift_imm(j, BPF_CLASS(a->code) == BPF_ALU64, 0, dst,
+			       rol_count(b));
+		break;
+	case FUSE_ROL2:		/* a: x >>= / <<=, b: x |= t */
+		emit_shift_imm(j, BPF_CLASS(a->code) == BPF_ALU64, 0, dst,
+			       rol_count(a));
 		break;
 	default:
 		emit_mov_reg(j, false, dst, dst);
@@ -1897,8 +1919,8 @@ static u32 jit_pass(struct jit *j)
 			j->off[i] = at;
 		}
 		if ((prog->aux[i].flags & ABPF_AUX_LDDW_HI) ||
-		    (i && j->fuse[i - 1])) {
-			j->size[i] = 0;		/* emitted with insn i - 1 */
+		    j->fuse[i] == FUSE_TAIL) {
+			j->size[i] = 0;		/* emitted with an earlier insn */
 			continue;
 		}
 		unit_begin(j, at, insn_cap(j, i));
@@ -2061,6 +2083,65 @@ static u32 fuse_kind(struct jit *j, u32 i)
 	return FUSE_NONE;
 }
 
+/* x op k with op lsh or rsh, 0 < k < w: returns op, else 0 */
+static u8 shift_k(const struct bpf_insn *insn, u8 cls, u8 reg)
+{
+	u8 op = BPF_OP(insn->code), w = cls == BPF_ALU64 ? 64 : 32;
+
+	if (BPF_CLASS(insn->code) != cls || BPF_SRC(insn->code) != BPF_K ||
+	    insn->dst_reg != reg || insn->off || insn->imm <= 0 ||
+	    insn->imm >= w || (op != BPF_LSH && op != BPF_RSH))
+		return 0;
+	return op;
+}
+
+static bool is_mov_x(const struct bpf_insn *insn, u8 cls)
+{
+	return insn->code == (cls | BPF_MOV | BPF_X) && !insn->off;
+}
+
+/*
+ * A rotate clang spells with two shifts (BPF has no rotate): insns
+ * i - 2, i - 1 are t = x; t <<= k (or >>= w - k), and from i on either
+ * d = x; d >>= w - k; d |= t (FUSE_ROL3) or x >>= w - k; x |= t
+ * (FUSE_ROL2), the shifts in opposite directions, counts adding up to
+ * w, x t d distinct, nothing jumping in after insn i - 2.
+ */
+static u32 rol_kind(struct jit *j, u32 i, const u8 *tgt)
+{
+	const struct bpf_insn *in = j->prog->insns, *a, *b;
+	u8 cls, t, x, d, op1, op2, w;
+	u32 n;
+
+	if (i < 2 || tgt[i - 1] || tgt[i] ||
+	    (j->prog->aux[i - 1].flags & ABPF_AUX_SUBPROG_START))
+		return FUSE_NONE;
+	a = &in[i - 2];
+	b = &in[i - 1];
+	cls = BPF_CLASS(a->code);
+	if ((cls != BPF_ALU && cls != BPF_ALU64) || !is_mov_x(a, cls))
+		return FUSE_NONE;
+	w = cls == BPF_ALU64 ? 64 : 32;
+	t = a->dst_reg;
+	x = a->src_reg;
+	op1 = shift_k(b, cls, t);
+	if (t == x || !op1)
+		return FUSE_NONE;
+	n = is_mov_x(&in[i], cls) ? 3 : 2;
+	if (i + n > j->prog->len || tgt[i + 1] || (n == 3 && tgt[i + 2]))
+		return FUSE_NONE;
+	d = n == 3 ? in[i].dst_reg : x;
+	if (n == 3 && (in[i].src_reg != x || d == x || d == t))
+		return FUSE_NONE;
+	op2 = shift_k(&in[i + n - 2], cls, d);
+	if (!op2 || op2 == op1 || b->imm + in[i + n - 2].imm != w ||
+	    in[i + n - 1].code != (cls | BPF_OR | BPF_X) ||
+	    in[i + n - 1].dst_reg != d || in[i + n - 1].src_reg != t ||
+	    in[i + n - 1].off)
+		return FUSE_NONE;
+	return n == 3 ? FUSE_ROL3 : FUSE_ROL2;
+}
+
 /* Which BPF registers insn i writes, for stack_hint(). */
 static u16 insn_writes(const struct bpf_insn *insn)
 {
@@ -2202,13 +2283,19 @@ static int jit_prescan(struct jit *j)
 		return -ENOMEM;
 	}
 	for (i = 0; i + 1 < prog->len; i++) {
+		u32 k, n;
+
 		/* (a subprogram's first insn also emits its pushes) */
-		if (tgt[i + 1] || (i && tgt[i] &&
-				   (prog->aux[i].flags & ABPF_AUX_SUBPROG_START)) ||
-		    (prog->aux[i].flags & ABPF_AUX_LDDW_HI) ||
-		    (i && j->fuse[i - 1]))
+		if (tgt[i + 1] || j->fuse[i] ||
+		    (prog->aux[i].flags & ABPF_AUX_SUBPROG_START) ||
+		    (prog->aux[i].flags & ABPF_AUX_LDDW_HI))
 			continue;
-		j->fuse[i] = fuse_kind(j, i);
+		j->fuse[i] = rol_kind(j, i, tgt);
+		if (!j->fuse[i])
+			j->fuse[i] = fuse_kind(j, i);
+		n = j->fuse[i] == FUSE_ROL3 ? 3 : j->fuse[i] ? 2 : 1;
+		for (k = 1; k < n; k++)
+			j->fuse[i + k] = FUSE_TAIL;
 	}
 	abpf_free(tgt);
 	return 0;
