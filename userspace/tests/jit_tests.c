@@ -19,6 +19,8 @@
  *            array lookups and tail calls, every register map of the
  *            rotation, blind 0 and 2, tail targets with and without an
  *            image; also the map contents after the run
+ *   hardened tables, maps and random programs again compiled with
+ *            ABPF_JIT_IBT | RETPOLINE | RETHUNK | SLS (stand-in thunks)
  *   bench    a loop program: ns per run on both engines
  *
  * Built by `make -C userspace` (build/bin/altbpf-jit-tests); scripts/check
@@ -56,6 +58,26 @@ static int verbose;
 static u32 n_pass, n_fail, n_skip, n_nojit;
 static u32 cur_perm;	/* host->reg_perm of every compile (rotation) */
 static u32 region_mode;	/* how run_one() lays out rc->regions (regions) */
+static bool hardened;	/* compile with the kernel's mitigation flags */
+
+/* Stand-ins for __x86_indirect_thunk_rax and __x86_return_thunk. */
+extern const char test_thunk_rax[], test_return_thunk[];
+__asm__(".text\n"
+	"test_thunk_rax:\n	jmp *%rax\n"
+	"test_return_thunk:\n	ret\n");
+
+/* The host every test compiles with: blinding, register map, flags. */
+static void test_host(struct abpf_jit_host *host, u32 blind)
+{
+	abpf_native_jit_host(host, blind);
+	host->reg_perm = cur_perm;
+	if (hardened) {
+		host->flags |= ABPF_JIT_IBT | ABPF_JIT_RETPOLINE |
+			       ABPF_JIT_RETHUNK | ABPF_JIT_SLS;
+		host->indirect_thunk_rax = test_thunk_rax;
+		host->return_thunk = test_return_thunk;
+	}
+}
 
 struct outcome {
 	u64 r0;
@@ -197,8 +219,7 @@ static int diff_prog(const char *name, const struct bpf_insn *insns, u32 len,
 		       name, (unsigned long long)oi.r0, oi.error,
 		       (unsigned long long)expect, expect_err);
 	for (blind = 0; blind <= 2; blind += 2) {
-		abpf_native_jit_host(&host, blind);
-		host.reg_perm = cur_perm;
+		test_host(&host, blind);
 		log.len = 0;
 		logbuf[0] = 0;
 		err = abpf_jit_compile(prog, &host, &log);
@@ -673,8 +694,7 @@ static int mt_run(const struct abpf_map_prog_test *t, bool jit,
 	u32 nr = 0, k;
 
 	memset(mo, 0, sizeof(*mo));
-	abpf_native_jit_host(&host, blind);
-	host.reg_perm = cur_perm;
+	test_host(&host, blind);
 	for (k = 0; k < ABPF_MAPT_MAX_MAPS && t->maps[k].type; k++) {
 		union bpf_attr a;
 
@@ -940,6 +960,7 @@ int main(int argc, char **argv)
 	const char *corpus = ABPF_CORPUS_DIR "/tests";
 	u32 nrandom = 2000, nperms = 4, perm_random = 1000;
 	bool bench = false;
+	u32 p0, f0;
 	u64 seed;
 	int i;
 
@@ -969,6 +990,15 @@ int main(int argc, char **argv)
 		     nrandom, seed);
 	run_regions(perm_random < nrandom ? perm_random : nrandom, seed + 2);
 	run_maps(nperms);
+	hardened = true;
+	p0 = n_pass;
+	f0 = n_fail;
+	run_tables();
+	run_maps(0);
+	run_random(perm_random < nrandom ? perm_random : nrandom, seed + 3);
+	hardened = false;
+	printf("hardened %-25s %3u pass %u fail\n", "", n_pass - p0,
+	       n_fail - f0);
 	if (bench)
 		run_bench();
 	printf("TOTAL %u pass, %u fail, %u skip (%u not JIT-able)\n", n_pass,
