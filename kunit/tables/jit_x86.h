@@ -349,6 +349,36 @@ static const struct abpf_run_test abpf_jit_x86_tests[] = {
 		.result = 0x45,
 	},
 	{
+		/* jeq/jne 0 right after and/sub/or of the same register */
+		"jit: jeq/jne 0 reuse the flags of and, sub and or32",
+		{ ABPF_MOV64_IMM(0, 0), ABPF_MOV64_IMM(2, 6),
+		  ABPF_ALU64_IMM(BPF_AND, 2, 1),
+		  ABPF_JMP_IMM(BPF_JEQ, 2, 0, 1), ABPF_ALU64_IMM(BPF_OR, 0, 1),
+		  ABPF_MOV64_IMM(3, 5), ABPF_ALU64_IMM(BPF_SUB, 3, 4),
+		  ABPF_JMP_IMM(BPF_JNE, 3, 0, 1), ABPF_ALU64_IMM(BPF_OR, 0, 2),
+		  ABPF_LD_IMM64(4, 0x100000000ULL), ABPF_ALU32_IMM(BPF_OR, 4, 0),
+		  ABPF_JMP_IMM(BPF_JEQ, 4, 0, 1), ABPF_ALU64_IMM(BPF_OR, 0, 4),
+		  ABPF_EXIT() },
+		.result = 0,
+	},
+	{
+		/* where the flags are not the register's zero-ness */
+		"jit: jeq 0 after add64 (32-bit compare), lea, mul, a jump in",
+		{ ABPF_MOV64_IMM(0, 0), ABPF_LD_IMM64(2, 0x100000000ULL),
+		  ABPF_ALU64_IMM(BPF_ADD, 2, 0),
+		  ABPF_JMP32_IMM(BPF_JEQ, 2, 0, 1), ABPF_ALU64_IMM(BPF_OR, 0, 1),
+		  ABPF_MOV64_IMM(3, 5), ABPF_MOV64_REG(4, 3),
+		  ABPF_ALU64_IMM(BPF_ADD, 4, -5),
+		  ABPF_JMP_IMM(BPF_JEQ, 4, 0, 1), ABPF_ALU64_IMM(BPF_OR, 0, 2),
+		  ABPF_ALU64_IMM(BPF_MUL, 3, 0),
+		  ABPF_JMP_IMM(BPF_JEQ, 3, 0, 1), ABPF_ALU64_IMM(BPF_OR, 0, 4),
+		  ABPF_MOV64_IMM(5, 1), ABPF_JMP_IMM(BPF_JEQ, 0, 0, 1),
+		  ABPF_ALU64_IMM(BPF_ADD, 5, 1),
+		  ABPF_JMP_IMM(BPF_JNE, 5, 0, 1), ABPF_ALU64_IMM(BPF_OR, 0, 8),
+		  ABPF_EXIT() },
+		.result = 0,
+	},
+	{
 		/* a jump lands on the second insn of a pair: no fusion */
 		"jit: jumps into the middle of fusable pairs",
 		{ ABPF_MOV64_IMM(2, 3), ABPF_MOV64_IMM(4, 10),

@@ -143,6 +143,10 @@ void abpf_jit_reg_map(u32 reg_perm, u8 map[ABPF_NR_REGS])
 #define F_B8	0x08	/* byte registers: force REX for spl/bpl/sil/dil */
 #define F_LOCK	0x10	/* lock prefix */
 
+/* j->hint[] bits */
+#define HINT_STACK_FIRST 0x01	/* checked access: test the stack first */
+#define HINT_ZF		0x02	/* jeq/jne 0: ZF of the insn before is it */
+
 /* Size caps: no single BPF instruction may emit more. */
 #define JIT_INSN_CAP		256
 #define JIT_CALLX_CAP_PER	48
@@ -172,7 +176,7 @@ struct jit {
 	u32 *off;		/* len + 1: image offset of each insn's code */
 	u32 *size;		/* bytes of each insn in the previous pass */
 	u8 *fuse;		/* FUSE_*: insn i and the next one or two */
-	u8 *stack_first;	/* checked access: test the stack first */
+	u8 *hint;		/* HINT_* per insn (jit_prescan()) */
 	u32 lbl[L__COUNT];
 	u32 prologue;		/* bytes before insn 0 */
 	u32 total;		/* image size */
@@ -747,7 +751,7 @@ static u32 emit_region0_test(struct jit *j, u8 base, s16 off, u32 size,
 /*
  * ABPF_AUX_MEMCHK: [base + off, + size) inside the stack or a region;
  * atomics must also be naturally aligned (as in the interpreter).  The
- * stack and first-region tests are inline, in the order j->stack_first[]
+ * stack and first-region tests are inline, in the order j->hint[]
  * guesses (jit_prescan(): is the base register derived from r10 here?);
  * only the order depends on the guess, never the outcome.
  */
@@ -756,7 +760,7 @@ static void emit_memchk(struct jit *j, u8 base, s16 off, u32 size, bool write,
 {
 	u32 p_mis = 0, p_ok, ins[2], fails[3], n_in = 0, nf = 0, k;
 	bool stack = j->stack >= size;
-	bool stack_first = stack && j->stack_first[j->cur];
+	bool stack_first = stack && (j->hint[j->cur] & HINT_STACK_FIRST);
 
 	if (aligned) {
 		emit_mem(j, F_W, 0x8d, REG_AUX, base, off);	/* lea r11 */
@@ -1342,7 +1346,8 @@ static void emit_jmp_insn(struct jit *j, u32 i, const struct bpf_insn *insn)
 			emit_test_imm(j, w, dst, insn->imm);
 		}
 	} else if (insn->imm == 0 && (op == BPF_JEQ || op == BPF_JNE)) {
-		emit_alu_reg(j, w, 0x85, dst, dst);
+		if (!(j->hint[i] & HINT_ZF))
+			emit_alu_reg(j, w, 0x85, dst, dst);
 	} else {
 		emit_alu_imm(j, w, 7, dst, insn->imm);
 	}
@@ -2142,6 +2147,30 @@ static u32 rol_kind(struct jit *j, u32 i, const u8 *tgt)
 	return n == 3 ? FUSE_ROL3 : FUSE_ROL2;
 }
 
+/*
+ * "if r == 0" / "if r != 0" right after an add/sub/and/or/xor of r needs
+ * no test: that instruction's ZF says it (an ALU64 result only for a
+ * 64-bit compare; a 32-bit one zero-extends, so for both).
+ */
+static bool zf_reusable(struct jit *j, u32 i)
+{
+	const struct bpf_insn *b = &j->prog->insns[i], *a = b - 1;
+	u8 op = BPF_OP(a->code), acls = BPF_CLASS(a->code);
+	u8 bcls = BPF_CLASS(b->code);
+
+	if ((bcls != BPF_JMP && bcls != BPF_JMP32) ||
+	    BPF_SRC(b->code) != BPF_K || b->imm ||
+	    (BPF_OP(b->code) != BPF_JEQ && BPF_OP(b->code) != BPF_JNE) ||
+	    (j->prog->aux[i - 1].flags & ABPF_AUX_LDDW_HI) ||
+	    (acls != BPF_ALU && acls != BPF_ALU64) ||
+	    (acls == BPF_ALU64 && bcls == BPF_JMP32) ||
+	    a->dst_reg != b->dst_reg || a->off ||
+	    (op != BPF_ADD && op != BPF_SUB && op != BPF_AND &&
+	     op != BPF_OR && op != BPF_XOR))
+		return false;
+	return true;
+}
+
 /* Which BPF registers insn i writes, for stack_hint(). */
 static u16 insn_writes(const struct bpf_insn *insn)
 {
@@ -2239,7 +2268,8 @@ static int stack_hint(struct jit *j)
 							  insn->dst_reg;
 
 		if (prog->aux[i].flags & ABPF_AUX_MEMCHK)
-			j->stack_first[i] = (in[i] >> (r & 0xf)) & 1;
+			j->hint[i] |= (in[i] >> (r & 0xf)) & 1 ?
+				      HINT_STACK_FIRST : 0;
 	}
 	abpf_free(in);
 	return 0;
@@ -2247,7 +2277,7 @@ static int stack_hint(struct jit *j)
 
 /*
  * Fill j->fuse[] (pairs whose second insn no jump or call lands on) and
- * j->stack_first[].
+ * j->hint[].
  */
 static int jit_prescan(struct jit *j)
 {
@@ -2297,6 +2327,10 @@ static int jit_prescan(struct jit *j)
 		for (k = 1; k < n; k++)
 			j->fuse[i + k] = FUSE_TAIL;
 	}
+	/* (the insn before must be emitted as itself: not fused) */
+	for (i = 1; i < prog->len; i++)
+		if (!tgt[i] && !j->fuse[i - 1] && zf_reusable(j, i))
+			j->hint[i] |= HINT_ZF;
 	abpf_free(tgt);
 	return 0;
 }
@@ -2381,9 +2415,9 @@ int abpf_jit_compile(struct abpf_prog *prog, const struct abpf_jit_host *host,
 	j.off = abpf_zalloc((size_t)(prog->len + 1) * sizeof(u32));
 	j.size = abpf_zalloc((size_t)(prog->len + 1) * sizeof(u32));
 	j.fuse = abpf_zalloc(prog->len);
-	j.stack_first = abpf_zalloc(prog->len);
+	j.hint = abpf_zalloc(prog->len);
 	err = -ENOMEM;
-	if (!j.buf || !j.off || !j.size || !j.fuse || !j.stack_first)
+	if (!j.buf || !j.off || !j.size || !j.fuse || !j.hint)
 		goto out;
 	err = jit_prescan(&j);
 	if (err)
@@ -2446,6 +2480,6 @@ out:
 	abpf_free(j.off);
 	abpf_free(j.size);
 	abpf_free(j.fuse);
-	abpf_free(j.stack_first);
+	abpf_free(j.hint);
 	return err;
 }
