@@ -320,9 +320,11 @@ static const struct abpf_run_test abpf_jit_x86_tests[] = {
 		  ABPF_ALU64_REG(BPF_XOR, 0, 2), ABPF_ALU64_REG(BPF_XOR, 0, 5),
 		  ABPF_ALU64_REG(BPF_XOR, 0, 7), ABPF_ALU64_REG(BPF_XOR, 0, 6),
 		  ABPF_EXIT() },
-		/* r4 = rol32(0xc0000003, 28), r3 = its << 28 part; r2 =
+		/*
+		 * r4 = rol32(0xc0000003, 28), r3 = its << 28 part; r2 =
 		 * rol64(x, 56), r5 = x >> 8; r7 = r8 << 3 | r8 >> 60 (not a
-		 * rotate: 3 + 60 != 64), r6 = r8 << 3 */
+		 * rotate: 3 + 60 != 64), r6 = r8 << 3
+		 */
 		.result = 0x3c000000ULL ^ 0x30000000ULL ^ 0x0380000001c00000ULL ^
 			  0x0080000001c00000ULL ^ 0x80000000000007ffULL ^
 			  0x80000000000007f8ULL,

@@ -861,7 +861,7 @@ static void emit_prologue(struct jit *j)
 		}
 	}
 	emit_rm(j, 0, 0x31, RAX, RAX, 0);			/* r0 = 0 */
-	if (RC_ERROR_PC == RC_ERROR + 4) {
+	if (RC_ERROR_PC - RC_ERROR == 4) {
 		emit_mem(j, F_W, 0x89, RAX, REG_CTX, RC_ERROR);	/* both */
 	} else {
 		emit_mem(j, 0, 0x89, RAX, REG_CTX, RC_ERROR);
@@ -1454,6 +1454,7 @@ static void emit_tail_call(struct jit *j, u32 i)
 	struct abpf_map *m = call_map(j, i);
 	u8 r2 = j->map[2], r3 = j->map[3];
 	u32 p_idx, p_cnt, p_null, p_slow;
+
 	emit_mem(j, 0, 0x3b, r3, r2, offsetof(struct abpf_map, max_entries));
 	p_idx = emit_jcc8_fwd(j, CC_AE);
 	emit_mem(j, 0, 0x83, 7, REG_CTX, RC_TAIL_CNT);		/* cmp dword */
