@@ -146,6 +146,7 @@ void abpf_jit_reg_map(u32 reg_perm, u8 map[ABPF_NR_REGS])
 /* j->hint[] bits */
 #define HINT_STACK_FIRST 0x01	/* checked access: test the stack first */
 #define HINT_ZF		0x02	/* jeq/jne 0: ZF of the insn before is it */
+#define HINT_CTX	0x04	/* checked access through main's r1 + k */
 
 /* Size caps: no single BPF instruction may emit more. */
 #define JIT_INSN_CAP		256
@@ -724,27 +725,29 @@ static u32 emit_stack_test(struct jit *j, u8 base, s16 off, u32 size)
 }
 
 /*
- * The first region (the input memory of most programs): end = addr -
- * start + size must not carry (addr below start, or the top of the
- * address space) and be <= len.  Returns the rel8 of "inside"; the
- * "not there" jumps go to fails[] (*nf of them).
+ * Region k (0: the input memory of most programs; 1: the context of
+ * packet programs): end = addr - start + size must not carry (addr below
+ * start, or the top of the address space) and be <= len.  Returns the
+ * rel8 of "inside"; the "not there" jumps go to fails[] (*nf of them).
  */
-static u32 emit_region0_test(struct jit *j, u8 base, s16 off, u32 size,
-			     bool write, u32 *fails, u32 *nf)
+static u32 emit_region_test(struct jit *j, u32 k, u8 base, s16 off, u32 size,
+			    bool write, u32 *fails, u32 *nf)
 {
+	s32 rg = RC_REGIONS + (s32)(k * RG_SIZE);
+
 	emit_mem(j, 0, 0x83, 7, REG_CTX, RC_NR_REGIONS);	/* cmp dword */
-	b1(j, 0);
-	fails[(*nf)++] = emit_jcc8_fwd(j, CC_E);
+	b1(j, k);
+	fails[(*nf)++] = emit_jcc8_fwd(j, CC_BE);		/* nr <= k */
 	if (write) {
-		emit_mem(j, 0, 0x80, 7, REG_CTX, RC_REGIONS + RG_WRITABLE);
+		emit_mem(j, 0, 0x80, 7, REG_CTX, rg + RG_WRITABLE);
 		b1(j, 0);
 		fails[(*nf)++] = emit_jcc8_fwd(j, CC_E);
 	}
 	emit_mem(j, F_W, 0x8d, REG_AX, base, off);		/* lea r10 */
-	emit_mem(j, F_W, 0x2b, REG_AX, REG_CTX, RC_REGIONS + RG_START);
+	emit_mem(j, F_W, 0x2b, REG_AX, REG_CTX, rg + RG_START);
 	emit_alu_imm(j, true, 0, REG_AX, size);			/* add */
 	fails[(*nf)++] = emit_jcc8_fwd(j, CC_B);		/* jc */
-	emit_mem(j, F_W, 0x3b, REG_AX, REG_CTX, RC_REGIONS + RG_LEN);
+	emit_mem(j, F_W, 0x3b, REG_AX, REG_CTX, rg + RG_LEN);
 	return emit_jcc8_fwd(j, CC_BE);
 }
 
@@ -752,13 +755,15 @@ static u32 emit_region0_test(struct jit *j, u8 base, s16 off, u32 size,
  * ABPF_AUX_MEMCHK: [base + off, + size) inside the stack or a region;
  * atomics must also be naturally aligned (as in the interpreter).  The
  * stack and first-region tests are inline, in the order j->hint[]
- * guesses (jit_prescan(): is the base register derived from r10 here?);
- * only the order depends on the guess, never the outcome.
+ * guesses (jit_prescan(): is the base register derived from r10 here?),
+ * and for bases derived from main's r1 (a packet program's context is
+ * region 1) region 1 before them; only the order depends on the guess,
+ * never the outcome.
  */
 static void emit_memchk(struct jit *j, u8 base, s16 off, u32 size, bool write,
 			bool aligned)
 {
-	u32 p_mis = 0, p_ok, ins[2], fails[3], n_in = 0, nf = 0, k;
+	u32 p_mis = 0, p_ok, ins[3], fails[6], n_in = 0, nf = 0, k;
 	bool stack = j->stack >= size;
 	bool stack_first = stack && (j->hint[j->cur] & HINT_STACK_FIRST);
 
@@ -770,7 +775,15 @@ static void emit_memchk(struct jit *j, u8 base, s16 off, u32 size, bool write,
 	}
 	if (stack_first)
 		ins[n_in++] = emit_stack_test(j, base, off, size);
-	ins[n_in++] = emit_region0_test(j, base, off, size, write, fails, &nf);
+	if (j->hint[j->cur] & HINT_CTX) {
+		ins[n_in++] = emit_region_test(j, 1, base, off, size, write,
+					       fails, &nf);
+		for (k = 0; k < nf; k++)
+			patch8(j, fails[k]);
+		nf = 0;
+	}
+	ins[n_in++] = emit_region_test(j, 0, base, off, size, write, fails,
+				       &nf);
 	for (k = 0; k < nf; k++)
 		patch8(j, fails[k]);
 	if (stack && !stack_first)
@@ -2196,7 +2209,7 @@ static u16 insn_writes(const struct bpf_insn *insn)
 }
 
 /* r10 and the registers derived from it after insn (stack_hint()) */
-static u16 stack_transfer(const struct bpf_insn *insn, u16 st)
+static u16 ptr_transfer1(const struct bpf_insn *insn, u16 st)
 {
 	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
 	u16 d = 1u << insn->dst_reg, sb = 1u << (insn->src_reg & 0xf);
@@ -2210,19 +2223,27 @@ static u16 stack_transfer(const struct bpf_insn *insn, u16 st)
 		keep = st & d;
 	else if (cls == BPF_ALU64 && op == BPF_ADD)
 		keep = st & (d | sb) ? d : 0;
-	return (st & ~insn_writes(insn)) | keep | 1u << 10;
+	return (st & ~insn_writes(insn)) | keep;
+}
+
+/* Both halves of a ptr_hint() state: r10-derived (low), ctx (high). */
+static u32 ptr_transfer(const struct bpf_insn *insn, u32 st)
+{
+	return (ptr_transfer1(insn, st) | 1u << 10) |
+	       (u32)ptr_transfer1(insn, st >> 16) << 16;
 }
 
 /*
  * A hint for checked accesses: does the base register hold r10 plus
- * something on every path here?  A small must-analysis (r10 is; mov
- * copies; add/sub keep it), iterated a few times over the program (it
- * only matters for speed: both tests always run).
+ * something on every path here, or main's r1 (the context) plus
+ * something?  A small must-analysis (r10 is, r1 is at entry; mov copies;
+ * add/sub keep it), iterated a few times over the program (it only
+ * decides the order of the inline tests, never their outcome).
  */
-static int stack_hint(struct jit *j)
+static int ptr_hint(struct jit *j)
 {
 	struct abpf_prog *prog = j->prog;
-	u16 *in = abpf_zalloc((size_t)(prog->len + 2) * sizeof(u16));
+	u32 *in = abpf_zalloc((size_t)(prog->len + 2) * sizeof(u32));
 	u32 i, pass, n;
 	bool changed = true;
 	s64 t;
@@ -2230,20 +2251,20 @@ static int stack_hint(struct jit *j)
 	if (!in)
 		return -ENOMEM;
 	for (i = 0; i < prog->len + 2; i++)
-		in[i] = 0xffff;
+		in[i] = 0xffffffff;
 	for (pass = 0; pass < 8 && changed; pass++) {
 		changed = false;
 		for (i = 0; i < prog->len; i++) {
 			const struct bpf_insn *insn = &prog->insns[i];
 			u8 cls = BPF_CLASS(insn->code);
 			u8 op = BPF_OP(insn->code);
-			u16 out, old;
+			u32 out, old;
 
 			if (prog->aux[i].flags & ABPF_AUX_LDDW_HI)
 				continue;
 			if (prog->aux[i].flags & ABPF_AUX_SUBPROG_START)
-				in[i] = 1u << 10;
-			out = stack_transfer(insn, in[i]);
+				in[i] = 1u << 10 | (i ? 0 : 1u << (16 + 1));
+			out = ptr_transfer(insn, in[i]);
 			n = i + (abpf_is_lddw(insn) ? 2 : 1);
 			t = -1;
 			if ((cls == BPF_JMP || cls == BPF_JMP32) &&
@@ -2268,9 +2289,12 @@ static int stack_hint(struct jit *j)
 		u8 r = BPF_CLASS(insn->code) == BPF_LDX ? insn->src_reg :
 							  insn->dst_reg;
 
-		if (prog->aux[i].flags & ABPF_AUX_MEMCHK)
-			j->hint[i] |= (in[i] >> (r & 0xf)) & 1 ?
-				      HINT_STACK_FIRST : 0;
+		if (!(prog->aux[i].flags & ABPF_AUX_MEMCHK))
+			continue;
+		if ((in[i] >> (r & 0xf)) & 1)
+			j->hint[i] |= HINT_STACK_FIRST;
+		else if ((in[i] >> (16 + (r & 0xf))) & 1)
+			j->hint[i] |= HINT_CTX;
 	}
 	abpf_free(in);
 	return 0;
@@ -2309,7 +2333,7 @@ static int jit_prescan(struct jit *j)
 		if (t >= 0 && t <= prog->len)
 			tgt[t] = 1;
 	}
-	if (stack_hint(j)) {
+	if (ptr_hint(j)) {
 		abpf_free(tgt);
 		return -ENOMEM;
 	}
