@@ -4,8 +4,9 @@
  * (module/maps/) through altbpf.ko's ALTBPF_INTERNAL exports.
  *
  *  - bpf(2)-side semantics of each map type;
- *  - tables/maps_progs.h on the interpreter over kernel maps (lddw fds are
- *    indices into the test's maps, resolved by a test resolver);
+ *  - tables/maps_progs.h on the interpreter and on the JIT (inline array
+ *    lookups, inline tail calls) over kernel maps (lddw fds are indices
+ *    into the test's maps, resolved by a test resolver);
  *  - concurrency: one kthread bound to each online CPU runs a program M
  *    times (atomic add on an array, per-CPU array, hash keyed by CPU);
  *    the totals must be exact; the same program also runs in hard-irq
@@ -21,6 +22,7 @@
 #include "engine.h"
 #include "maps.h"
 #include "maps/altbpf_maps.h"
+#include "jit_arena.h"
 #include "tables/maps_progs.h"
 
 MODULE_IMPORT_NS(ALTBPF_INTERNAL);
@@ -300,7 +302,7 @@ static u64 run_prog(struct abpf_prog *prog, struct abpf_run_ctx *rc)
 
 	rcu_read_lock();
 	migrate_disable();
-	r0 = abpf_interp_run(prog, rc);
+	r0 = prog->jit_func ? prog->jit_func(rc) : abpf_interp_run(prog, rc);
 	migrate_enable();
 	rcu_read_unlock();
 	return r0;
@@ -313,7 +315,7 @@ static void prog_desc(const struct abpf_map_prog_test *t, char *desc)
 
 KUNIT_ARRAY_PARAM(maps_prog, abpf_maps_prog_tests, prog_desc);
 
-static void maps_progs(struct kunit *test)
+static void maps_progs_on(struct kunit *test, bool jit)
 {
 	const struct abpf_map_prog_test *t = test->param_value;
 	struct abpf_prog *prog, *tails[ABPF_MAPT_MAX_TAILS] = { NULL };
@@ -357,9 +359,14 @@ static void maps_progs(struct kunit *test)
 				t->prog_type, &tm, log, 2048, &be, &ce);
 		KUNIT_ASSERT_NOT_NULL(test, tails[k]);
 		KUNIT_ASSERT_EQ_MSG(test, be | ce, 0, "%s", log);
+		if (jit)
+			KUNIT_ASSERT_EQ(test, altbpf_jit_prog(tails[k], 0, NULL,
+							      NULL), 0);
 		KUNIT_ASSERT_EQ(test, altbpf_prog_array_set(pa,
 				t->tails[k].slot1 - 1, tails[k], NULL), 0);
 	}
+	if (jit)
+		KUNIT_ASSERT_EQ(test, altbpf_jit_prog(prog, 0, NULL, NULL), 0);
 	if (t->self_slot1)
 		KUNIT_ASSERT_EQ(test, altbpf_prog_array_set(pa,
 				t->self_slot1 - 1, prog, NULL), 0);
@@ -372,15 +379,30 @@ static void maps_progs(struct kunit *test)
 		r0 = run_prog(prog, &rc);
 		KUNIT_EXPECT_EQ(test, r0, t->result);
 		KUNIT_EXPECT_EQ(test, rc.error, t->run_error);
+		KUNIT_EXPECT_FALSE(test, rc.stack_lo || rc.stack_hi);
 	}
 out:
 	/* last user reference: prog arrays drop their programs */
 	for (k = 0; k < tm.nr; k++)
 		altbpf_map_put_uref(tm.m[k]);
 	synchronize_rcu();
+	altbpf_jit_free(prog);
 	abpf_prog_free(prog);
-	for (k = 0; k < ABPF_MAPT_MAX_TAILS; k++)
+	for (k = 0; k < ABPF_MAPT_MAX_TAILS; k++) {
+		if (tails[k])
+			altbpf_jit_free(tails[k]);
 		abpf_prog_free(tails[k]);
+	}
+}
+
+static void maps_progs(struct kunit *test)
+{
+	maps_progs_on(test, false);
+}
+
+static void maps_progs_jit(struct kunit *test)
+{
+	maps_progs_on(test, true);
 }
 
 /* ---- concurrency ---- */
@@ -526,6 +548,7 @@ static struct kunit_case altbpf_maps_cases[] = {
 	KUNIT_CASE(maps_lpm),
 	KUNIT_CASE(maps_ringbuf),
 	KUNIT_CASE_PARAM(maps_progs, maps_prog_gen_params),
+	KUNIT_CASE_PARAM(maps_progs_jit, maps_prog_gen_params),
 	KUNIT_CASE(maps_concurrency),
 	{}
 };

@@ -279,6 +279,7 @@ int altbpf_jit_prog(struct abpf_prog *prog, u32 blind, u32 *insn_offsets,
 	host.insn_offsets = insn_offsets;
 	return abpf_jit_compile(prog, &host, log);
 }
+EXPORT_SYMBOL_NS_GPL(altbpf_jit_prog, ALTBPF_INTERNAL);	/* KUnit */
 
 void altbpf_jit_free(struct abpf_prog *prog)
 {
@@ -287,6 +288,7 @@ void altbpf_jit_free(struct abpf_prog *prog)
 	altbpf_jit_host_init(&host);
 	abpf_jit_release(prog, &host);
 }
+EXPORT_SYMBOL_NS_GPL(altbpf_jit_free, ALTBPF_INTERNAL);	/* KUnit */
 
 void altbpf_jit_arena_stats(struct altbpf_jit_arena_stats *st)
 {

@@ -316,6 +316,17 @@ static int n_direct_value(struct abpf_map *map, u64 *addr)
 	return 0;
 }
 
+static int n_array_layout(struct abpf_map *map, u64 *base, u32 *stride)
+{
+	struct nmap *m = N(map);
+
+	if (map->type != ABPF_MAP_ARRAY)
+		return -EOPNOTSUPP;
+	*base = (u64)(unsigned long)m->values;
+	*stride = m->elem;
+	return 0;
+}
+
 static int n_bind_prog(struct abpf_map *map, u32 prog_type)
 {
 	struct nmap *m = N(map);
@@ -338,6 +349,7 @@ static const struct abpf_map_ops nmap_ops = {
 	.delete = n_delete,
 	.prog_at = n_prog_at,
 	.direct_value = n_direct_value,
+	.array_layout = n_array_layout,
 	.bind_prog = n_bind_prog,
 	.put = nmap_put,
 };

@@ -23,6 +23,27 @@
 #define JT_CHK(N, K)	ABPF_JMP_IMM(BPF_JNE, N, 1000 + (N), 9 - (K))
 #define JT_BAD		ABPF_MOV64_IMM(0, 0xbad), ABPF_EXIT()
 
+/* r0 = byte (*(u8 *)r1) of a u64 at fp - 16: a checked stack load */
+#define JT_STACK_VAR_LOAD						\
+	ABPF_LD_IMM64(2, 0x1122334455667788ULL),			\
+	ABPF_STX_MEM(BPF_DW, 10, 2, -16),				\
+	ABPF_LDX_MEM(BPF_B, 3, 1, 0), ABPF_MOV64_REG(2, 10),		\
+	ABPF_ALU64_IMM(BPF_ADD, 2, -16), ABPF_ALU64_REG(BPF_ADD, 2, 3),	\
+	ABPF_LDX_MEM(BPF_B, 0, 2, 0), ABPF_EXIT()
+
+/*
+ * r4 = rol32(0x12345678, 8) in two shifts and an or (t = r3, d = r4),
+ * with "goto +OFF" from before it: 1 onto t <<= 8, 2 onto d = x, 3 onto
+ * d >>= 24, 4 onto d |= t; on that path t = 5 and d = 0x40.
+ */
+#define JT_ROT_JUMP(OFF)						\
+	ABPF_MOV64_IMM(2, 0x12345678), ABPF_MOV64_IMM(3, 5),		\
+	ABPF_MOV64_IMM(4, 0x40), ABPF_JMP_IMM(BPF_JEQ, 3, 5, OFF),	\
+	ABPF_MOV32_REG(3, 2), ABPF_ALU32_IMM(BPF_LSH, 3, 8),		\
+	ABPF_MOV32_REG(4, 2),						\
+	ABPF_ALU32_IMM(BPF_RSH, 4, 24), ABPF_ALU32_REG(BPF_OR, 4, 3),	\
+	ABPF_MOV64_REG(0, 4), ABPF_EXIT()
+
 static const struct abpf_run_test abpf_jit_x86_tests[] = {
 	{
 		/* div with dst = r3 (rdx) and src = r4 (rcx): only r3 changes */
@@ -213,6 +234,166 @@ static const struct abpf_run_test abpf_jit_x86_tests[] = {
 		.mem_len = 8, .run_error = -ERANGE,
 	},
 	{
+		/* the inline region test: addr - start + size carries */
+		"jit: checked load 2 bytes below the input aborts",
+		{ ABPF_LDX_MEM(BPF_W, 0, 1, -2), ABPF_EXIT() },
+		.mem_len = 8, .run_error = -ERANGE,
+	},
+	{
+		"jit: checked load ending at the input's start aborts",
+		{ ABPF_LDX_MEM(BPF_W, 0, 1, -4), ABPF_EXIT() },
+		.mem_len = 8, .run_error = -ERANGE,
+	},
+	{
+		"jit: checked 8-byte load of the whole input",
+		{ ABPF_LDX_MEM(BPF_DW, 0, 1, 0), ABPF_EXIT() },
+		.mem = { 1, 2, 3, 4, 5, 6, 7, 8 }, .mem_len = 8,
+		.result = 0x0807060504030201ULL,
+	},
+	{
+		/* stack pointer + a number from memory: checked, main's frame */
+		"jit: checked stack load at a variable offset",
+		{ JT_STACK_VAR_LOAD },
+		.mem = { 3 }, .mem_len = 8, .result = 0x55,
+	},
+	{
+		"jit: checked stack load across the stack's top aborts",
+		{ ABPF_ST_MEM(BPF_DW, 10, -8, 0),
+		  ABPF_LDX_MEM(BPF_B, 3, 1, 0), ABPF_MOV64_REG(2, 10),
+		  ABPF_ALU64_IMM(BPF_ADD, 2, -8), ABPF_ALU64_REG(BPF_ADD, 2, 3),
+		  ABPF_LDX_MEM(BPF_W, 0, 2, 0), ABPF_EXIT() },
+		.mem = { 6 }, .mem_len = 8, .run_error = -ERANGE,
+	},
+	{
+		"jit: checked stack load at a variable offset in a subprogram",
+		{ ABPF_MOV64_IMM(0, 7), ABPF_CALL_LOCAL(1), ABPF_EXIT(),
+		  JT_STACK_VAR_LOAD },
+		.mem = { 2 }, .mem_len = 8, .result = 0x66,
+	},
+	{
+		/* fused pairs (jit_prescan()): lea from a mov and an add */
+		"jit: mov + add imm and mov + add reg become lea",
+		{ ABPF_MOV64_IMM(3, 5), ABPF_MOV64_IMM(4, 7),
+		  ABPF_MOV64_REG(2, 3), ABPF_ALU64_IMM(BPF_ADD, 2, -100),
+		  ABPF_MOV64_REG(6, 3), ABPF_ALU64_REG(BPF_ADD, 6, 4),
+		  ABPF_MOV64_REG(0, 2), ABPF_ALU64_REG(BPF_ADD, 0, 6),
+		  ABPF_EXIT() },
+		.result = (u64)-83,
+	},
+	{
+		/* r13 (r7) and rbp (r10) bases need a disp8 in the lea */
+		"jit: lea with rbp and r13 bases",
+		{ ABPF_MOV64_IMM(8, -16), ABPF_MOV64_REG(7, 10),
+		  ABPF_MOV64_REG(2, 10), ABPF_ALU64_IMM(BPF_ADD, 2, -8),
+		  ABPF_ST_MEM(BPF_DW, 2, 0, 3),
+		  ABPF_MOV64_REG(3, 10), ABPF_ALU64_REG(BPF_ADD, 3, 8),
+		  ABPF_ST_MEM(BPF_DW, 3, 0, 4),
+		  ABPF_MOV64_REG(6, 7), ABPF_ALU64_REG(BPF_ADD, 6, 8),
+		  ABPF_LDX_MEM(BPF_DW, 0, 6, 0), ABPF_LDX_MEM(BPF_DW, 1, 10, -8),
+		  ABPF_ALU64_IMM(BPF_LSH, 0, 4), ABPF_ALU64_REG(BPF_ADD, 0, 1),
+		  ABPF_EXIT() },
+		.result = 0x43,
+	},
+	{
+		"jit: lsh/arsh 32 and lsh/rsh 32 pairs",
+		{ ABPF_LD_IMM64(2, 0x180000000ULL), ABPF_MOV64_REG(3, 2),
+		  ABPF_ALU64_IMM(BPF_LSH, 2, 32), ABPF_ALU64_IMM(BPF_ARSH, 2, 32),
+		  ABPF_ALU64_IMM(BPF_LSH, 3, 32), ABPF_ALU64_IMM(BPF_RSH, 3, 32),
+		  ABPF_MOV64_REG(0, 2), ABPF_ALU64_REG(BPF_XOR, 0, 3),
+		  ABPF_EXIT() },
+		.result = 0xffffffff80000000ULL ^ 0x80000000ULL,
+	},
+	{
+		/* two-shift rotates (FUSE_ROL3/ROL2) and a lookalike */
+		"jit: rotates spelled with two shifts and an or",
+		{ ABPF_LD_IMM64(2, 0x80000001c0000003ULL),
+		  ABPF_MOV32_REG(3, 2), ABPF_ALU32_IMM(BPF_LSH, 3, 28),
+		  ABPF_MOV32_REG(4, 2), ABPF_ALU32_IMM(BPF_RSH, 4, 4),
+		  ABPF_ALU32_REG(BPF_OR, 4, 3),
+		  ABPF_MOV64_REG(5, 2), ABPF_ALU64_IMM(BPF_RSH, 5, 8),
+		  ABPF_ALU64_IMM(BPF_LSH, 2, 56), ABPF_ALU64_REG(BPF_OR, 2, 5),
+		  ABPF_LD_IMM64(8, 0xf0000000000000ffULL),
+		  ABPF_MOV64_REG(6, 8), ABPF_ALU64_IMM(BPF_LSH, 6, 3),
+		  ABPF_MOV64_REG(7, 8), ABPF_ALU64_IMM(BPF_RSH, 7, 60),
+		  ABPF_ALU64_REG(BPF_OR, 7, 6),
+		  ABPF_MOV64_REG(0, 4), ABPF_ALU64_REG(BPF_XOR, 0, 3),
+		  ABPF_ALU64_REG(BPF_XOR, 0, 2), ABPF_ALU64_REG(BPF_XOR, 0, 5),
+		  ABPF_ALU64_REG(BPF_XOR, 0, 7), ABPF_ALU64_REG(BPF_XOR, 0, 6),
+		  ABPF_EXIT() },
+		/*
+		 * r4 = rol32(0xc0000003, 28), r3 = its << 28 part; r2 =
+		 * rol64(x, 56), r5 = x >> 8; r7 = r8 << 3 | r8 >> 60 (not a
+		 * rotate: 3 + 60 != 64), r6 = r8 << 3
+		 */
+		.result = 0x3c000000ULL ^ 0x30000000ULL ^ 0x0380000001c00000ULL ^
+			  0x0080000001c00000ULL ^ 0x80000000000007ffULL ^
+			  0x80000000000007f8ULL,
+	},
+	{
+		/* t is not x << k on the jumping path: no rotate */
+		"jit: a jump onto a rotate's d = x",
+		{ JT_ROT_JUMP(2) },
+		.result = 0x17,
+	},
+	{
+		"jit: a jump onto a rotate's t <<= k",
+		{ JT_ROT_JUMP(1) },
+		.result = 0x512,
+	},
+	{
+		"jit: a jump onto a rotate's d >>= w - k",
+		{ JT_ROT_JUMP(3) },
+		.result = 0x5,
+	},
+	{
+		"jit: a jump onto a rotate's d |= t",
+		{ JT_ROT_JUMP(4) },
+		.result = 0x45,
+	},
+	{
+		/* jeq/jne 0 right after and/sub/or of the same register */
+		"jit: jeq/jne 0 reuse the flags of and, sub and or32",
+		{ ABPF_MOV64_IMM(0, 0), ABPF_MOV64_IMM(2, 6),
+		  ABPF_ALU64_IMM(BPF_AND, 2, 1),
+		  ABPF_JMP_IMM(BPF_JEQ, 2, 0, 1), ABPF_ALU64_IMM(BPF_OR, 0, 1),
+		  ABPF_MOV64_IMM(3, 5), ABPF_ALU64_IMM(BPF_SUB, 3, 4),
+		  ABPF_JMP_IMM(BPF_JNE, 3, 0, 1), ABPF_ALU64_IMM(BPF_OR, 0, 2),
+		  ABPF_LD_IMM64(4, 0x100000000ULL), ABPF_ALU32_IMM(BPF_OR, 4, 0),
+		  ABPF_JMP_IMM(BPF_JEQ, 4, 0, 1), ABPF_ALU64_IMM(BPF_OR, 0, 4),
+		  ABPF_EXIT() },
+		.result = 0,
+	},
+	{
+		/* where the flags are not the register's zero-ness */
+		"jit: jeq 0 after add64 (32-bit compare), lea, mul, a jump in",
+		{ ABPF_MOV64_IMM(0, 0), ABPF_LD_IMM64(2, 0x100000000ULL),
+		  ABPF_ALU64_IMM(BPF_ADD, 2, 0),
+		  ABPF_JMP32_IMM(BPF_JEQ, 2, 0, 1), ABPF_ALU64_IMM(BPF_OR, 0, 1),
+		  ABPF_MOV64_IMM(3, 5), ABPF_MOV64_REG(4, 3),
+		  ABPF_ALU64_IMM(BPF_ADD, 4, -5),
+		  ABPF_JMP_IMM(BPF_JEQ, 4, 0, 1), ABPF_ALU64_IMM(BPF_OR, 0, 2),
+		  ABPF_ALU64_IMM(BPF_MUL, 3, 0),
+		  ABPF_JMP_IMM(BPF_JEQ, 3, 0, 1), ABPF_ALU64_IMM(BPF_OR, 0, 4),
+		  ABPF_MOV64_IMM(5, 1), ABPF_JMP_IMM(BPF_JEQ, 0, 0, 1),
+		  ABPF_ALU64_IMM(BPF_ADD, 5, 1),
+		  ABPF_JMP_IMM(BPF_JNE, 5, 0, 1), ABPF_ALU64_IMM(BPF_OR, 0, 8),
+		  ABPF_EXIT() },
+		.result = 0,
+	},
+	{
+		/* a jump lands on the second insn of a pair: no fusion */
+		"jit: jumps into the middle of fusable pairs",
+		{ ABPF_MOV64_IMM(2, 3), ABPF_MOV64_IMM(4, 10),
+		  ABPF_LD_IMM64(5, 0x180000000ULL),
+		  ABPF_JMP_IMM(BPF_JEQ, 2, 3, 1),
+		  ABPF_MOV64_REG(4, 2), ABPF_ALU64_IMM(BPF_ADD, 4, 5),
+		  ABPF_JMP_IMM(BPF_JEQ, 2, 3, 1),
+		  ABPF_ALU64_IMM(BPF_LSH, 5, 32), ABPF_ALU64_IMM(BPF_ARSH, 5, 32),
+		  ABPF_MOV64_REG(0, 4), ABPF_ALU64_REG(BPF_ADD, 0, 5),
+		  ABPF_EXIT() },
+		.result = 15 + 1,
+	},
+	{
 		"jit: checked store to the last byte",
 		{ ABPF_ST_MEM(BPF_B, 1, 7, 0x5a), ABPF_LDX_MEM(BPF_B, 0, 1, 7),
 		  ABPF_EXIT() },
@@ -314,6 +495,8 @@ static const struct abpf_run_test abpf_jit_x86_tests[] = {
 };
 
 #undef JT_SETREGS
+#undef JT_STACK_VAR_LOAD
+#undef JT_ROT_JUMP
 #undef JT_CHK
 #undef JT_BAD
 

@@ -83,7 +83,78 @@ struct abpf_map_prog_test {
 	ABPF_MOV64_IMM(BPF_REG_3, SLOT),				\
 	ABPF_CALL_HELPER(BPF_FUNC_tail_call)
 
+/*
+ * Array element stride (the JIT computes value addresses inline): update
+ * element 2 with the helper, then through lookups read its first word and
+ * its last (LSZ bytes at LOFF), element 1 (zero) and element 3 (none).
+ */
+#define ARRAY_STRIDE_TEST(VS, LOFF, LSZ, LVAL)				\
+	{								\
+		.name = "array lookup: value size " #VS ", element 2",	\
+		.maps = { MDEF(ARRAY, 4, VS, 3) },			\
+		.insns = {						\
+			ABPF_ST_MEM(BPF_DW, BPF_REG_10, -40, 0x11),	\
+			ABPF_ST_MEM(BPF_DW, BPF_REG_10, -32, 0x2200),	\
+			ABPF_ST_MEM(BPF_DW, BPF_REG_10, -24, 0x330000),	\
+			KEY32(2),					\
+			ABPF_MOV64_REG(BPF_REG_3, BPF_REG_10),		\
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_3, -40),	\
+			ABPF_MOV64_IMM(BPF_REG_4, BPF_ANY),		\
+			ABPF_LD_MAP(BPF_REG_1, 0),			\
+			ABPF_CALL_HELPER(BPF_FUNC_map_update_elem),	\
+			LOOKUP32(0, 2),					\
+			ABPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 22),	\
+			ABPF_LDX_MEM(BPF_DW, BPF_REG_6, BPF_REG_0, 0),	\
+			ABPF_LDX_MEM(LSZ, BPF_REG_1, BPF_REG_0, LOFF),	\
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_6, BPF_REG_1),	\
+			LOOKUP32(0, 1),					\
+			ABPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 12),	\
+			ABPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_0, 0),	\
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_6, BPF_REG_1),	\
+			LOOKUP32(0, 3),					\
+			ABPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 3),		\
+			ABPF_ALU64_IMM(BPF_OR, BPF_REG_6, 0x1000000),	\
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_6),		\
+			ABPF_EXIT(),					\
+			ABPF_MOV64_IMM(BPF_REG_0, 99),			\
+			ABPF_EXIT(),					\
+		},							\
+		.result = 0x11 + (LVAL) + 0x1000000,			\
+	}
+
+/* r0 = lookup(map 0, K); r6 |= BIT if r0 is NULL */
+#define MISS_BIT(K, BIT)						\
+	LOOKUP32(0, K),							\
+	ABPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 1),				\
+	ABPF_ALU64_IMM(BPF_OR, BPF_REG_6, BIT)
+
 static const struct abpf_map_prog_test abpf_maps_prog_tests[] = {
+	{
+		/* the JIT's inline lookup: index compare as u32 */
+		.name = "array lookup: == max_entries, 2^31 - 1, 2^31, -1 miss; max - 1 hits",
+		.maps = { ARRAY_4x8(4) },
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_6, 0),
+			MISS_BIT(4, 1),
+			MISS_BIT(0x7fffffff, 2),
+			MISS_BIT(0x80000000, 4),
+			MISS_BIT(-1, 8),
+			LOOKUP32(0, 3),
+			ABPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 2),
+			ABPF_ST_MEM(BPF_DW, BPF_REG_0, 0, 0x50),
+			ABPF_ALU64_IMM(BPF_OR, BPF_REG_6, 0x10),
+			LOOKUP32(0, 3),
+			ABPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 2),
+			ABPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_0, 0),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_6, BPF_REG_1),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_6),
+			ABPF_EXIT(),
+		},
+		.result = 0x1f + 0x50,
+	},
+	ARRAY_STRIDE_TEST(8, 0, BPF_DW, 0x11),		/* lea [base + i * 8] */
+	ARRAY_STRIDE_TEST(12, 8, BPF_W, 0x2200),	/* 16: shift */
+	ARRAY_STRIDE_TEST(24, 16, BPF_DW, 0x330000),	/* imul */
 	{
 		.name = "array: store through lookup, read back",
 		.maps = { ARRAY_4x8(4) },
@@ -416,6 +487,36 @@ static const struct abpf_map_prog_test abpf_maps_prog_tests[] = {
 		},
 		.self_slot1 = 1,
 		.result = 34,
+	},
+	{
+		/*
+		 * A caller with a checked access and a loop (the JIT keeps
+		 * the budget in a register and sets rc->stack_lo/hi) into
+		 * a target with a loop: budget carried, rc cleared at exit.
+		 */
+		.name = "tail call: checked access and loops on both sides",
+		.maps = { MDEF(PROG_ARRAY, 4, 4, 4) },
+		.insns = {
+			ABPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+			ABPF_LDX_MEM(BPF_B, BPF_REG_7, BPF_REG_6, 3),
+			ABPF_MOV64_IMM(BPF_REG_8, 3),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_7, BPF_REG_8),
+			ABPF_ALU64_IMM(BPF_SUB, BPF_REG_8, 1),
+			ABPF_JMP_IMM(BPF_JNE, BPF_REG_8, 0, -3),
+			TAIL_CALL(0, 1),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_7),
+			ABPF_EXIT(),
+		},
+		.tails = {
+			{ 2, { ABPF_MOV64_IMM(BPF_REG_0, 0),
+			       ABPF_MOV64_IMM(BPF_REG_1, 5),
+			       ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),
+			       ABPF_ALU64_IMM(BPF_SUB, BPF_REG_1, 1),
+			       ABPF_JMP_IMM(BPF_JNE, BPF_REG_1, 0, -3),
+			       ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 55),
+			       ABPF_EXIT() } },
+		},
+		.result = 70,
 	},
 	{
 		.name = "tail call chain keeps r1 (ctx) and the stack is fresh",

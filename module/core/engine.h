@@ -137,9 +137,16 @@ struct abpf_helper_table {
 
 struct abpf_insn_aux {
 	u8 flags;
-	u8 reserved;
+	/*
+	 * Helper calls with a map argument: prog->maps[] index + 1 of that
+	 * map, the same on every path (engines may inline, e.g. array
+	 * lookups in the JIT); 0 none, ABPF_AUX_MAP_MANY: differs by path.
+	 */
+	u8 map;
 	u16 subprog;			/* index of the owning subprogram */
 };
+
+#define ABPF_AUX_MAP_MANY	0xff
 
 /* prog->flags */
 #define ABPF_PROG_CHECKED	0x01

@@ -16,13 +16,14 @@
  *    finalize() is called once everything is written (natively: mprotect
  *    RX; kernel: drop the alias); free() releases an image (the kernel
  *    host defers the release past an RCU grace period).
- *  - ABPF_JIT_IBT: endbr64 at the entry (the only indirect-call target;
- *    helpers, callx and local calls are all direct calls).
+ *  - ABPF_JIT_IBT: endbr64 at the entry (the only indirect-call and
+ *    indirect-jump target: helpers, callx and local calls are all direct
+ *    calls; an inline tail call jumps to the target image's entry).
  *  - ABPF_JIT_RETHUNK: every ret is "jmp return_thunk".
- *  - ABPF_JIT_RETPOLINE: an indirect call (only used when a helper is out
- *    of rel32 reach, i.e. never in the kernel) goes through
- *    indirect_thunk_rax.
- *  - ABPF_JIT_SLS: int3 after every ret.
+ *  - ABPF_JIT_RETPOLINE: indirect calls (only used when a helper is out
+ *    of rel32 reach, i.e. never in the kernel) and the inline tail call's
+ *    indirect jump go through indirect_thunk_rax.
+ *  - ABPF_JIT_SLS: int3 after every ret and indirect jump.
  *  - blind: constant blinding (0 off, 1 or 2 on, like bpf_jit_harden):
  *    every immediate operand is materialised as (imm ^ rnd) ^ rnd in the
  *    scratch register, rnd from random().

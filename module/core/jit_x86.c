@@ -130,6 +130,7 @@ void abpf_jit_reg_map(u32 reg_perm, u8 map[ABPF_NR_REGS])
 #define RC_ERROR_PC	RC_OFF(error_pc)
 #define RC_TAIL_PROG	RC_OFF(tail_prog)
 #define RC_TAIL_LOOP	RC_OFF(tail_loop)
+#define RC_TAIL_CNT	RC_OFF(tail_call_cnt)
 #define RG_START	((s32)offsetof(struct abpf_region, start))
 #define RG_LEN		((s32)offsetof(struct abpf_region, len))
 #define RG_WRITABLE	((s32)offsetof(struct abpf_region, writable))
@@ -141,6 +142,11 @@ void abpf_jit_reg_map(u32 reg_perm, u8 map[ABPF_NR_REGS])
 #define F_MEM	0x04	/* rm is the memory operand [rm + disp] */
 #define F_B8	0x08	/* byte registers: force REX for spl/bpl/sil/dil */
 #define F_LOCK	0x10	/* lock prefix */
+
+/* j->hint[] bits */
+#define HINT_STACK_FIRST 0x01	/* checked access: test the stack first */
+#define HINT_ZF		0x02	/* jeq/jne 0: ZF of the insn before is it */
+#define HINT_CTX	0x04	/* checked access through main's r1 + k */
 
 /* Size caps: no single BPF instruction may emit more. */
 #define JIT_INSN_CAP		256
@@ -170,6 +176,8 @@ struct jit {
 	struct abpf_log *log;
 	u32 *off;		/* len + 1: image offset of each insn's code */
 	u32 *size;		/* bytes of each insn in the previous pass */
+	u8 *fuse;		/* FUSE_*: insn i and the next one or two */
+	u8 *hint;		/* HINT_* per insn (jit_prescan()) */
 	u32 lbl[L__COUNT];
 	u32 prologue;		/* bytes before insn 0 */
 	u32 total;		/* image size */
@@ -188,7 +196,9 @@ struct jit {
 	u32 nsaved, nsub_saved;
 	u32 sub_prologue;	/* bytes of a subprogram's pushes */
 	u16 used;		/* BPF registers the program names */
-	bool calls;		/* helper calls or callx */
+	bool calls;		/* helper calls or callx: r1-r5 are arguments */
+	bool ccalls;		/* any C call (helpers, inline tail calls) */
+	bool rc_stack;		/* rc->stack_lo/hi may be read: set them */
 	bool memchk;		/* ABPF_AUX_MEMCHK accesses */
 	bool final, pad, abs_calls, need_abs, changed, blind;
 	int err;
@@ -615,11 +625,9 @@ static void emit_arg_shuffle(struct jit *j)
 	}
 }
 
-/* call a C function: fn(r1..r5, rc) */
-static void emit_call_helper(struct jit *j, const void *fn)
+/* call fn (arguments already in place; rax and r11 are clobbered) */
+static void emit_call_abs(struct jit *j, const void *fn)
 {
-	emit_arg_shuffle(j);
-	emit_mem(j, F_W, 0x8d, R9, REG_CTX, -RC_BIAS);		/* r9 = rc */
 	if (!j->abs_calls) {
 		emit_rel32_abs(j, 0xe8, fn);
 	} else if (j->host->flags & ABPF_JIT_RETPOLINE) {
@@ -629,6 +637,14 @@ static void emit_call_helper(struct jit *j, const void *fn)
 		emit_movabs(j, REG_AUX, (u64)(unsigned long)fn);
 		emit_rm(j, 0, 0xff, 2, REG_AUX, 0);	/* call r11 */
 	}
+}
+
+/* call a C function: fn(r1..r5, rc) */
+static void emit_call_helper(struct jit *j, const void *fn)
+{
+	emit_arg_shuffle(j);
+	emit_mem(j, F_W, 0x8d, R9, REG_CTX, -RC_BIAS);		/* r9 = rc */
+	emit_call_abs(j, fn);
 }
 
 /* ---- constant blinding ---- */
@@ -693,47 +709,88 @@ static void emit_budget(struct jit *j, u32 pc, s64 target)
  * ABPF_AUX_MEMCHK: [base + off, + size) inside the stack or a region;
  * atomics must also be naturally aligned (as in the interpreter).
  */
+/* The stack test of a checked access: returns the rel8 of "inside". */
+static u32 emit_stack_test(struct jit *j, u8 base, s16 off, u32 size)
+{
+	if (!j->prog->aux[j->cur].subprog) {
+		/* main's rbp is the top of the stack: no rc->stack_lo load */
+		emit_mem(j, F_W, 0x8d, REG_AX, base, off + (s32)j->stack);
+		emit_alu_reg(j, true, 0x29, REG_AX, RBP);	/* - rbp */
+	} else {
+		emit_mem(j, F_W, 0x8d, REG_AX, base, off);	/* lea r10 */
+		emit_mem(j, F_W, 0x2b, REG_AX, REG_CTX, RC_STACK_LO);
+	}
+	emit_alu_imm(j, true, 7, REG_AX, j->stack - size);
+	return emit_jcc8_fwd(j, CC_BE);
+}
+
+/*
+ * Region k (0: the input memory of most programs; 1: the context of
+ * packet programs): end = addr - start + size must not carry (addr below
+ * start, or the top of the address space) and be <= len.  Returns the
+ * rel8 of "inside"; the "not there" jumps go to fails[] (*nf of them).
+ */
+static u32 emit_region_test(struct jit *j, u32 k, u8 base, s16 off, u32 size,
+			    bool write, u32 *fails, u32 *nf)
+{
+	s32 rg = RC_REGIONS + (s32)(k * RG_SIZE);
+
+	emit_mem(j, 0, 0x83, 7, REG_CTX, RC_NR_REGIONS);	/* cmp dword */
+	b1(j, k);
+	fails[(*nf)++] = emit_jcc8_fwd(j, CC_BE);		/* nr <= k */
+	if (write) {
+		emit_mem(j, 0, 0x80, 7, REG_CTX, rg + RG_WRITABLE);
+		b1(j, 0);
+		fails[(*nf)++] = emit_jcc8_fwd(j, CC_E);
+	}
+	emit_mem(j, F_W, 0x8d, REG_AX, base, off);		/* lea r10 */
+	emit_mem(j, F_W, 0x2b, REG_AX, REG_CTX, rg + RG_START);
+	emit_alu_imm(j, true, 0, REG_AX, size);			/* add */
+	fails[(*nf)++] = emit_jcc8_fwd(j, CC_B);		/* jc */
+	emit_mem(j, F_W, 0x3b, REG_AX, REG_CTX, rg + RG_LEN);
+	return emit_jcc8_fwd(j, CC_BE);
+}
+
+/*
+ * ABPF_AUX_MEMCHK: [base + off, + size) inside the stack or a region;
+ * atomics must also be naturally aligned (as in the interpreter).  The
+ * stack and first-region tests are inline, in the order j->hint[]
+ * guesses (jit_prescan(): is the base register derived from r10 here?),
+ * and for bases derived from main's r1 (a packet program's context is
+ * region 1) region 1 before them; only the order depends on the guess,
+ * never the outcome.
+ */
 static void emit_memchk(struct jit *j, u8 base, s16 off, u32 size, bool write,
 			bool aligned)
 {
-	u32 p = 0, p_mis = 0, p_ok, p_r0ok, p_slow[3];
+	u32 p_mis = 0, p_ok, ins[3], fails[6], n_in = 0, nf = 0, k;
 	bool stack = j->stack >= size;
-	int k;
+	bool stack_first = stack && (j->hint[j->cur] & HINT_STACK_FIRST);
 
-	emit_mem(j, F_W, 0x8d, REG_AUX, base, off);		/* lea r11 */
 	if (aligned) {
+		emit_mem(j, F_W, 0x8d, REG_AUX, base, off);	/* lea r11 */
 		emit_rm(j, F_B8, 0xf6, 0, REG_AUX, 0);		/* test r11b */
 		b1(j, size - 1);
 		p_mis = emit_jcc8_fwd(j, CC_NE);
 	}
-	if (stack) {
-		emit_mov_reg(j, true, REG_AX, REG_AUX);
-		emit_mem(j, F_W, 0x2b, REG_AX, REG_CTX, RC_STACK_LO);
-		emit_alu_imm(j, true, 7, REG_AX, j->stack - size);
-		p = emit_jcc8_fwd(j, CC_BE);
+	if (stack_first)
+		ins[n_in++] = emit_stack_test(j, base, off, size);
+	if (j->hint[j->cur] & HINT_CTX) {
+		ins[n_in++] = emit_region_test(j, 1, base, off, size, write,
+					       fails, &nf);
+		for (k = 0; k < nf; k++)
+			patch8(j, fails[k]);
+		nf = 0;
 	}
-	/*
-	 * Inline: the first region (the input memory of most programs):
-	 * off = addr - start; off <= len - size, len >= size (r9 scratch).
-	 */
-	emit_mem(j, 0, 0x83, 7, REG_CTX, RC_NR_REGIONS);	/* cmp dword */
-	b1(j, 0);
-	p_slow[0] = emit_jcc8_fwd(j, CC_E);
-	if (write) {
-		emit_mem(j, 0, 0x80, 7, REG_CTX, RC_REGIONS + RG_WRITABLE);
-		b1(j, 0);
-		p_slow[1] = emit_jcc8_fwd(j, CC_E);
-	}
-	emit_mov_reg(j, true, REG_AX, REG_AUX);
-	emit_mem(j, F_W, 0x2b, REG_AX, REG_CTX, RC_REGIONS + RG_START);
-	emit_mem(j, F_W, 0x8b, R9, REG_CTX, RC_REGIONS + RG_LEN);
-	emit_alu_imm(j, true, 5, R9, size);
-	p_slow[2] = emit_jcc8_fwd(j, CC_B);
-	emit_alu_reg(j, true, 0x39, REG_AX, R9);		/* cmp off, r9 */
-	p_r0ok = emit_jcc8_fwd(j, CC_BE);
-	for (k = 0; k < 3; k++)
-		if (k != 1 || write)
-			patch8(j, p_slow[k]);
+	ins[n_in++] = emit_region_test(j, 0, base, off, size, write, fails,
+				       &nf);
+	for (k = 0; k < nf; k++)
+		patch8(j, fails[k]);
+	if (stack && !stack_first)
+		ins[n_in++] = emit_stack_test(j, base, off, size);
+	/* the out-of-line region loop: r11 = address (only computed here) */
+	if (!aligned)
+		emit_mem(j, F_W, 0x8d, REG_AUX, base, off);
 	emit_mov_imm32(j, REG_AX, j->cur << 12 | (write ? 0x100 : 0) | size,
 		       false);
 	b1(j, 0xe8);
@@ -744,9 +801,8 @@ static void emit_memchk(struct jit *j, u8 base, s16 off, u32 size, bool write,
 		emit_abort_site(j, j->cur, -ERANGE);
 		patch8(j, p_ok);
 	}
-	patch8(j, p_r0ok);
-	if (stack)
-		patch8(j, p);
+	for (k = 0; k < n_in; k++)
+		patch8(j, ins[k]);
 }
 
 /* After a helper that may stop the program (rc->stop or rc->error). */
@@ -779,6 +835,14 @@ static void emit_main_pops(struct jit *j)
 		emit_pop(j, j->saved[k]);
 }
 
+/* rc->stack_lo = rc->stack_hi = 0, through scratch register r */
+static void emit_clear_rc_stack(struct jit *j, u8 r)
+{
+	emit_rm(j, 0, 0x31, r, r, 0);
+	emit_mem(j, F_W, 0x89, r, REG_CTX, RC_STACK_LO);
+	emit_mem(j, F_W, 0x89, r, REG_CTX, RC_STACK_HI);
+}
+
 static void emit_main_unwind(struct jit *j)
 {
 	emit_main_pops(j);
@@ -800,23 +864,29 @@ static void emit_prologue(struct jit *j)
 	emit_mov_reg(j, true, RBP, RSP);
 	if (j->frame)
 		emit_alu_imm(j, true, 5, RSP, j->frame);	/* sub rsp */
-	emit_mem(j, F_W, 0x89, RBP, REG_CTX, RC_STACK_HI);
-	if (j->stack) {
-		emit_mem(j, F_W, 0x8d, REG_AUX, RBP, -(s32)j->stack);
-		emit_mem(j, F_W, 0x89, REG_AUX, REG_CTX, RC_STACK_LO);
-	} else {
-		emit_mem(j, F_W, 0x89, RBP, REG_CTX, RC_STACK_LO);
+	if (j->rc_stack) {
+		emit_mem(j, F_W, 0x89, RBP, REG_CTX, RC_STACK_HI);
+		if (j->stack) {
+			emit_mem(j, F_W, 0x8d, REG_AUX, RBP, -(s32)j->stack);
+			emit_mem(j, F_W, 0x89, REG_AUX, REG_CTX, RC_STACK_LO);
+		} else {
+			emit_mem(j, F_W, 0x89, RBP, REG_CTX, RC_STACK_LO);
+		}
 	}
 	emit_rm(j, 0, 0x31, RAX, RAX, 0);			/* r0 = 0 */
-	emit_mem(j, 0, 0x89, RAX, REG_CTX, RC_ERROR);
-	emit_mem(j, 0, 0x89, RAX, REG_CTX, RC_ERROR_PC);
+	if (RC_ERROR_PC - RC_ERROR == 4) {
+		emit_mem(j, F_W, 0x89, RAX, REG_CTX, RC_ERROR);	/* both */
+	} else {
+		emit_mem(j, 0, 0x89, RAX, REG_CTX, RC_ERROR);
+		emit_mem(j, 0, 0x89, RAX, REG_CTX, RC_ERROR_PC);
+	}
 	emit_mem(j, F_B8, 0x88, RAX, REG_CTX, RC_STOP);
 	if ((prog->flags & ABPF_PROG_ZERO_STACK) && j->stack) {
 		if (j->stack <= 128) {
 			for (k = 8; k <= j->stack; k += 8)
 				emit_mem(j, F_W, 0x89, RAX, RBP, -(s32)k);
 		} else {
-			emit_mov_reg(j, true, RDI, REG_AUX);
+			emit_mem(j, F_W, 0x8d, RDI, RBP, -(s32)j->stack);
 			emit_mov_imm32(j, RCX, j->stack / 8, false);
 			b1(j, 0xf3);				/* rep stosq */
 			b1(j, 0x48);
@@ -881,14 +951,16 @@ static void emit_stubs(struct jit *j)
 	/* L_EXIT0: r0 = 0; rsp = main r10 (== rc->stack_hi); unwind */
 	j->lbl[L_EXIT0] = pos(j);
 	emit_rm(j, 0, 0x31, RAX, RAX, 0);
-	emit_mem(j, F_W, 0x8b, RSP, REG_CTX, RC_STACK_HI);
+	if (j->prog->flags & ABPF_PROG_HAS_CALLS)
+		emit_mem(j, F_W, 0x8b, RSP, REG_CTX, RC_STACK_HI);
+	else
+		emit_mov_reg(j, true, RSP, RBP);	/* rbp: main's r10 */
 	/* L_EPILOGUE: the stack dies with the run: no helper may use it */
 	j->lbl[L_EPILOGUE] = pos(j);
 	if (j->budget_reg)
 		emit_mem(j, F_W, 0x89, j->budget_reg, REG_CTX, RC_BUDGET);
-	emit_rm(j, 0, 0x31, REG_AUX, REG_AUX, 0);
-	emit_mem(j, F_W, 0x89, REG_AUX, REG_CTX, RC_STACK_LO);
-	emit_mem(j, F_W, 0x89, REG_AUX, REG_CTX, RC_STACK_HI);
+	if (j->rc_stack)
+		emit_clear_rc_stack(j, REG_AUX);
 	if (j->prog->flags & ABPF_PROG_HAS_TAIL_CALL)
 		emit_tail_dispatch(j);
 	emit_main_unwind(j);
@@ -1287,7 +1359,8 @@ static void emit_jmp_insn(struct jit *j, u32 i, const struct bpf_insn *insn)
 			emit_test_imm(j, w, dst, insn->imm);
 		}
 	} else if (insn->imm == 0 && (op == BPF_JEQ || op == BPF_JNE)) {
-		emit_alu_reg(j, w, 0x85, dst, dst);
+		if (!(j->hint[i] & HINT_ZF))
+			emit_alu_reg(j, w, 0x85, dst, dst);
 	} else {
 		emit_alu_imm(j, w, 7, dst, insn->imm);
 	}
@@ -1308,11 +1381,179 @@ static const struct abpf_helper *helper_of(struct jit *j, u64 id)
 	return &ht->helpers[id];
 }
 
+/* The map the checker proved a helper call's map argument is, or NULL. */
+static struct abpf_map *call_map(struct jit *j, u32 i)
+{
+	u8 m = j->prog->aux[i].map;
+
+	if (!m || m == ABPF_AUX_MAP_MANY || m > j->prog->nr_maps)
+		return NULL;
+	return j->prog->maps[m - 1];
+}
+
+/*
+ * bpf_map_lookup_elem on a plain array the checker proved r1 to be
+ * (like the kernel's array_map_gen_lookup), branch-free:
+ *	mov eax, [r2]		the u32 key (the checker proved 4 bytes)
+ *	cmp eax, max_entries	CF = in range
+ *	sbb r10, r10		-1 in range, else 0
+ *	and eax, r10d		index 0 when out of range, even speculatively
+ *	r0 = base + index * stride
+ *	and rax, r10		NULL when out of range
+ * Not under blinding (base and max_entries would be plain immediates).
+ */
+static bool lookup_inlinable(struct jit *j, u32 i, u64 *base, u32 *stride)
+{
+	struct abpf_map *m = call_map(j, i);
+
+	return !j->blind && m && m->type == ABPF_MAP_ARRAY &&
+	       m->ops->array_layout && !m->ops->array_layout(m, base, stride) &&
+	       *stride && *stride <= (1u << 30) && m->max_entries <= 0x7fffffff;
+}
+
+static void emit_array_lookup(struct jit *j, u32 i)
+{
+	struct abpf_map *m = call_map(j, i);
+	u64 base = 0;
+	u32 stride = 0, sh;
+
+	if (!lookup_inlinable(j, i, &base, &stride))
+		return;		/* inline_kind() said it is */
+	emit_mem(j, 0, 0x8b, RAX, j->map[2], 0);
+	emit_alu_imm(j, false, 7, RAX, (s32)m->max_entries);
+	emit_rm(j, F_W, 0x1b, REG_AX, REG_AX, 0);		/* sbb r10, r10 */
+	emit_alu_reg(j, false, 0x21, RAX, REG_AX);		/* and eax, r10d */
+	emit_movabs(j, REG_AUX, base);
+	if (stride == 1 || stride == 2 || stride == 4 || stride == 8) {
+		/* lea rax, [r11 + rax * stride] */
+		sh = stride == 1 ? 0 : stride == 2 ? 1 : stride == 4 ? 2 : 3;
+		b1(j, 0x49);
+		b1(j, 0x8d);
+		b1(j, 0x04);
+		b1(j, sh << 6 | (RAX & 7) << 3 | (REG_AUX & 7));
+	} else {
+		if (!(stride & (stride - 1))) {
+			for (sh = 0; (1u << sh) != stride; sh++)
+				;
+			emit_shift_imm(j, true, 4, RAX, sh);
+		} else {
+			emit_rm(j, F_W, 0x69, RAX, RAX, 0);	/* imul */
+			b4(j, stride);
+		}
+		emit_alu_reg(j, true, 0x01, RAX, REG_AUX);
+	}
+	emit_alu_reg(j, true, 0x21, RAX, REG_AX);		/* and rax, r10 */
+}
+
+/*
+ * bpf_tail_call(ctx, r2 = prog array, r3 = index) inline, in the order of
+ * the helper (helper_protos.c): index in range, count below the limit,
+ * count++, slot; a miss falls through.  A JIT-compiled target is entered
+ * by a jump, with this frame unwound (budget stored back, rsp reset,
+ * registers popped), so it returns straight to our caller; a target
+ * without an image goes through rc->tail_prog and the epilogue's
+ * dispatch as before.  Main program only (the checker says so).
+ */
+static bool tail_inlinable(struct jit *j, u32 i)
+{
+	struct abpf_map *m = call_map(j, i);
+
+	return m && m->type == ABPF_MAP_PROG_ARRAY && m->ops->prog_at &&
+	       !j->prog->aux[i].subprog;
+}
+
+static void emit_tail_call(struct jit *j, u32 i)
+{
+	struct abpf_map *m = call_map(j, i);
+	u8 r2 = j->map[2], r3 = j->map[3];
+	u32 p_idx, p_cnt, p_null, p_slow;
+
+	emit_mem(j, 0, 0x3b, r3, r2, offsetof(struct abpf_map, max_entries));
+	p_idx = emit_jcc8_fwd(j, CC_AE);
+	emit_mem(j, 0, 0x83, 7, REG_CTX, RC_TAIL_CNT);		/* cmp dword */
+	b1(j, ABPF_MAX_TAIL_CALLS);
+	p_cnt = emit_jcc8_fwd(j, CC_AE);
+	emit_mem(j, 0, 0x83, 0, REG_CTX, RC_TAIL_CNT);		/* add dword */
+	b1(j, 1);
+	/* prog_at(map, index): r1-r5 die at calls, so any order is fine */
+	emit_mov_reg(j, false, REG_AUX, r3);
+	emit_mov_reg(j, true, RDI, r2);
+	emit_mov_reg(j, false, RSI, REG_AUX);
+	emit_call_abs(j, (const void *)m->ops->prog_at);
+	emit_alu_reg(j, true, 0x85, RAX, RAX);
+	p_null = emit_jcc8_fwd(j, CC_E);
+	emit_mem(j, F_W, 0x8b, REG_AUX, RAX,
+		 offsetof(struct abpf_prog, jit_func));
+	emit_alu_reg(j, true, 0x85, REG_AUX, REG_AUX);
+	p_slow = emit_jcc8_fwd(j, CC_E);
+	if (j->budget_reg)
+		emit_mem(j, F_W, 0x89, j->budget_reg, REG_CTX, RC_BUDGET);
+	if (j->rc_stack)	/* the target may not set them */
+		emit_clear_rc_stack(j, REG_AX);
+	emit_mem(j, F_W, 0x8d, RDI, REG_CTX, -RC_BIAS);		/* rdi = rc */
+	emit_mov_reg(j, true, RSP, RBP);
+	emit_main_pops(j);
+	if (j->host->flags & ABPF_JIT_RETPOLINE) {
+		emit_mov_reg(j, true, RAX, REG_AUX);
+		emit_rel32_abs(j, 0xe9, j->host->indirect_thunk_rax);
+	} else {
+		emit_rm(j, 0, 0xff, 4, REG_AUX, 0);		/* jmp r11 */
+	}
+	if (j->host->flags & ABPF_JIT_SLS)
+		b1(j, 0xcc);
+	/* no image: rc->tail_prog, stop, and the epilogue's dispatch */
+	patch8(j, p_slow);
+	emit_mem(j, F_W, 0x89, RAX, REG_CTX, RC_TAIL_PROG);
+	emit_mem(j, 0, 0xc6, 0, REG_CTX, RC_STOP);		/* mov byte */
+	b1(j, 1);
+	emit_jmp(j, j->lbl[L_EXIT0]);
+	patch8(j, p_idx);
+	patch8(j, p_cnt);
+	patch8(j, p_null);
+}
+
 static void emit_helper(struct jit *j, const struct abpf_helper *h)
 {
 	emit_call_helper(j, (const void *)h->fn);
 	if (h->flags & ABPF_HELPER_MAY_STOP)
 		emit_stop_check(j);
+}
+
+enum { INL_NONE, INL_LOOKUP, INL_TAIL };
+
+/* Is insn i a helper call the JIT inlines (checker facts, map type)? */
+static u32 inline_kind(struct jit *j, u32 i)
+{
+	const struct bpf_insn *insn = &j->prog->insns[i];
+	const struct abpf_helper *h;
+	u64 base;
+	u32 stride;
+
+	if (insn->code != (BPF_JMP | BPF_CALL) || insn->src_reg)
+		return INL_NONE;
+	h = helper_of(j, (u32)insn->imm);
+	if (!h || !h->proto)
+		return INL_NONE;
+	if (h->proto == &abpf_proto_map_lookup_elem &&
+	    lookup_inlinable(j, i, &base, &stride))
+		return INL_LOOKUP;
+	if ((h->proto->flags & ABPF_PROTO_TAIL_CALL) && tail_inlinable(j, i))
+		return INL_TAIL;
+	return INL_NONE;
+}
+
+/* A helper call by id: inline when the checker's facts allow it. */
+static void emit_helper_call(struct jit *j, u32 i, const struct abpf_helper *h)
+{
+	switch (inline_kind(j, i)) {
+	case INL_LOOKUP:
+		emit_array_lookup(j, i);
+		return;
+	case INL_TAIL:
+		emit_tail_call(j, i);
+		return;
+	}
+	emit_helper(j, h);
 }
 
 static void emit_callx(struct jit *j, u32 i, const struct bpf_insn *insn)
@@ -1436,6 +1677,75 @@ static void emit_atomic(struct jit *j, const struct bpf_insn *insn)
 		emit_mov_reg(j, false, RAX, RAX);
 }
 
+/* lea dst, [base + index] */
+static void emit_lea_bi(struct jit *j, u8 dst, u8 base, u8 index)
+{
+	bool d8 = (base & 7) == RBP;	/* rbp/r13 bases need a disp8 */
+
+	b1(j, 0x48 | (dst & 8 ? 4 : 0) | (index & 8 ? 2 : 0) |
+	      (base & 8 ? 1 : 0));
+	b1(j, 0x8d);
+	b1(j, (d8 ? 0x40 : 0) | (dst & 7) << 3 | 4);		/* SIB */
+	b1(j, (index & 7) << 3 | (base & 7));
+	if (d8)
+		b1(j, 0);
+}
+
+/*
+ * Pairs of ALU64 instructions that clang emits all the time and x86 does
+ * in one (jit_prescan() picks them; the second is never a jump target):
+ */
+enum {
+	FUSE_NONE,
+	FUSE_LEA_IMM,	/* mov a, b; add a, imm	-> lea a, [b + imm] */
+	FUSE_LEA_REG,	/* mov a, b; add a, c	-> lea a, [b + c] */
+	FUSE_SEXT32,	/* lsh a, 32; arsh a, 32 -> movsxd a, a32 */
+	FUSE_ZEXT32,	/* lsh a, 32; rsh a, 32	-> mov a32, a32 */
+	/* after t = x; t <<= k (or >>= w - k), a rotate by k: */
+	FUSE_ROL3,	/* d = x; d >>= w - k; d |= t -> mov d, x; rol d, k */
+	FUSE_ROL2,	/* x >>= w - k; x |= t	-> rol x, k */
+	FUSE_TAIL,	/* emitted with an earlier insn */
+};
+
+/* The rol count of a rotate whose shift insn for the result is sh. */
+static u8 rol_count(const struct bpf_insn *sh)
+{
+	u8 w = BPF_CLASS(sh->code) == BPF_ALU64 ? 64 : 32;
+
+	return BPF_OP(sh->code) == BPF_LSH ? sh->imm : w - sh->imm;
+}
+
+static void emit_fused(struct jit *j, u32 i)
+{
+	const struct bpf_insn *a = &j->prog->insns[i], *b = a + 1;
+	u8 dst = j->map[a->dst_reg];
+
+	switch (j->fuse[i]) {
+	case FUSE_LEA_IMM:
+		emit_mem(j, F_W, 0x8d, dst, j->map[a->src_reg], b->imm);
+		break;
+	case FUSE_LEA_REG:
+		emit_lea_bi(j, dst, j->map[a->src_reg], j->map[b->src_reg]);
+		break;
+	case FUSE_SEXT32:
+		emit_rm(j, F_W, 0x63, dst, dst, 0);
+		break;
+	case FUSE_ROL3:		/* a: d = x, b: d >>= / <<=, c: d |= t */
+		emit_mov_reg(j, BPF_CLASS(a->code) == BPF_ALU64, dst,
+			     j->map[a->src_reg]);
+		emit_shift_imm(j, BPF_CLASS(a->code) == BPF_ALU64, 0, dst,
+			       rol_count(b));
+		break;
+	case FUSE_ROL2:		/* a: x >>= / <<=, b: x |= t */
+		emit_shift_imm(j, BPF_CLASS(a->code) == BPF_ALU64, 0, dst,
+			       rol_count(a));
+		break;
+	default:
+		emit_mov_reg(j, false, dst, dst);
+		break;
+	}
+}
+
 static void emit_insn(struct jit *j, u32 i)
 {
 	struct abpf_prog *prog = j->prog;
@@ -1518,8 +1828,14 @@ static void emit_insn(struct jit *j, u32 i)
 	switch (BPF_OP(insn->code)) {
 	case BPF_EXIT:
 		if (prog->aux[i].subprog == 0) {
-			emit_mov_reg(j, true, RSP, RBP);
-			emit_jmp(j, j->lbl[L_EPILOGUE]);
+			if (j->frame)
+				emit_mov_reg(j, true, RSP, RBP);
+			/* nothing to store back or clear: return here */
+			if (!j->budget_reg && !j->rc_stack &&
+			    !(prog->flags & ABPF_PROG_HAS_TAIL_CALL))
+				emit_main_unwind(j);
+			else
+				emit_jmp(j, j->lbl[L_EPILOGUE]);
 		} else {
 			for (k = j->nsub_saved; k-- > 0;)
 				emit_pop(j, j->sub_saved[k]);
@@ -1554,7 +1870,7 @@ static void emit_insn(struct jit *j, u32 i)
 			jit_fail(j, -EOPNOTSUPP, "unknown helper %u", insn->imm);
 			return;
 		}
-		emit_helper(j, h);
+		emit_helper_call(j, i, h);
 		return;
 	}
 	emit_jmp_insn(j, i, insn);
@@ -1621,12 +1937,16 @@ static u32 jit_pass(struct jit *j)
 			j->changed = true;
 			j->off[i] = at;
 		}
-		if (prog->aux[i].flags & ABPF_AUX_LDDW_HI) {
-			j->size[i] = 0;
+		if ((prog->aux[i].flags & ABPF_AUX_LDDW_HI) ||
+		    j->fuse[i] == FUSE_TAIL) {
+			j->size[i] = 0;		/* emitted with an earlier insn */
 			continue;
 		}
 		unit_begin(j, at, insn_cap(j, i));
-		emit_insn(j, i);
+		if (j->fuse[i])
+			emit_fused(j, i);
+		else
+			emit_insn(j, i);
 		if (j->pad && j->n < j->size[i])
 			while (j->n < j->size[i])
 				b1(j, 0x90);
@@ -1707,9 +2027,19 @@ static void jit_scan(struct jit *j)
 			j->memchk = true;
 		if (insn->code == (BPF_JMP | BPF_CALL | BPF_X) ||
 		    (insn->code == (BPF_JMP | BPF_CALL) &&
-		     insn->src_reg != BPF_PSEUDO_CALL))
-			j->calls = true;
+		     insn->src_reg != BPF_PSEUDO_CALL)) {
+			k = inline_kind(j, i);
+			if (k != INL_LOOKUP)
+				j->ccalls = true;
+			if (k == INL_NONE)
+				j->calls = true;
+		}
 	}
+	/*
+	 * Helpers read them (abpf_mem_ok()), and with subprograms, the
+	 * stack checks there and the abort path (main's are rbp-relative).
+	 */
+	j->rc_stack = j->calls || (prog->flags & ABPF_PROG_HAS_CALLS);
 	j->budget_reg = 0;
 	for (k = 0; loops && k < ARRAY_SIZE(budget_pref) && !j->budget_reg;
 	     k++) {
@@ -1748,6 +2078,286 @@ static void jit_scan(struct jit *j)
 		j->sub_saved[j->nsub_saved++] = x;
 		j->sub_prologue += x & 8 ? 2 : 1;
 	}
+}
+
+static u32 fuse_kind(struct jit *j, u32 i)
+{
+	const struct bpf_insn *a = &j->prog->insns[i], *b = a + 1;
+
+	if (a->code == (BPF_ALU64 | BPF_MOV | BPF_X) && !a->off &&
+	    a->dst_reg != a->src_reg && b->dst_reg == a->dst_reg && !b->off) {
+		if (b->code == (BPF_ALU64 | BPF_ADD | BPF_K) && !j->blind)
+			return FUSE_LEA_IMM;	/* blinding hides imm */
+		if (b->code == (BPF_ALU64 | BPF_ADD | BPF_X) &&
+		    b->src_reg != a->dst_reg)
+			return FUSE_LEA_REG;
+	}
+	if (a->code == (BPF_ALU64 | BPF_LSH | BPF_K) && a->imm == 32 &&
+	    b->dst_reg == a->dst_reg && b->imm == 32 && !b->off) {
+		if (b->code == (BPF_ALU64 | BPF_ARSH | BPF_K))
+			return FUSE_SEXT32;
+		if (b->code == (BPF_ALU64 | BPF_RSH | BPF_K))
+			return FUSE_ZEXT32;
+	}
+	return FUSE_NONE;
+}
+
+/* x op k with op lsh or rsh, 0 < k < w: returns op, else 0 */
+static u8 shift_k(const struct bpf_insn *insn, u8 cls, u8 reg)
+{
+	u8 op = BPF_OP(insn->code), w = cls == BPF_ALU64 ? 64 : 32;
+
+	if (BPF_CLASS(insn->code) != cls || BPF_SRC(insn->code) != BPF_K ||
+	    insn->dst_reg != reg || insn->off || insn->imm <= 0 ||
+	    insn->imm >= w || (op != BPF_LSH && op != BPF_RSH))
+		return 0;
+	return op;
+}
+
+static bool is_mov_x(const struct bpf_insn *insn, u8 cls)
+{
+	return insn->code == (cls | BPF_MOV | BPF_X) && !insn->off;
+}
+
+/*
+ * A rotate clang spells with two shifts (BPF has no rotate): insns
+ * i - 2, i - 1 are t = x; t <<= k (or >>= w - k), and from i on either
+ * d = x; d >>= w - k; d |= t (FUSE_ROL3) or x >>= w - k; x |= t
+ * (FUSE_ROL2), the shifts in opposite directions, counts adding up to
+ * w, x t d distinct, nothing jumping in after insn i - 2.
+ */
+static u32 rol_kind(struct jit *j, u32 i, const u8 *tgt)
+{
+	const struct bpf_insn *in = j->prog->insns, *a, *b;
+	u8 cls, t, x, d, op1, op2, w;
+	u32 n;
+
+	if (i < 2 || tgt[i - 1] || tgt[i] ||
+	    (j->prog->aux[i - 1].flags & ABPF_AUX_SUBPROG_START))
+		return FUSE_NONE;
+	a = &in[i - 2];
+	b = &in[i - 1];
+	cls = BPF_CLASS(a->code);
+	if ((cls != BPF_ALU && cls != BPF_ALU64) || !is_mov_x(a, cls))
+		return FUSE_NONE;
+	w = cls == BPF_ALU64 ? 64 : 32;
+	t = a->dst_reg;
+	x = a->src_reg;
+	op1 = shift_k(b, cls, t);
+	if (t == x || !op1)
+		return FUSE_NONE;
+	n = is_mov_x(&in[i], cls) ? 3 : 2;
+	if (i + n > j->prog->len || tgt[i + 1] || (n == 3 && tgt[i + 2]))
+		return FUSE_NONE;
+	d = n == 3 ? in[i].dst_reg : x;
+	if (n == 3 && (in[i].src_reg != x || d == x || d == t))
+		return FUSE_NONE;
+	op2 = shift_k(&in[i + n - 2], cls, d);
+	if (!op2 || op2 == op1 || b->imm + in[i + n - 2].imm != w ||
+	    in[i + n - 1].code != (cls | BPF_OR | BPF_X) ||
+	    in[i + n - 1].dst_reg != d || in[i + n - 1].src_reg != t ||
+	    in[i + n - 1].off)
+		return FUSE_NONE;
+	return n == 3 ? FUSE_ROL3 : FUSE_ROL2;
+}
+
+/*
+ * "if r == 0" / "if r != 0" right after an add/sub/and/or/xor of r needs
+ * no test: that instruction's ZF says it (an ALU64 result only for a
+ * 64-bit compare; a 32-bit one zero-extends, so for both).
+ */
+static bool zf_reusable(struct jit *j, u32 i)
+{
+	const struct bpf_insn *b = &j->prog->insns[i], *a = b - 1;
+	u8 op = BPF_OP(a->code), acls = BPF_CLASS(a->code);
+	u8 bcls = BPF_CLASS(b->code);
+
+	if ((bcls != BPF_JMP && bcls != BPF_JMP32) ||
+	    BPF_SRC(b->code) != BPF_K || b->imm ||
+	    (BPF_OP(b->code) != BPF_JEQ && BPF_OP(b->code) != BPF_JNE) ||
+	    (j->prog->aux[i - 1].flags & ABPF_AUX_LDDW_HI) ||
+	    (acls != BPF_ALU && acls != BPF_ALU64) ||
+	    (acls == BPF_ALU64 && bcls == BPF_JMP32) ||
+	    a->dst_reg != b->dst_reg || a->off ||
+	    (op != BPF_ADD && op != BPF_SUB && op != BPF_AND &&
+	     op != BPF_OR && op != BPF_XOR))
+		return false;
+	return true;
+}
+
+/* Which BPF registers insn i writes, for stack_hint(). */
+static u16 insn_writes(const struct bpf_insn *insn)
+{
+	u8 cls = BPF_CLASS(insn->code);
+
+	switch (cls) {
+	case BPF_ALU:
+	case BPF_ALU64:
+	case BPF_LDX:
+		return 1u << insn->dst_reg;
+	case BPF_LD:
+		return BPF_MODE(insn->code) == BPF_IMM ? 1u << insn->dst_reg :
+							 0x3f;	/* r0-r5 */
+	case BPF_STX:	/* atomics with fetch write src, cmpxchg r0 */
+		return BPF_MODE(insn->code) == BPF_ATOMIC ?
+		       (1u << insn->src_reg | 1u) : 0;
+	case BPF_JMP:
+	case BPF_JMP32:
+		return BPF_OP(insn->code) == BPF_CALL ? 0x3f : 0;
+	}
+	return 0;
+}
+
+/* r10 and the registers derived from it after insn (stack_hint()) */
+static u16 ptr_transfer1(const struct bpf_insn *insn, u16 st)
+{
+	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+	u16 d = 1u << insn->dst_reg, sb = 1u << (insn->src_reg & 0xf);
+	u16 keep = 0;
+
+	if (cls == BPF_ALU64 && !insn->off && op == BPF_MOV &&
+	    BPF_SRC(insn->code) == BPF_X)
+		keep = st & sb ? d : 0;
+	else if (cls == BPF_ALU64 && (op == BPF_ADD || op == BPF_SUB) &&
+		 BPF_SRC(insn->code) == BPF_K)
+		keep = st & d;
+	else if (cls == BPF_ALU64 && op == BPF_ADD)
+		keep = st & (d | sb) ? d : 0;
+	return (st & ~insn_writes(insn)) | keep;
+}
+
+/* Both halves of a ptr_hint() state: r10-derived (low), ctx (high). */
+static u32 ptr_transfer(const struct bpf_insn *insn, u32 st)
+{
+	return (ptr_transfer1(insn, st) | 1u << 10) |
+	       (u32)ptr_transfer1(insn, st >> 16) << 16;
+}
+
+/*
+ * A hint for checked accesses: does the base register hold r10 plus
+ * something on every path here, or main's r1 (the context) plus
+ * something?  A small must-analysis (r10 is, r1 is at entry; mov copies;
+ * add/sub keep it), iterated a few times over the program (it only
+ * decides the order of the inline tests, never their outcome).
+ */
+static int ptr_hint(struct jit *j)
+{
+	struct abpf_prog *prog = j->prog;
+	u32 *in = abpf_zalloc((size_t)(prog->len + 2) * sizeof(u32));
+	u32 i, pass, n;
+	bool changed = true;
+	s64 t;
+
+	if (!in)
+		return -ENOMEM;
+	for (i = 0; i < prog->len + 2; i++)
+		in[i] = 0xffffffff;
+	for (pass = 0; pass < 8 && changed; pass++) {
+		changed = false;
+		for (i = 0; i < prog->len; i++) {
+			const struct bpf_insn *insn = &prog->insns[i];
+			u8 cls = BPF_CLASS(insn->code);
+			u8 op = BPF_OP(insn->code);
+			u32 out, old;
+
+			if (prog->aux[i].flags & ABPF_AUX_LDDW_HI)
+				continue;
+			if (prog->aux[i].flags & ABPF_AUX_SUBPROG_START)
+				in[i] = 1u << 10 | (i ? 0 : 1u << (16 + 1));
+			out = ptr_transfer(insn, in[i]);
+			n = i + (abpf_is_lddw(insn) ? 2 : 1);
+			t = -1;
+			if ((cls == BPF_JMP || cls == BPF_JMP32) &&
+			    op != BPF_CALL && op != BPF_EXIT)
+				t = (s64)i + 1 + (op == BPF_JA && cls == BPF_JMP32 ?
+						  insn->imm : insn->off);
+			if (t >= 0 && t < prog->len) {
+				old = in[t];
+				in[t] &= out;
+				changed |= in[t] != old;
+			}
+			if ((cls == BPF_JMP || cls == BPF_JMP32) &&
+			    (op == BPF_EXIT || (op == BPF_JA && t >= 0)))
+				continue;		/* no fall-through */
+			old = in[n];
+			in[n] &= out;
+			changed |= in[n] != old;
+		}
+	}
+	for (i = 0; i < prog->len; i++) {
+		const struct bpf_insn *insn = &prog->insns[i];
+		u8 r = BPF_CLASS(insn->code) == BPF_LDX ? insn->src_reg :
+							  insn->dst_reg;
+
+		if (!(prog->aux[i].flags & ABPF_AUX_MEMCHK))
+			continue;
+		if ((in[i] >> (r & 0xf)) & 1)
+			j->hint[i] |= HINT_STACK_FIRST;
+		else if ((in[i] >> (16 + (r & 0xf))) & 1)
+			j->hint[i] |= HINT_CTX;
+	}
+	abpf_free(in);
+	return 0;
+}
+
+/*
+ * Fill j->fuse[] (pairs whose second insn no jump or call lands on) and
+ * j->hint[].
+ */
+static int jit_prescan(struct jit *j)
+{
+	struct abpf_prog *prog = j->prog;
+	u8 *tgt = abpf_zalloc(prog->len + 1);
+	u32 i;
+	s64 t;
+
+	if (!tgt)
+		return -ENOMEM;
+	for (i = 0; i < prog->len; i++) {
+		const struct bpf_insn *insn = &prog->insns[i];
+		u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+
+		if (prog->aux[i].flags & ABPF_AUX_LDDW_HI)
+			continue;
+		if (prog->aux[i].flags & ABPF_AUX_SUBPROG_START)
+			tgt[i] = 1;
+		if (cls != BPF_JMP && cls != BPF_JMP32)
+			continue;
+		if (op == BPF_EXIT ||
+		    (op == BPF_CALL && insn->src_reg != BPF_PSEUDO_CALL))
+			continue;
+		if (op == BPF_CALL || (op == BPF_JA && cls == BPF_JMP32))
+			t = (s64)i + 1 + insn->imm;
+		else
+			t = (s64)i + 1 + insn->off;
+		if (t >= 0 && t <= prog->len)
+			tgt[t] = 1;
+	}
+	if (ptr_hint(j)) {
+		abpf_free(tgt);
+		return -ENOMEM;
+	}
+	for (i = 0; i + 1 < prog->len; i++) {
+		u32 k, n;
+
+		/* (a subprogram's first insn also emits its pushes) */
+		if (tgt[i + 1] || j->fuse[i] ||
+		    (prog->aux[i].flags & ABPF_AUX_SUBPROG_START) ||
+		    (prog->aux[i].flags & ABPF_AUX_LDDW_HI))
+			continue;
+		j->fuse[i] = rol_kind(j, i, tgt);
+		if (!j->fuse[i])
+			j->fuse[i] = fuse_kind(j, i);
+		n = j->fuse[i] == FUSE_ROL3 ? 3 : j->fuse[i] ? 2 : 1;
+		for (k = 1; k < n; k++)
+			j->fuse[i + k] = FUSE_TAIL;
+	}
+	/* (the insn before must be emitted as itself: not fused) */
+	for (i = 1; i < prog->len; i++)
+		if (!tgt[i] && !j->fuse[i - 1] && zf_reusable(j, i))
+			j->hint[i] |= HINT_ZF;
+	abpf_free(tgt);
+	return 0;
 }
 
 void abpf_jit_release(struct abpf_prog *prog, const struct abpf_jit_host *host)
@@ -1816,7 +2426,10 @@ int abpf_jit_compile(struct abpf_prog *prog, const struct abpf_jit_host *host,
 	j.stack = prog->stack_depth;
 	jit_scan(&j);
 	/* rsp is 8 mod 16 at entry: keep it 16-aligned after the pushes */
-	j.frame = ((j.stack + 15) & ~15u) + (j.nsaved % 2 ? 0 : 8);
+	if (j.ccalls)
+		j.frame = ((j.stack + 15) & ~15u) + (j.nsaved % 2 ? 0 : 8);
+	else
+		j.frame = (j.stack + 7) & ~7u;
 	j.abs_calls = false;
 
 	for (i = 0; i < prog->len; i++)
@@ -1826,8 +2439,13 @@ int abpf_jit_compile(struct abpf_prog *prog, const struct abpf_jit_host *host,
 	j.buf = abpf_zalloc(j.bufsize);
 	j.off = abpf_zalloc((size_t)(prog->len + 1) * sizeof(u32));
 	j.size = abpf_zalloc((size_t)(prog->len + 1) * sizeof(u32));
+	j.fuse = abpf_zalloc(prog->len);
+	j.hint = abpf_zalloc(prog->len);
 	err = -ENOMEM;
-	if (!j.buf || !j.off || !j.size)
+	if (!j.buf || !j.off || !j.size || !j.fuse || !j.hint)
+		goto out;
+	err = jit_prescan(&j);
+	if (err)
 		goto out;
 
 	for (attempt = 0; attempt < 2; attempt++) {
@@ -1886,5 +2504,7 @@ out:
 	abpf_free(j.buf);
 	abpf_free(j.off);
 	abpf_free(j.size);
+	abpf_free(j.fuse);
+	abpf_free(j.hint);
 	return err;
 }

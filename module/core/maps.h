@@ -59,6 +59,12 @@ struct abpf_map_ops {
 	/* BPF_PSEUDO_MAP_VALUE: address of the (only) value, or -errno. */
 	int (*direct_value)(struct abpf_map *map, u64 *addr);
 	/*
+	 * Plain (not per-CPU) arrays: value i < max_entries lives at
+	 * *base + i * *stride for the map's whole life, so an engine may
+	 * compute lookups inline (jit_x86.c).  0, or -EOPNOTSUPP.
+	 */
+	int (*array_layout)(struct abpf_map *map, u64 *base, u32 *stride);
+	/*
 	 * Load side (process context): a program of prog_type uses this
 	 * map (prog arrays keep one program type: 0 or -EINVAL).
 	 */

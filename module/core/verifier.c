@@ -1918,6 +1918,10 @@ static int do_proto_call(struct verifier *v, u32 i, struct vstate *st,
 					    reg, name, rt_name(r->type));
 			map = v->prog->maps[r->map];
 			map_idx = r->map;
+			if (!v->aux[i].map || v->aux[i].map == map_idx + 1)
+				v->aux[i].map = map_idx + 1;
+			else
+				v->aux[i].map = ABPF_AUX_MAP_MANY;
 			if (pr->map_kind == ABPF_MAPK_PROG_ARRAY)
 				ok = map->type == ABPF_MAP_PROG_ARRAY;
 			else if (pr->map_kind == ABPF_MAPK_RINGBUF)

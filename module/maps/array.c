@@ -79,11 +79,23 @@ static int array_direct_value(struct abpf_map *map, u64 *addr)
 	return 0;
 }
 
+static int array_layout(struct abpf_map *map, u64 *base, u32 *stride)
+{
+	struct aarray *a = to_altbpf_map(map)->priv;
+
+	if (a->percpu)
+		return -EOPNOTSUPP;
+	*base = (u64)(unsigned long)a->values;
+	*stride = a->elem;
+	return 0;
+}
+
 static const struct abpf_map_ops array_ops = {
 	.lookup = array_lookup,
 	.update = array_update,
 	.delete = array_delete,
 	.direct_value = array_direct_value,
+	.array_layout = array_layout,
 	.bind_prog = altbpf_map_bind_prog,
 	.put = altbpf_map_core_put,
 };

@@ -15,6 +15,12 @@
  *   rotation tables, corpus and random programs again with the JIT's
  *            register map permuted (host->reg_perm: r1-r5 and r6-r9 all
  *            in other x86 registers), each against the interpreter
+ *   maps     kunit/tables/maps_progs.h over fresh native maps: inline
+ *            array lookups and tail calls, every register map of the
+ *            rotation, blind 0 and 2, tail targets with and without an
+ *            image; also the map contents after the run
+ *   hardened tables, maps and random programs again compiled with
+ *            ABPF_JIT_IBT | RETPOLINE | RETHUNK | SLS (stand-in thunks)
  *   bench    a loop program: ns per run on both engines
  *
  * Built by `make -C userspace` (build/bin/altbpf-jit-tests); scripts/check
@@ -33,6 +39,8 @@
 #include "asm.h"
 #include "native_tables.h"
 #include "runner.h"
+#include "maps_native.h"
+#include "maps_progs.h"
 
 #define NATIVE_TABLE(id) extern const struct native_table native_table_##id[];
 #include "tables.inc"
@@ -51,6 +59,26 @@ static int verbose;
 static u32 n_pass, n_fail, n_skip, n_nojit;
 static u32 cur_perm;	/* host->reg_perm of every compile (rotation) */
 static u32 region_mode;	/* how run_one() lays out rc->regions (regions) */
+static bool hardened;	/* compile with the kernel's mitigation flags */
+
+/* Stand-ins for __x86_indirect_thunk_rax and __x86_return_thunk. */
+extern const char test_thunk_rax[], test_return_thunk[];
+__asm__(".text\n"
+	"test_thunk_rax:\n	jmp *%rax\n"
+	"test_return_thunk:\n	ret\n");
+
+/* The host every test compiles with: blinding, register map, flags. */
+static void test_host(struct abpf_jit_host *host, u32 blind)
+{
+	abpf_native_jit_host(host, blind);
+	host->reg_perm = cur_perm;
+	if (hardened) {
+		host->flags |= ABPF_JIT_IBT | ABPF_JIT_RETPOLINE |
+			       ABPF_JIT_RETHUNK | ABPF_JIT_SLS;
+		host->indirect_thunk_rax = test_thunk_rax;
+		host->return_thunk = test_return_thunk;
+	}
+}
 
 struct outcome {
 	u64 r0;
@@ -194,8 +222,7 @@ static int diff_prog(const char *name, const struct bpf_insn *insns, u32 len,
 		       name, (unsigned long long)oi.r0, oi.error,
 		       (unsigned long long)expect, expect_err);
 	for (blind = 0; blind <= 2; blind += 2) {
-		abpf_native_jit_host(&host, blind);
-		host.reg_perm = cur_perm;
+		test_host(&host, blind);
 		log.len = 0;
 		logbuf[0] = 0;
 		err = abpf_jit_compile(prog, &host, &log);
@@ -599,6 +626,197 @@ static void run_regions(u32 nrandom, u64 seed)
 	region_mode = 0;
 }
 
+/* ---- maps: programs with map lookups and tail calls ---- */
+
+struct map_outcome {
+	struct outcome o;
+	u64 digest;		/* the array maps' contents after the run */
+	bool stale;		/* rc->stack_lo/hi or tail_prog left set */
+};
+
+/* Copy src, point its map lddws at fds[], bind, check, prepare. */
+static struct abpf_prog *mt_load(const struct bpf_insn *src, u32 max,
+				 u32 type, const int *fds, u32 nr)
+{
+	static const struct bpf_insn zero;
+	struct bpf_insn insns[ABPF_TEST_MAX_INSNS];
+	struct abpf_prog *prog;
+	u32 len = max, i;
+
+	memcpy(insns, src, max * sizeof(*src));
+	while (len && !memcmp(&insns[len - 1], &zero, sizeof(zero)))
+		len--;
+	for (i = 0; i < len; i += abpf_is_lddw(&insns[i]) ? 2 : 1) {
+		struct bpf_insn *x = &insns[i];
+
+		if (abpf_is_lddw(x) && x->src_reg && (u32)x->imm < nr)
+			x->imm = fds[x->imm];	/* map fd or map value */
+	}
+	prog = abpf_prog_alloc(insns, len, type);
+	if (!prog)
+		return NULL;
+	if (abpf_prog_bind_maps(prog, &abpf_native_resolver, NULL) ||
+	    abpf_check(prog, NULL) || abpf_interp_prepare(prog)) {
+		abpf_prog_free(prog);
+		return NULL;
+	}
+	return prog;
+}
+
+static u64 mt_digest(const struct abpf_map_prog_test *t, const int *fds)
+{
+	u64 d = 0, v[4];
+	u32 k, key;
+
+	for (k = 0; k < ABPF_MAPT_MAX_MAPS && t->maps[k].type; k++) {
+		if (t->maps[k].type != BPF_MAP_TYPE_ARRAY ||
+		    t->maps[k].value_size > sizeof(v))
+			continue;
+		for (key = 0; key < t->maps[k].max_entries; key++) {
+			memset(v, 0, sizeof(v));
+			abpf_native_map_lookup(fds[k], &key, v);
+			d = d * 31 + v[0] + 7 * v[1] + 13 * v[2] + 17 * v[3];
+		}
+	}
+	return d;
+}
+
+/*
+ * One run of t over fresh maps.  jit: compile the main program
+ * (blind, cur_perm); jit_tails: the tail targets too.  Returns 0, or 2
+ * when something did not load (not this test's business).
+ */
+static int mt_run(const struct abpf_map_prog_test *t, bool jit,
+		  bool jit_tails, u32 blind, struct map_outcome *mo)
+{
+	struct abpf_prog *main_p = NULL, *tails[ABPF_MAPT_MAX_TAILS] = { 0 };
+	struct abpf_jit_host host;
+	int fds[ABPF_MAPT_MAX_MAPS], pa = -1, rv = 2;
+	u8 mem[16] = { 0 };
+	struct abpf_run_ctx rc;
+	u32 nr = 0, k;
+
+	memset(mo, 0, sizeof(*mo));
+	test_host(&host, blind);
+	for (k = 0; k < ABPF_MAPT_MAX_MAPS && t->maps[k].type; k++) {
+		union bpf_attr a;
+
+		memset(&a, 0, sizeof(a));
+		a.map_type = t->maps[k].type;
+		a.key_size = t->maps[k].key_size;
+		a.value_size = t->maps[k].value_size;
+		a.max_entries = t->maps[k].max_entries;
+		a.map_flags = t->maps[k].flags;
+		fds[k] = abpf_native_map_create(&a);
+		if (fds[k] < 0)
+			goto out;
+		if (a.map_type == BPF_MAP_TYPE_PROG_ARRAY && pa < 0)
+			pa = fds[k];
+		nr = k + 1;
+	}
+	main_p = mt_load(t->insns, ABPF_TEST_MAX_INSNS, t->prog_type, fds, nr);
+	if (!main_p || (jit && abpf_jit_compile(main_p, &host, NULL)))
+		goto out;
+	for (k = 0; k < ABPF_MAPT_MAX_TAILS; k++) {
+		if (!t->tails[k].slot1)
+			continue;
+		tails[k] = mt_load(t->tails[k].insns, ABPF_MAPT_TAIL_INSNS,
+				   t->prog_type, fds, nr);
+		if (!tails[k] ||
+		    (jit_tails && abpf_jit_compile(tails[k], &host, NULL)))
+			goto out;
+		abpf_native_prog_array_set(pa, t->tails[k].slot1 - 1,
+					   tails[k]);
+	}
+	if (t->self_slot1)
+		abpf_native_prog_array_set(pa, t->self_slot1 - 1, main_p);
+	abpf_run_ctx_init_mem(&rc, mem, sizeof(mem));
+	abpf_native_cpu = 0;
+	abi_bad = 0;
+	if (jit)
+		mo->o.r0 = jit_call_checked(main_p->jit_func, &rc);
+	else
+		mo->o.r0 = abpf_interp_run(main_p, &rc);
+	mo->o.error = rc.error;
+	mo->o.error_pc = rc.error_pc;
+	mo->o.budget = rc.budget;
+	memcpy(mo->o.mem, mem, sizeof(mem));
+	mo->stale = rc.stack_lo || rc.stack_hi || rc.tail_prog || abi_bad;
+	mo->digest = mt_digest(t, fds);
+	rv = 0;
+out:
+	for (k = 0; k < nr; k++)
+		abpf_native_map_close(fds[k]);
+	for (k = 0; k < ABPF_MAPT_MAX_TAILS; k++) {
+		if (tails[k])
+			abpf_jit_release(tails[k], &host);
+		abpf_prog_free(tails[k]);
+	}
+	if (main_p)
+		abpf_jit_release(main_p, &host);
+	abpf_prog_free(main_p);
+	return rv;
+}
+
+static int mt_test(const struct abpf_map_prog_test *t)
+{
+	struct map_outcome oi, oj;
+	u32 blind, tj;
+
+	if (t->msg || t->bind_err)
+		return 2;		/* rejects: maps_tests.c */
+	if (mt_run(t, false, false, 0, &oi))
+		return 2;
+	if (oi.o.r0 != t->result || oi.o.error != t->run_error || oi.stale) {
+		printf("FAIL maps/%s: interpreter r0=%#llx err=%d, table says %#llx/%d\n",
+		       t->name, (unsigned long long)oi.o.r0, oi.o.error,
+		       (unsigned long long)t->result, t->run_error);
+		return 1;
+	}
+	for (blind = 0; blind <= 2; blind += 2) {
+		for (tj = 0; tj < 2; tj++) {
+			if (mt_run(t, true, tj == 0, blind, &oj)) {
+				printf("FAIL maps/%s: JIT compile failed\n",
+				       t->name);
+				return 1;
+			}
+			if (same(&oi.o, &oj.o, 16) && oi.digest == oj.digest &&
+			    !oj.stale)
+				continue;
+			printf("FAIL maps/%s (blind %u, perm %u, tails %s): interp r0=%#llx err=%d budget=%llu maps %#llx, jit r0=%#llx err=%d budget=%llu maps %#llx%s\n",
+			       t->name, blind, cur_perm,
+			       tj ? "interpreted" : "JIT",
+			       (unsigned long long)oi.o.r0, oi.o.error,
+			       (unsigned long long)oi.o.budget,
+			       (unsigned long long)oi.digest,
+			       (unsigned long long)oj.o.r0, oj.o.error,
+			       (unsigned long long)oj.o.budget,
+			       (unsigned long long)oj.digest,
+			       oj.stale ? " (rc left stale / ABI broken)" : "");
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void run_maps(u32 nperms)
+{
+	u32 k, i, p0 = n_pass, f0 = n_fail, s0 = n_skip;
+
+	for (k = 0; k <= nperms; k++) {
+		cur_perm = k ? derangement(k - 1) : 0;
+		for (i = 0; i < ARRAY_SIZE(abpf_maps_prog_tests); i++)
+			count(mt_test(&abpf_maps_prog_tests[i]));
+	}
+	cur_perm = 0;
+	if (abpf_native_maps_live()) {
+		printf("FAIL maps: %d maps leaked\n", abpf_native_maps_live());
+		n_fail++;
+	}
+	printf("maps %-29s %3u pass %u fail %u skip (rejects: maps-tests)\n",
+	       "", n_pass - p0, n_fail - f0, n_skip - s0);
+}
+
 /* ---- layout: jumps around blocks of every size ---- */
 
 static void run_layout(void)
@@ -745,6 +963,7 @@ int main(int argc, char **argv)
 	const char *corpus = ABPF_CORPUS_DIR "/tests";
 	u32 nrandom = 2000, nperms = 4, perm_random = 1000;
 	bool bench = false;
+	u32 p0, f0;
 	u64 seed;
 	int i;
 
@@ -773,6 +992,16 @@ int main(int argc, char **argv)
 	run_rotation(nperms, corpus, perm_random < nrandom ? perm_random :
 		     nrandom, seed);
 	run_regions(perm_random < nrandom ? perm_random : nrandom, seed + 2);
+	run_maps(nperms);
+	hardened = true;
+	p0 = n_pass;
+	f0 = n_fail;
+	run_tables();
+	run_maps(0);
+	run_random(perm_random < nrandom ? perm_random : nrandom, seed + 3);
+	hardened = false;
+	printf("hardened %-25s %3u pass %u fail\n", "", n_pass - p0,
+	       n_fail - f0);
 	if (bench)
 		run_bench();
 	printf("TOTAL %u pass, %u fail, %u skip (%u not JIT-able)\n", n_pass,
