@@ -24,8 +24,8 @@
  * abpf_interp_run() then dispatches with computed gotos through a jump
  * table indexed by .op (like the kernel's ___bpf_prog_run, whose table is
  * indexed by the opcode), the base handlers being generated from
- * ABPF_INSN_MAP so that every opcode of the ISA has one.  Each slot is
- * loaded as one 64-bit word; the handlers take its fields apart.
+ * ABPF_INSN_MAP so that every opcode of the ISA has one.  Each field a
+ * handler reads is one load from its slot (struct abpf_dinsn).
  *
  * The BPF stack (ABPF_MAX_STACK bytes, shared by all frames of a run),
  * the registers and the call frames live on the C stack of
@@ -45,35 +45,35 @@
 #define __aligned(x)	__attribute__((__aligned__(x)))
 #endif
 #endif
+#ifndef __uninitialized
+#define __uninitialized
+#endif
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the interpreter assumes a little-endian host"
 #endif
 
 /*
- * A pre-decoded instruction slot.  The interpreter loads it as one 64-bit
- * word and takes the fields apart with shifts (ABPF_SLOT_*): one memory
- * access per instruction instead of three or four.
+ * A pre-decoded instruction slot.  Every field a handler reads is a whole
+ * byte, half or word, so that it is one load (movzbl/movswq/movslq) with
+ * no shift or mask: the source register goes where the instruction has
+ * no other use for the room.
  */
 struct abpf_dinsn {
-	u8 op;			/* enum abpf_handler */
-	u8 regs;		/* dst | src << 4 */
-	s16 off;		/* jump offset; caller frame size for local calls */
-	s32 imm;		/* imm; jump offset for ja32 and local calls */
+	u8 op;		/* enum abpf_handler */
+	u8 dst;		/* dst register; atomics: dst | src << 4 */
+	s16 off;	/* offset; local calls: caller frame; ALU3, LD_IND: src */
+	s32 imm;	/* imm; ja32/local calls: offset; X, LDX, STX: src */
 };
 
-_Static_assert(sizeof(struct abpf_dinsn) == sizeof(u64),
-	       "a slot is loaded as one word");
+_Static_assert(sizeof(struct abpf_dinsn) == sizeof(u64), "a slot is 8 bytes");
 
-typedef u64 __attribute__((__may_alias__)) abpf_slot_word;
-
-#define ABPF_SLOT_OP(w)		((u8)(w))
-#define ABPF_SLOT_DST(w)	(((w) >> 8) & 15)
-#define ABPF_SLOT_SRC(w)	(((w) >> 12) & 15)
-#define ABPF_SLOT_OFF(w)	((s16)((w) >> 16))
-#define ABPF_SLOT_IMM(w)	((s32)((w) >> 32))
-
+/* What a run needs, worked out once by abpf_interp_prepare(). */
 struct abpf_interp_code {
+	const struct abpf_helper *helpers;
+	u32 nr_helpers;
+	u32 stack_size;			/* the program's stack, <= ABPF_MAX_STACK */
+	bool zero_stack;		/* ABPF_PROG_ZERO_STACK */
 	u32 len;
 	struct abpf_dinsn insns[];	/* len + 1: a trailing invalid slot */
 };
@@ -252,8 +252,7 @@ static __always_inline bool abpf_interp_mem_ok(const struct abpf_run_ctx *rc,
 	return false;
 }
 
-static u64 abpf_interp_exec(const struct abpf_prog *prog,
-			    const struct abpf_dinsn *code,
+static u64 abpf_interp_exec(const struct abpf_interp_code *c,
 			    struct abpf_run_ctx *rc)
 {
 	/*
@@ -317,37 +316,33 @@ static u64 abpf_interp_exec(const struct abpf_prog *prog,
 #undef ABPF_JT_ALU3
 #undef ABPF_JT_PAIR
 	};
-	u64 stack[ABPF_MAX_STACK / sizeof(u64)];
-	struct abpf_frame frame_stack[ABPF_MAX_CALL_FRAMES - 1];
+	/*
+	 * Not cleared on entry (CONFIG_INIT_STACK_ALL_ZERO would clear 1 KiB
+	 * per run): the checker proves every stack read follows a write, or
+	 * sets ABPF_PROG_ZERO_STACK; frames are written before they are read;
+	 * the registers are set below.
+	 */
+	u64 stack[ABPF_MAX_STACK / sizeof(u64)] __uninitialized;
+	struct abpf_frame frame_stack[ABPF_MAX_CALL_FRAMES - 1] __uninitialized;
 	struct abpf_frame * const frames = frame_stack;
-	u64 reg_file[ABPF_NR_REGS];
+	u64 reg_file[ABPF_NR_REGS] __uninitialized;
 	u64 * const regs = reg_file;
-	const struct abpf_helper *helpers = NULL;
+	const struct abpf_dinsn * const code = c->insns;
+	const struct abpf_helper * const helpers = c->helpers;
 	const struct abpf_helper *helper;
 	const struct abpf_dinsn *insn = code;
-	u64 w;				/* *insn, as one word */
 	struct abpf_frame *frame;
 	u64 budget = rc->budget;
-	u32 nr_helpers = 0;
 	u32 depth = 0;
-	u32 stack_size;
 	u64 ret, addr;
 	u32 poff;
 	int err;
 
-	if (prog->helpers) {
-		helpers = prog->helpers->helpers;
-		nr_helpers = prog->helpers->count;
-	}
-
 	/* The program's stack: the top prog->stack_depth bytes. */
-	stack_size = (prog->stack_depth + 7) & ~7U;
-	if (stack_size > ABPF_MAX_STACK)
-		stack_size = ABPF_MAX_STACK;
 	rc->stack_hi = (u64)(unsigned long)&stack[ARRAY_SIZE(stack)];
-	rc->stack_lo = rc->stack_hi - stack_size;
-	if (prog->flags & ABPF_PROG_ZERO_STACK)
-		memset((void *)(unsigned long)rc->stack_lo, 0, stack_size);
+	rc->stack_lo = rc->stack_hi - c->stack_size;
+	if (c->zero_stack)
+		memset((void *)(unsigned long)rc->stack_lo, 0, c->stack_size);
 	rc->stop = false;
 	rc->error = 0;
 	rc->error_pc = 0;
@@ -357,12 +352,14 @@ static u64 abpf_interp_exec(const struct abpf_prog *prog,
 	regs[BPF_REG_2] = rc->r2;
 	regs[BPF_REG_10] = rc->stack_hi;
 
-#define DST	regs[ABPF_SLOT_DST(w)]
-#define SRC	regs[ABPF_SLOT_SRC(w)]
-#define IMM	ABPF_SLOT_IMM(w)
-#define OFF	ABPF_SLOT_OFF(w)
-#define LOAD_SLOT	(w = *(const abpf_slot_word *)insn)
-#define NEXT	({ LOAD_SLOT; goto *jumptable[ABPF_SLOT_OP(w)]; })
+#define DST	regs[insn->dst]
+#define SRC	regs[(u32)insn->imm]		/* X forms, LDX, STX */
+#define SRC_OFF	regs[(u16)insn->off]		/* ALU3, LD_IND */
+#define ADST	regs[insn->dst & 15]		/* atomics */
+#define ASRC	regs[insn->dst >> 4]
+#define IMM	insn->imm
+#define OFF	insn->off
+#define NEXT	({ goto *jumptable[insn->op]; })
 #define CONT	({ insn++; NEXT; })
 #define BUDGET								\
 	({ if (unlikely(!budget)) goto abort_loop; budget--; })
@@ -409,16 +406,17 @@ h_ALU64_##NAME##_K3:						\
 		insn += 2;						\
 		NEXT;
 #define ALU3_BINOP(NAME, OP)						\
-	ALU3(NAME, (u32)SRC OP (u32)IMM, SRC OP (u64)(s64)IMM)
+	ALU3(NAME, (u32)SRC_OFF OP (u32)IMM, SRC_OFF OP (u64)(s64)IMM)
 	ALU3_BINOP(ADD, +)
 	ALU3_BINOP(SUB, -)
 	ALU3_BINOP(MUL, *)
 	ALU3_BINOP(OR, |)
 	ALU3_BINOP(AND, &)
 	ALU3_BINOP(XOR, ^)
-	ALU3(LSH, (u32)SRC << (IMM & 31), SRC << (IMM & 63))
-	ALU3(RSH, (u32)SRC >> (IMM & 31), SRC >> (IMM & 63))
-	ALU3(ARSH, (s32)SRC >> (IMM & 31), (u64)((s64)SRC >> (IMM & 63)))
+	ALU3(LSH, (u32)SRC_OFF << (IMM & 31), SRC_OFF << (IMM & 63))
+	ALU3(RSH, (u32)SRC_OFF >> (IMM & 31), SRC_OFF >> (IMM & 63))
+	ALU3(ARSH, (s32)SRC_OFF >> (IMM & 31),
+	     (u64)((s64)SRC_OFF >> (IMM & 63)))
 #undef ALU3_BINOP
 #undef ALU3
 
@@ -438,7 +436,6 @@ h_ALU64_##NAME##_K3:						\
 h_P_##NAME:							\
 		FIRST_##FIRST;						\
 		insn++;							\
-		LOAD_SLOT;						\
 		goto h_##SECOND;
 	ABPF_PAIR_OPS(PAIR)
 #undef PAIR
@@ -704,7 +701,7 @@ h_CALL_STOP:
 			goto helper_stop;
 		CONT;
 h_JMP_CALLX:
-		if (unlikely(DST >= nr_helpers || !helpers[DST].fn))
+		if (unlikely(DST >= c->nr_helpers || !helpers[DST].fn))
 			goto abort_inval;
 		helper = &helpers[DST];
 		regs[BPF_REG_0] = helper->fn(regs[1], regs[2], regs[3],
@@ -754,7 +751,7 @@ h_LD_ABS_##SZ:							\
 		poff = (u32)IMM;					\
 		goto ld_pkt_##SZ;					\
 h_LD_IND_##SZ:							\
-		poff = (u32)SRC + (u32)IMM;				\
+		poff = (u32)SRC_OFF + (u32)IMM;				\
 ld_pkt_##SZ:							\
 		if (unlikely((s32)poff < 0 || poff >= rc->pkt_len ||	\
 			     rc->pkt_len - poff < (SIZE)))		\
@@ -805,42 +802,42 @@ h_LDX_MEMSX_##SZ:						\
 	/* Atomics on *(dst + off); fetch forms return the old value. */
 #define ATOMIC_H(SZ, V, SIZE)						\
 h_A##SZ##_##V:							\
-		addr = DST + OFF;
+		addr = ADST + OFF;
 #define ATOMICS(SZ, SIZE, A_OPS, A_FETCH, A_XCHG, A_CMPXCHG, T)			\
 h_A##SZ##_CHK:							\
-		ATOMIC_CHECK(DST + OFF, SIZE);				\
+		ATOMIC_CHECK(ADST + OFF, SIZE);				\
 		goto *jumptable[(u8)IMM];				\
 h_STX_ATOMIC_##SZ:						\
 	ATOMIC_H(SZ, ADD, SIZE)						\
-		A_OPS(add, (void *)(unsigned long)addr, SRC);		\
+		A_OPS(add, (void *)(unsigned long)addr, ASRC);		\
 		CONT;							\
 	ATOMIC_H(SZ, OR, SIZE)						\
-		A_OPS(or, (void *)(unsigned long)addr, SRC);		\
+		A_OPS(or, (void *)(unsigned long)addr, ASRC);		\
 		CONT;							\
 	ATOMIC_H(SZ, AND, SIZE)						\
-		A_OPS(and, (void *)(unsigned long)addr, SRC);		\
+		A_OPS(and, (void *)(unsigned long)addr, ASRC);		\
 		CONT;							\
 	ATOMIC_H(SZ, XOR, SIZE)						\
-		A_OPS(xor, (void *)(unsigned long)addr, SRC);		\
+		A_OPS(xor, (void *)(unsigned long)addr, ASRC);		\
 		CONT;							\
 	ATOMIC_H(SZ, FADD, SIZE)					\
-		SRC = (T)A_FETCH(add, (void *)(unsigned long)addr, SRC);	\
+		ASRC = (T)A_FETCH(add, (void *)(unsigned long)addr, ASRC); \
 		CONT;							\
 	ATOMIC_H(SZ, FOR, SIZE)						\
-		SRC = (T)A_FETCH(or, (void *)(unsigned long)addr, SRC);	\
+		ASRC = (T)A_FETCH(or, (void *)(unsigned long)addr, ASRC); \
 		CONT;							\
 	ATOMIC_H(SZ, FAND, SIZE)					\
-		SRC = (T)A_FETCH(and, (void *)(unsigned long)addr, SRC);	\
+		ASRC = (T)A_FETCH(and, (void *)(unsigned long)addr, ASRC); \
 		CONT;							\
 	ATOMIC_H(SZ, FXOR, SIZE)					\
-		SRC = (T)A_FETCH(xor, (void *)(unsigned long)addr, SRC);	\
+		ASRC = (T)A_FETCH(xor, (void *)(unsigned long)addr, ASRC); \
 		CONT;							\
 	ATOMIC_H(SZ, XCHG, SIZE)					\
-		SRC = (T)A_XCHG((void *)(unsigned long)addr, SRC);	\
+		ASRC = (T)A_XCHG((void *)(unsigned long)addr, ASRC);	\
 		CONT;							\
 	ATOMIC_H(SZ, CMPXCHG, SIZE)					\
 		regs[BPF_REG_0] = (T)A_CMPXCHG((void *)(unsigned long)addr, \
-					     regs[BPF_REG_0], SRC);	\
+					     regs[BPF_REG_0], ASRC);	\
 		CONT;
 	ATOMICS(W, 4, ABPF_ATOMIC32, ABPF_FETCH32, ABPF_XCHG32,
 		ABPF_CMPXCHG32, u32)
@@ -857,7 +854,9 @@ h_INVALID:
 #undef IMM
 #undef OFF
 #undef NEXT
-#undef LOAD_SLOT
+#undef SRC_OFF
+#undef ADST
+#undef ASRC
 #undef CONT
 #undef BUDGET
 #undef MEM_CHECK
@@ -908,7 +907,7 @@ u64 abpf_interp_run(const struct abpf_prog *prog, struct abpf_run_ctx *rc)
 			rc->error_pc = 0;
 			return 0;
 		}
-		ret = abpf_interp_exec(prog, code->insns, rc);
+		ret = abpf_interp_exec(code, rc);
 		if (likely(!rc->tail_prog))
 			return ret;
 		/*
@@ -1188,7 +1187,24 @@ static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
 		return false;
 	}
 	d->op = op;
-	d->regs = insn->dst_reg | src << 4;
+	d->dst = insn->dst_reg;
+	/* where the handler finds src (struct abpf_dinsn) */
+	if (op == ABPF_H_ALU_MOV_X)	/* also mod32 by 0: mov32 dst, dst */
+		d->imm = src;
+	switch (info->form) {
+	case ABPF_FORM_ALU_X:
+	case ABPF_FORM_JCOND_X:
+	case ABPF_FORM_LDX:
+	case ABPF_FORM_STX:
+		d->imm = src;
+		break;
+	case ABPF_FORM_LD_IND:
+		d->off = src;
+		break;
+	case ABPF_FORM_ATOMIC:
+		d->dst |= src << 4;
+		break;
+	}
 	return true;
 }
 
@@ -1231,6 +1247,7 @@ static void abpf_fuse_alu3(const struct abpf_prog *prog, u32 pc,
 	    d[1].op != abpf_opcode_table[alu->code].op)
 		return;
 	d[0].op = op;
+	d[0].off = mov->src_reg;	/* ALU3 handlers read src from off */
 	d[0].imm = d[1].imm;		/* shift counts already masked */
 }
 
@@ -1268,6 +1285,14 @@ int abpf_interp_prepare(struct abpf_prog *prog)
 	if (!code)
 		return -ENOMEM;
 	code->len = prog->len;
+	if (prog->helpers) {
+		code->helpers = prog->helpers->helpers;
+		code->nr_helpers = prog->helpers->count;
+	}
+	code->stack_size = (prog->stack_depth + 7) & ~7U;
+	if (code->stack_size > ABPF_MAX_STACK)
+		code->stack_size = ABPF_MAX_STACK;
+	code->zero_stack = prog->flags & ABPF_PROG_ZERO_STACK;
 	for (pc = 0; pc <= prog->len; pc++)
 		code->insns[pc].op = ABPF_H_INVALID;
 
