@@ -73,6 +73,12 @@ struct abpf_interp_code {
 	const struct abpf_helper *helpers;
 	u32 nr_helpers;
 	u32 stack_size;			/* the program's stack, <= ABPF_MAX_STACK */
+	/*
+	 * [addr, addr + 2^i) is on the stack iff addr - stack_lo <
+	 * stack_lim[i] (stack_size - 2^i + 1, or 0 if that is negative): the
+	 * stack half of the run-time check is one subtract and compare.
+	 */
+	u64 stack_lim[4];
 	bool zero_stack;		/* ABPF_PROG_ZERO_STACK */
 	u32 len;
 	struct abpf_dinsn insns[];	/* len + 1: a trailing invalid slot */
@@ -229,20 +235,18 @@ struct abpf_frame {
 };
 
 /*
- * The run-time memory check: the stack first, then the regions.  (The
- * stack bounds are read from rc: keeping them in locals measured slower,
- * as they take registers from every handler.)
+ * The run-time memory check, regions half (the stack half is inline in
+ * MEM_CHECK).  (The bounds are read from rc and c: keeping them in locals
+ * measured slower, as they take registers from every handler.)
  */
-static __always_inline bool abpf_interp_mem_ok(const struct abpf_run_ctx *rc,
-					       u64 addr, u32 size, bool write)
+static __always_inline bool abpf_interp_region_ok(const struct abpf_run_ctx *rc,
+						  u64 addr, u32 size,
+						  bool write)
 {
 	const struct abpf_region *r = rc->regions;	/* no UBSAN check */
-	u64 len = rc->stack_hi - rc->stack_lo;
-	u64 off = addr - rc->stack_lo;
+	u64 off;
 	u32 i;
 
-	if (likely(off < len && len - off >= size))
-		return true;
 	for (i = 0; i < rc->nr_regions && i < ABPF_MAX_REGIONS; i++, r++) {
 		off = addr - r->start;
 		if (off < r->len && r->len - off >= size &&
@@ -363,13 +367,15 @@ static u64 abpf_interp_exec(const struct abpf_interp_code *c,
 #define CONT	({ insn++; NEXT; })
 #define BUDGET								\
 	({ if (unlikely(!budget)) goto abort_loop; budget--; })
-#define MEM_CHECK(addr, size, write)					\
-	({ if (unlikely(!abpf_interp_mem_ok(rc, addr, size, write)))	\
+/* size is 1 << lg */
+#define MEM_CHECK(addr, lg, write)					\
+	({ if (unlikely((addr) - rc->stack_lo >= c->stack_lim[lg] &&	\
+			!abpf_interp_region_ok(rc, addr, 1 << (lg), write))) \
 		goto abort_range; })
-#define ATOMIC_CHECK(addr, size)					\
-	({ if (unlikely(((addr) & ((size) - 1)) ||			\
-			!abpf_interp_mem_ok(rc, addr, size, true)))	\
-		goto abort_range; })
+#define ATOMIC_CHECK(addr, lg)						\
+	({ if (unlikely((addr) & ((1 << (lg)) - 1)))			\
+		goto abort_range;					\
+	   MEM_CHECK(addr, lg, true); })
 
 	NEXT;
 
@@ -423,15 +429,16 @@ h_ALU64_##NAME##_K3:						\
 	/* Pair superinstructions: the first's body, then into the second. */
 #define FIRST_ALU64_ADD_K	(DST += (u64)(s64)IMM)
 #define FIRST_LDX(T)	(DST = *(const T *)(unsigned long)(SRC + OFF))
-#define FIRST_LDX_CHK(T)						\
-	({ MEM_CHECK(SRC + OFF, sizeof(T), false); FIRST_LDX(T); })
+#define FIRST_LDX_CHK(T, LG)						\
+	({ addr = SRC + OFF; MEM_CHECK(addr, LG, false);		\
+	   DST = *(const T *)(unsigned long)addr; })
 #define FIRST_LDX_MEM_DW	FIRST_LDX(abpf_u64_ua)
 #define FIRST_STX_MEM_DW						\
 	(*(abpf_u64_ua *)(unsigned long)(DST + OFF) = SRC)
-#define FIRST_LDX_MEM_B_CHK	FIRST_LDX_CHK(u8)
-#define FIRST_LDX_MEM_H_CHK	FIRST_LDX_CHK(abpf_u16_ua)
-#define FIRST_LDX_MEM_W_CHK	FIRST_LDX_CHK(abpf_u32_ua)
-#define FIRST_LDX_MEM_DW_CHK	FIRST_LDX_CHK(abpf_u64_ua)
+#define FIRST_LDX_MEM_B_CHK	FIRST_LDX_CHK(u8, 0)
+#define FIRST_LDX_MEM_H_CHK	FIRST_LDX_CHK(abpf_u16_ua, 1)
+#define FIRST_LDX_MEM_W_CHK	FIRST_LDX_CHK(abpf_u32_ua, 2)
+#define FIRST_LDX_MEM_DW_CHK	FIRST_LDX_CHK(abpf_u64_ua, 3)
 #define PAIR(NAME, FIRST, SECOND)					\
 h_P_##NAME:							\
 		FIRST_##FIRST;						\
@@ -766,82 +773,105 @@ ld_pkt_##SZ:							\
 	LD_PKT(B, 1, LOAD_B)
 #undef LD_PKT
 
-	/* Loads and stores; the _CHK handlers check, then fall in. */
-#define LDST(SZ, T, SIZE)						\
+	/*
+	 * Loads and stores; the _CHK handlers compute the address once,
+	 * check it, and access it.
+	 */
+#define LD(T)		(*(const T *)(unsigned long)addr)
+#define ST(T, V)	(*(T *)(unsigned long)addr = (T)(V))
+#define LDST(SZ, T, LG)							\
 h_LDX_MEM_##SZ##_CHK:						\
-		MEM_CHECK(SRC + OFF, SIZE, false);			\
+		addr = SRC + OFF;					\
+		MEM_CHECK(addr, LG, false);				\
+		DST = LD(T);						\
+		CONT;							\
 h_LDX_MEM_##SZ:							\
-		DST = *(const T *)(unsigned long)(SRC + OFF);		\
+		addr = SRC + OFF;					\
+		DST = LD(T);						\
 		CONT;							\
 h_ST_MEM_##SZ##_CHK:						\
-		MEM_CHECK(DST + OFF, SIZE, true);			\
+		addr = DST + OFF;					\
+		MEM_CHECK(addr, LG, true);				\
+		ST(T, (s64)IMM);					\
+		CONT;							\
 h_ST_MEM_##SZ:							\
-		*(T *)(unsigned long)(DST + OFF) = (T)(s64)IMM;		\
+		addr = DST + OFF;					\
+		ST(T, (s64)IMM);					\
 		CONT;							\
 h_STX_MEM_##SZ##_CHK:						\
-		MEM_CHECK(DST + OFF, SIZE, true);			\
+		addr = DST + OFF;					\
+		MEM_CHECK(addr, LG, true);				\
+		ST(T, SRC);						\
+		CONT;							\
 h_STX_MEM_##SZ:							\
-		*(T *)(unsigned long)(DST + OFF) = (T)SRC;		\
+		addr = DST + OFF;					\
+		ST(T, SRC);						\
 		CONT;
-	LDST(B, u8, 1)
-	LDST(H, abpf_u16_ua, 2)
-	LDST(W, abpf_u32_ua, 4)
-	LDST(DW, abpf_u64_ua, 8)
+	LDST(B, u8, 0)
+	LDST(H, abpf_u16_ua, 1)
+	LDST(W, abpf_u32_ua, 2)
+	LDST(DW, abpf_u64_ua, 3)
 #undef LDST
-#define LDSX(SZ, T, ST, SIZE)						\
+#define LDSX(SZ, T, ST, LG)						\
 h_LDX_MEMSX_##SZ##_CHK:						\
-		MEM_CHECK(SRC + OFF, SIZE, false);			\
+		addr = SRC + OFF;					\
+		MEM_CHECK(addr, LG, false);				\
+		DST = (u64)(s64)(ST)LD(T);				\
+		CONT;							\
 h_LDX_MEMSX_##SZ:						\
-		DST = (u64)(s64)(ST)*(const T *)(unsigned long)(SRC + OFF); \
+		addr = SRC + OFF;					\
+		DST = (u64)(s64)(ST)LD(T);				\
 		CONT;
-	LDSX(B, u8, s8, 1)
-	LDSX(H, abpf_u16_ua, s16, 2)
-	LDSX(W, abpf_u32_ua, s32, 4)
+	LDSX(B, u8, s8, 0)
+	LDSX(H, abpf_u16_ua, s16, 1)
+	LDSX(W, abpf_u32_ua, s32, 2)
 #undef LDSX
+#undef LD
+#undef ST
 
 	/* Atomics on *(dst + off); fetch forms return the old value. */
-#define ATOMIC_H(SZ, V, SIZE)						\
+#define ATOMIC_H(SZ, V)						\
 h_A##SZ##_##V:							\
 		addr = ADST + OFF;
-#define ATOMICS(SZ, SIZE, A_OPS, A_FETCH, A_XCHG, A_CMPXCHG, T)			\
+#define ATOMICS(SZ, LG, A_OPS, A_FETCH, A_XCHG, A_CMPXCHG, T)			\
 h_A##SZ##_CHK:							\
-		ATOMIC_CHECK(ADST + OFF, SIZE);				\
+		ATOMIC_CHECK(ADST + OFF, LG);				\
 		goto *jumptable[(u8)IMM];				\
 h_STX_ATOMIC_##SZ:						\
-	ATOMIC_H(SZ, ADD, SIZE)						\
+	ATOMIC_H(SZ, ADD)						\
 		A_OPS(add, (void *)(unsigned long)addr, ASRC);		\
 		CONT;							\
-	ATOMIC_H(SZ, OR, SIZE)						\
+	ATOMIC_H(SZ, OR)						\
 		A_OPS(or, (void *)(unsigned long)addr, ASRC);		\
 		CONT;							\
-	ATOMIC_H(SZ, AND, SIZE)						\
+	ATOMIC_H(SZ, AND)						\
 		A_OPS(and, (void *)(unsigned long)addr, ASRC);		\
 		CONT;							\
-	ATOMIC_H(SZ, XOR, SIZE)						\
+	ATOMIC_H(SZ, XOR)						\
 		A_OPS(xor, (void *)(unsigned long)addr, ASRC);		\
 		CONT;							\
-	ATOMIC_H(SZ, FADD, SIZE)					\
+	ATOMIC_H(SZ, FADD)					\
 		ASRC = (T)A_FETCH(add, (void *)(unsigned long)addr, ASRC); \
 		CONT;							\
-	ATOMIC_H(SZ, FOR, SIZE)						\
+	ATOMIC_H(SZ, FOR)						\
 		ASRC = (T)A_FETCH(or, (void *)(unsigned long)addr, ASRC); \
 		CONT;							\
-	ATOMIC_H(SZ, FAND, SIZE)					\
+	ATOMIC_H(SZ, FAND)					\
 		ASRC = (T)A_FETCH(and, (void *)(unsigned long)addr, ASRC); \
 		CONT;							\
-	ATOMIC_H(SZ, FXOR, SIZE)					\
+	ATOMIC_H(SZ, FXOR)					\
 		ASRC = (T)A_FETCH(xor, (void *)(unsigned long)addr, ASRC); \
 		CONT;							\
-	ATOMIC_H(SZ, XCHG, SIZE)					\
+	ATOMIC_H(SZ, XCHG)					\
 		ASRC = (T)A_XCHG((void *)(unsigned long)addr, ASRC);	\
 		CONT;							\
-	ATOMIC_H(SZ, CMPXCHG, SIZE)					\
+	ATOMIC_H(SZ, CMPXCHG)					\
 		regs[BPF_REG_0] = (T)A_CMPXCHG((void *)(unsigned long)addr, \
 					     regs[BPF_REG_0], ASRC);	\
 		CONT;
-	ATOMICS(W, 4, ABPF_ATOMIC32, ABPF_FETCH32, ABPF_XCHG32,
+	ATOMICS(W, 2, ABPF_ATOMIC32, ABPF_FETCH32, ABPF_XCHG32,
 		ABPF_CMPXCHG32, u32)
-	ATOMICS(DW, 8, ABPF_ATOMIC64, ABPF_FETCH64, ABPF_XCHG64,
+	ATOMICS(DW, 3, ABPF_ATOMIC64, ABPF_FETCH64, ABPF_XCHG64,
 		ABPF_CMPXCHG64, u64)
 #undef ATOMICS
 #undef ATOMIC_H
@@ -1293,6 +1323,9 @@ int abpf_interp_prepare(struct abpf_prog *prog)
 	if (code->stack_size > ABPF_MAX_STACK)
 		code->stack_size = ABPF_MAX_STACK;
 	code->zero_stack = prog->flags & ABPF_PROG_ZERO_STACK;
+	for (pc = 0; pc < ARRAY_SIZE(code->stack_lim); pc++)
+		if (code->stack_size >= 1U << pc)
+			code->stack_lim[pc] = code->stack_size - (1U << pc) + 1;
 	for (pc = 0; pc <= prog->len; pc++)
 		code->insns[pc].op = ABPF_H_INVALID;
 
