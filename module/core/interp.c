@@ -627,14 +627,17 @@ h_END_SWAP64:
 h_NOP:
 		CONT;
 
-	/* Jumps. */
+	/*
+	 * Jumps: a taken jump dispatches on its own, so that the compiler
+	 * does not merge it with the fall-through into one dispatch that
+	 * needs the new insn in another register.
+	 */
+#define TAKEN	({ insn += (s64)OFF + 1; NEXT; })
 h_JMP_JA:
-		insn += OFF;
-		CONT;
+		TAKEN;
 h_JMP_JA_BE:
 		BUDGET;
-		insn += OFF;
-		CONT;
+		TAKEN;
 h_JMP32_JA:
 		insn += IMM;
 		CONT;
@@ -646,11 +649,11 @@ h_JMP32_JA_BE:
 #define JCOND(NAME, TEST, T64, T32)					\
 h_JMP_##NAME##_X:						\
 		if (TEST((T64)DST, (T64)SRC))				\
-			insn += OFF;					\
+			TAKEN;						\
 		CONT;							\
 h_JMP_##NAME##_K:						\
 		if (TEST((T64)DST, (T64)(s64)IMM))			\
-			insn += OFF;					\
+			TAKEN;						\
 		CONT;							\
 h_JMP32_##NAME##_X:						\
 		if (TEST((T32)DST, (T32)SRC))				\
@@ -663,18 +666,18 @@ h_JMP32_##NAME##_K:						\
 h_JMP_##NAME##_X_BE:						\
 		if (TEST((T64)DST, (T64)SRC)) {				\
 			BUDGET;						\
-			insn += OFF;					\
+			TAKEN;						\
 		}							\
 		CONT;							\
 h_JMP_##NAME##_K_BE:						\
 		if (TEST((T64)DST, (T64)(s64)IMM)) {			\
 			BUDGET;						\
-			insn += OFF;					\
+			TAKEN;						\
 		}							\
 		CONT;							\
 
 /* A taken jmp32: a back-edge (offset < 0) costs budget. */
-#define JUMP32	({ if (OFF < 0) BUDGET; insn += OFF; })
+#define JUMP32	({ if (OFF < 0) BUDGET; TAKEN; })
 #define T_EQ(a, b)	((a) == (b))
 #define T_NE(a, b)	((a) != (b))
 #define T_GT(a, b)	((a) > (b))
@@ -695,6 +698,7 @@ h_JMP_##NAME##_K_BE:						\
 	JCOND(JSLE, T_LE, s64, s32)
 #undef JCOND
 #undef JUMP32
+#undef TAKEN
 
 	/* Calls. prepare checked that helper ids in imm exist. */
 h_JMP_CALL:
