@@ -80,6 +80,7 @@ struct abpf_interp_code {
 	 */
 	u64 stack_lim[4];
 	bool zero_stack;		/* ABPF_PROG_ZERO_STACK */
+	bool zero_regs;			/* names r3-r9 or calls: clear r0-r9 */
 	u32 len;
 	struct abpf_dinsn insns[];	/* len + 1: a trailing invalid slot */
 };
@@ -256,8 +257,7 @@ static __always_inline bool abpf_interp_region_ok(const struct abpf_run_ctx *rc,
 	return false;
 }
 
-static u64 abpf_interp_exec(const struct abpf_interp_code *c,
-			    struct abpf_run_ctx *rc)
+u64 abpf_interp_run(const struct abpf_prog *prog, struct abpf_run_ctx *rc)
 {
 	/*
 	 * 256 entries for a u8 index, and the registers reached through a
@@ -331,16 +331,28 @@ static u64 abpf_interp_exec(const struct abpf_interp_code *c,
 	struct abpf_frame * const frames = frame_stack;
 	u64 reg_file[ABPF_NR_REGS] __uninitialized;
 	u64 * const regs = reg_file;
-	const struct abpf_dinsn * const code = c->insns;
-	const struct abpf_helper * const helpers = c->helpers;
-	const struct abpf_helper *helper;
-	const struct abpf_dinsn *insn = code;
+	const struct abpf_interp_code *c = prog->interp_priv;
+	const struct abpf_dinsn *code, *insn;
+	const struct abpf_helper *helpers, *helper;
 	struct abpf_frame *frame;
-	u64 budget = rc->budget;
-	u32 depth = 0;
-	u64 ret, addr;
+	u64 budget, ret, addr;
 	u32 poff;
 	int err;
+
+run:
+	if (unlikely(!c)) {
+		/* Not prepared (abpf_interp_prepare() after abpf_check()). */
+		rc->tail_prog = NULL;
+		rc->stop = false;
+		rc->error = -EINVAL;
+		rc->error_pc = 0;
+		return 0;
+	}
+	code = c->insns;
+	insn = code;
+	helpers = c->helpers;
+	frame = frames;			/* the next free one */
+	budget = rc->budget;
 
 	/* The program's stack: the top prog->stack_depth bytes. */
 	rc->stack_hi = (u64)(unsigned long)&stack[ARRAY_SIZE(stack)];
@@ -351,7 +363,13 @@ static u64 abpf_interp_exec(const struct abpf_interp_code *c,
 	rc->error = 0;
 	rc->error_pc = 0;
 
-	memset(reg_file, 0, sizeof(reg_file));
+	/*
+	 * As the JIT: registers start at 0 when the program could see them
+	 * (names them, or hands them to a callee); a program that names
+	 * only r0-r2 and r10 and calls nothing skips the clearing.
+	 */
+	if (c->zero_regs)
+		memset(reg_file, 0, sizeof(reg_file));
 	regs[BPF_REG_1] = rc->r1;
 	regs[BPF_REG_2] = rc->r2;
 	regs[BPF_REG_10] = rc->stack_hi;
@@ -724,22 +742,22 @@ h_JMP_CALLX:
 h_CALL_LOCAL:
 		/* off: the caller's frame size; the callee's r10 is below. */
 		BUDGET;
-		if (unlikely(depth >= ARRAY_SIZE(frame_stack)))
+		if (unlikely(frame == &frames[ARRAY_SIZE(frame_stack)]))
 			goto abort_loop;
-		frame = &frames[depth++];
 		frame->ret = insn;
 		frame->callee_saved[0] = regs[BPF_REG_6];
 		frame->callee_saved[1] = regs[BPF_REG_7];
 		frame->callee_saved[2] = regs[BPF_REG_8];
 		frame->callee_saved[3] = regs[BPF_REG_9];
 		frame->fp = regs[BPF_REG_10];
+		frame++;
 		regs[BPF_REG_10] -= (u16)OFF;
-		insn += IMM;
-		CONT;
+		insn += (s64)IMM + 1;
+		NEXT;
 h_JMP_EXIT:
-		if (!depth)
+		if (frame == frames)
 			goto done;
-		frame = &frames[--depth];
+		frame--;
 		regs[BPF_REG_6] = frame->callee_saved[0];
 		regs[BPF_REG_7] = frame->callee_saved[1];
 		regs[BPF_REG_8] = frame->callee_saved[2];
@@ -924,35 +942,16 @@ out:
 	/* The stack dies with this frame: no helper may use it after. */
 	rc->stack_lo = 0;
 	rc->stack_hi = 0;
-	return ret;
-}
-
-u64 abpf_interp_run(const struct abpf_prog *prog, struct abpf_run_ctx *rc)
-{
-	const struct abpf_interp_code *code = prog->interp_priv;
-	u64 ret;
-
-	for (;;) {
-		if (unlikely(!code)) {
-			/* Not prepared (abpf_interp_prepare() after abpf_check()). */
-			rc->tail_prog = NULL;
-			rc->stop = false;
-			rc->error = -EINVAL;
-			rc->error_pc = 0;
-			return 0;
-		}
-		ret = abpf_interp_exec(code, rc);
-		if (likely(!rc->tail_prog))
-			return ret;
-		/*
-		 * bpf_tail_call (maps.h) stopped the program: the target runs
-		 * in its place with the same r1/r2, in a fresh frame; the
-		 * count (at most ABPF_MAX_TAIL_CALLS) is kept in rc.
-		 */
-		prog = rc->tail_prog;
-		rc->tail_prog = NULL;
-		code = prog->interp_priv;
-	}
+	if (likely(!rc->tail_prog))
+		return ret;
+	/*
+	 * bpf_tail_call (maps.h) stopped the program: the target runs in its
+	 * place with the same r1/r2, in a fresh frame; the count (at most
+	 * ABPF_MAX_TAIL_CALLS) is kept in rc.
+	 */
+	c = rc->tail_prog->interp_priv;
+	rc->tail_prog = NULL;
+	goto run;
 }
 
 /*
@@ -1304,6 +1303,24 @@ static void abpf_fuse_pair(struct abpf_dinsn *d)
 	}
 }
 
+/* Does the program name r3-r9 or call anything (code->zero_regs)? */
+static bool abpf_interp_sees_regs(const struct abpf_prog *prog)
+{
+	const u16 seen = 0x3f8;		/* r3-r9 */
+	u32 pc;
+
+	for (pc = 0; pc < prog->len; pc++) {
+		const struct bpf_insn *insn = &prog->insns[pc];
+
+		if (BPF_CLASS(insn->code) == BPF_JMP &&
+		    (BPF_OP(insn->code) == BPF_CALL))
+			return true;
+		if (((1U << insn->dst_reg) | (1U << insn->src_reg)) & seen)
+			return true;
+	}
+	return false;
+}
+
 int abpf_interp_prepare(struct abpf_prog *prog)
 {
 	struct abpf_interp_code *code;
@@ -1327,6 +1344,7 @@ int abpf_interp_prepare(struct abpf_prog *prog)
 	if (code->stack_size > ABPF_MAX_STACK)
 		code->stack_size = ABPF_MAX_STACK;
 	code->zero_stack = prog->flags & ABPF_PROG_ZERO_STACK;
+	code->zero_regs = abpf_interp_sees_regs(prog);
 	for (pc = 0; pc < ARRAY_SIZE(code->stack_lim); pc++)
 		if (code->stack_size >= 1U << pc)
 			code->stack_lim[pc] = code->stack_size - (1U << pc) + 1;
