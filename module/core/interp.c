@@ -12,8 +12,9 @@
  *  - le/be/bswap by width become truncate / swap / nop handlers;
  *  - constant shift counts are masked once;
  *  - loads/stores/atomics flagged ABPF_AUX_MEMCHK by the checker use a
- *    "_CHK" handler that checks the address and then continues into the
- *    unchecked one; jumps flagged ABPF_AUX_BACKEDGE use a "_BE" handler
+ *    "_CHK" handler that checks the address before the access (checked
+ *    atomics continue in the unchecked handler whose number is in imm);
+ *    jumps flagged ABPF_AUX_BACKEDGE use a "_BE" handler
  *    that charges the loop budget when taken;
  *  - atomics are one handler per operation and size;
  *  - helper calls that may stop the program are a separate handler;
