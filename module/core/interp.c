@@ -131,8 +131,7 @@ enum abpf_handler {
 	ABPF_H_ALU64_SMOD_K, ABPF_H_ALU64_SMOD_X,
 	ABPF_H_ALU_MOVSX8, ABPF_H_ALU_MOVSX16,
 	ABPF_H_ALU64_MOVSX8, ABPF_H_ALU64_MOVSX16, ABPF_H_ALU64_MOVSX32,
-	ABPF_H_END_TRUNC32, ABPF_H_END_SWAP32, ABPF_H_END_SWAP64,
-	ABPF_H_NOP,
+	ABPF_H_END_SWAP32, ABPF_H_END_SWAP64,
 	ABPF_H_JMP_JA_BE, ABPF_H_JMP32_JA_BE,
 	/*
 	 * Back-edge jumps, in the order of the base conditional jumps.  The
@@ -151,6 +150,10 @@ enum abpf_handler {
 #define ABPF_H_PAIR(NAME, FIRST, SECOND)	ABPF_H_P_##NAME,
 	ABPF_PAIR_OPS(ABPF_H_PAIR)
 #undef ABPF_H_PAIR
+	/* "mov64 dst, src; add64 dst, src2" as dst = src + src2 */
+	ABPF_H_ALU64_ADD_X3,
+	/* lddw then a helper call (the map argument of map helpers) */
+	ABPF_H_P_LDDW_CALL,
 	/* Checked loads/stores, in the order of the base ones. */
 #define ABPF_H_CHK(l, o, f, m)		ABPF_H_##l##_CHK,
 	ABPF_MEM_OPS(ABPF_H_CHK, W, "w")
@@ -291,10 +294,10 @@ u64 abpf_interp_run(const struct abpf_prog *prog, struct abpf_run_ctx *rc)
 		[ABPF_H_ALU64_MOVSX8] = &&h_ALU64_MOVSX8,
 		[ABPF_H_ALU64_MOVSX16] = &&h_ALU64_MOVSX16,
 		[ABPF_H_ALU64_MOVSX32] = &&h_ALU64_MOVSX32,
-		[ABPF_H_END_TRUNC32] = &&h_END_TRUNC32,
 		[ABPF_H_END_SWAP32] = &&h_END_SWAP32,
 		[ABPF_H_END_SWAP64] = &&h_END_SWAP64,
-		[ABPF_H_NOP] = &&h_NOP,
+		[ABPF_H_ALU64_ADD_X3] = &&h_ALU64_ADD_X3,
+		[ABPF_H_P_LDDW_CALL] = &&h_P_LDDW_CALL,
 		[ABPF_H_JMP_JA_BE] = &&h_JMP_JA_BE,
 		[ABPF_H_JMP32_JA_BE] = &&h_JMP32_JA_BE,
 		ABPF_JMP_OPS(ABPF_JT_BE, JMP, "")
@@ -444,6 +447,10 @@ h_ALU64_##NAME##_K3:						\
 	     (u64)((s64)SRC_OFF >> (IMM & 63)))
 #undef ALU3_BINOP
 #undef ALU3
+h_ALU64_ADD_X3:
+		DST = SRC_OFF + SRC;		/* src2 (!= dst) in imm */
+		insn += 2;
+		NEXT;
 
 	/* Pair superinstructions: the first's body, then into the second. */
 #define FIRST_ALU64_ADD_K	(DST += (u64)(s64)IMM)
@@ -630,9 +637,6 @@ h_ALU64_SMOD_K:
 h_ALU_END_LE:
 		DST = (u16)DST;
 		CONT;
-h_END_TRUNC32:
-		DST = (u32)DST;
-		CONT;
 h_ALU_END_BE:
 h_ALU64_BSWAP:
 		DST = abpf_bswap16((u16)DST);
@@ -642,8 +646,6 @@ h_END_SWAP32:
 		CONT;
 h_END_SWAP64:
 		DST = abpf_bswap64(DST);
-		CONT;
-h_NOP:
 		CONT;
 
 	/*
@@ -771,6 +773,10 @@ h_LD_IMM_DW:
 		DST = (u64)(u32)IMM | ((u64)(u32)insn[1].imm << 32);
 		insn += 2;
 		NEXT;
+h_P_LDDW_CALL:
+		DST = (u64)(u32)IMM | ((u64)(u32)insn[1].imm << 32);
+		insn += 2;
+		goto h_JMP_CALL;
 
 	/*
 	 * Legacy packet loads: network to host order into r0; out of
@@ -1047,7 +1053,8 @@ static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
 					op = alu64 ? ABPF_H_ALU64_MOV_K :
 						     ABPF_H_ALU_MOV_K;
 				} else if (alu64) {
-					op = ABPF_H_NOP;
+					op = ABPF_H_JMP_JA;	/* nop */
+					d->off = 0;
 				} else {
 					op = ABPF_H_ALU_MOV_X;
 					src = insn->dst_reg;
@@ -1125,12 +1132,18 @@ static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
 		case 16:
 			break;
 		case 32:
-			op = BPF_SRC(insn->code) == BPF_TO_LE && !alu64 ?
-			     ABPF_H_END_TRUNC32 : ABPF_H_END_SWAP32;
+			op = ABPF_H_END_SWAP32;
+			if (BPF_SRC(insn->code) == BPF_TO_LE && !alu64) {
+				op = ABPF_H_ALU_MOV_X;	/* mov32 dst, dst */
+				src = insn->dst_reg;
+			}
 			break;
 		case 64:
-			op = BPF_SRC(insn->code) == BPF_TO_LE && !alu64 ?
-			     ABPF_H_NOP : ABPF_H_END_SWAP64;
+			op = ABPF_H_END_SWAP64;
+			if (BPF_SRC(insn->code) == BPF_TO_LE && !alu64) {
+				op = ABPF_H_JMP_JA;	/* nop: ja +0 */
+				d->off = 0;
+			}
 			break;
 		default:
 			return false;
@@ -1285,6 +1298,33 @@ static void abpf_fuse_alu3(const struct abpf_prog *prog, u32 pc,
 	d[0].imm = d[1].imm;		/* shift counts already masked */
 }
 
+/*
+ * "mov64 dst, src; add64 dst, src2" (src2 != dst, which the mov changed)
+ * as dst = src + src2 from the first slot: src in off, src2 in imm.
+ */
+static void abpf_fuse_x3(const struct abpf_prog *prog, u32 pc,
+			 struct abpf_dinsn *d)
+{
+	const struct bpf_insn *mov = &prog->insns[pc], *alu = mov + 1;
+
+	if (d[0].op != ABPF_H_ALU64_MOV_X || d[1].op != ABPF_H_ALU64_ADD_X ||
+	    mov->code != (BPF_ALU64 | BPF_MOV | BPF_X) || mov->off ||
+	    alu->code != (BPF_ALU64 | BPF_ADD | BPF_X) ||
+	    alu->dst_reg != mov->dst_reg || alu->src_reg == mov->dst_reg)
+		return;
+	d[0].op = ABPF_H_ALU64_ADD_X3;
+	d[0].off = mov->src_reg;
+	d[0].imm = alu->src_reg;
+}
+
+/* lddw (two slots) then a helper call: one dispatch less. */
+static void abpf_fuse_lddw_call(u32 left, struct abpf_dinsn *d)
+{
+	if (left > 2 && d[0].op == ABPF_H_LD_IMM_DW &&
+	    d[2].op == ABPF_H_JMP_CALL)
+		d[0].op = ABPF_H_P_LDDW_CALL;
+}
+
 /* Replace d[0]'s handler by a pair superinstruction with d[1], if any. */
 static void abpf_fuse_pair(struct abpf_dinsn *d)
 {
@@ -1364,6 +1404,8 @@ int abpf_interp_prepare(struct abpf_prog *prog)
 	}
 	for (pc = 0; pc + 1 < prog->len; pc++) {
 		abpf_fuse_alu3(prog, pc, &code->insns[pc]);
+		abpf_fuse_x3(prog, pc, &code->insns[pc]);
+		abpf_fuse_lddw_call(prog->len - pc, &code->insns[pc]);
 		abpf_fuse_pair(&code->insns[pc]);
 	}
 	prog->interp_priv = code;
