@@ -315,6 +315,78 @@ static const struct abpf_run_test abpf_interp_fused_tests[] = {
 		.prog_type = ABPF_PROG_TYPE_CONFORMANCE,
 	},
 	{
+		/* r7 = r2 + 5 (r2 = 0), r1 = 2^40, sqrti: 2^20 + 5 */
+		.name = "mov64+add64 K, lddw, helper call",
+		.insns = {
+			ABPF_MOV64_REG(BPF_REG_7, BPF_REG_2),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_7, 5),
+			ABPF_LD_IMM64(BPF_REG_1, 1ULL << 40),
+			ABPF_CALL_HELPER(3),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_7),
+			ABPF_EXIT(),
+		},
+		.result = (1ULL << 20) + 5,
+		.prog_type = ABPF_PROG_TYPE_CONFORMANCE,
+	},
+	{
+		/* r2 = 0: the jump lands on the lddw, r7 stays 100 */
+		.name = "jump over mov64+add64 K to lddw, helper call",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_7, 100),
+			ABPF_JMP_IMM(BPF_JEQ, BPF_REG_2, 0, 2),
+			ABPF_MOV64_REG(BPF_REG_7, BPF_REG_2),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_7, 5),
+			ABPF_LD_IMM64(BPF_REG_1, 1ULL << 40),
+			ABPF_CALL_HELPER(3),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_7),
+			ABPF_EXIT(),
+		},
+		.result = (1ULL << 20) + 100,
+		.prog_type = ABPF_PROG_TYPE_CONFORMANCE,
+	},
+	{
+		/* xorshift's step: r3 = r1 << 13; r1 ^= r3 */
+		.name = "mov64+lsh64 K then xor64 X",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_1, 0x9e3779b97f4a7c15ULL),
+			ABPF_MOV64_REG(BPF_REG_3, BPF_REG_1),
+			ABPF_ALU64_IMM(BPF_LSH, BPF_REG_3, 13),
+			ABPF_ALU64_REG(BPF_XOR, BPF_REG_1, BPF_REG_3),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_1),
+			ABPF_EXIT(),
+		},
+		.result = 0x9e3779b97f4a7c15ULL ^ (0x9e3779b97f4a7c15ULL << 13),
+	},
+	{
+		/* r2 = 0: the jump lands on the xor, r3 stays 0xff */
+		.name = "jump into the xor after mov64+lsh64 K",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_1, 0x9e3779b97f4a7c15ULL),
+			ABPF_MOV64_IMM(BPF_REG_3, 0xff),
+			ABPF_JMP_IMM(BPF_JEQ, BPF_REG_2, 0, 2),
+			ABPF_MOV64_REG(BPF_REG_3, BPF_REG_1),
+			ABPF_ALU64_IMM(BPF_LSH, BPF_REG_3, 13),
+			ABPF_ALU64_REG(BPF_XOR, BPF_REG_1, BPF_REG_3),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_1),
+			ABPF_EXIT(),
+		},
+		.result = 0x9e3779b97f4a7c15ULL ^ 0xff,
+	},
+	{
+		/* sub K fuses as add -K: 32-bit wraps, 64-bit INT32_MIN does not */
+		.name = "mov32+sub32 K and mov64+sub64 INT32_MIN",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_1, 3),
+			ABPF_MOV32_REG(BPF_REG_2, BPF_REG_1),
+			ABPF_ALU32_IMM(BPF_SUB, BPF_REG_2, 5),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_1),
+			ABPF_ALU64_IMM(BPF_SUB, BPF_REG_0, (s32)0x80000000),
+			ABPF_ALU64_REG(BPF_XOR, BPF_REG_0, BPF_REG_2),
+			ABPF_EXIT(),
+		},
+		.result = (3ULL + 0x80000000ULL) ^ (u32)(3 - 5),
+	},
+	{
 		/* the nop forms that reuse handlers: le64 (ja +0), le32 (mov32) */
 		.name = "le64 is a nop, le32 truncates",
 		.insns = {

@@ -86,9 +86,13 @@ struct abpf_interp_code {
 	struct abpf_dinsn insns[];	/* len + 1: a trailing invalid slot */
 };
 
-/* ALU operations with a 3-address superinstruction (dst = src op imm). */
+/*
+ * ALU operations with a 3-address superinstruction (dst = src op imm).
+ * No sub: prepare turns sub K into add -K (32-bit always, 64-bit unless
+ * K is INT32_MIN).
+ */
 #define ABPF_ALU3_OPS(X)						\
-	X(ADD) X(SUB) X(MUL) X(OR) X(AND) X(XOR) X(LSH) X(RSH) X(ARSH)
+	X(ADD) X(MUL) X(OR) X(AND) X(XOR) X(LSH) X(RSH) X(ARSH)
 
 /*
  * Pair superinstructions: X(name, first, second) runs the handler "first"
@@ -113,6 +117,16 @@ struct abpf_interp_code {
 	X(LDXH_ADD, LDX_MEM_H_CHK, ALU64_ADD_X)				\
 	X(LDXW_ADD, LDX_MEM_W_CHK, ALU64_ADD_X)				\
 	X(LDXDW_ADD, LDX_MEM_DW_CHK, ALU64_ADD_X)
+
+/*
+ * X(name, first, second): a 3-address superinstruction (two slots) run
+ * inline, then a direct jump into the handler of the slot after it: the
+ * pointer argument set up right before a map helper's lddw + call, and
+ * xorshift's "t = x << k; x ^= t".
+ */
+#define ABPF_PAIR3_OPS(X)						\
+	X(ADDK3_LDDW_CALL, ALU64_ADD_K3, P_LDDW_CALL)			\
+	X(LSHK3_XOR, ALU64_LSH_K3, ALU64_XOR_X)
 
 /* Atomic operations, one handler each (W and DW). */
 #define ABPF_ATOMIC_VARIANTS(X, SZ)					\
@@ -154,6 +168,10 @@ enum abpf_handler {
 	ABPF_H_ALU64_ADD_X3,
 	/* lddw then a helper call (the map argument of map helpers) */
 	ABPF_H_P_LDDW_CALL,
+	/* 3-address superinstructions followed by a frequent next one */
+#define ABPF_H_PAIR3(NAME, FIRST, SECOND)	ABPF_H_P_##NAME,
+	ABPF_PAIR3_OPS(ABPF_H_PAIR3)
+#undef ABPF_H_PAIR3
 	/* Checked loads/stores, in the order of the base ones. */
 #define ABPF_H_CHK(l, o, f, m)		ABPF_H_##l##_CHK,
 	ABPF_MEM_OPS(ABPF_H_CHK, W, "w")
@@ -298,6 +316,7 @@ u64 abpf_interp_run(const struct abpf_prog *prog, struct abpf_run_ctx *rc)
 		[ABPF_H_END_SWAP64] = &&h_END_SWAP64,
 		[ABPF_H_ALU64_ADD_X3] = &&h_ALU64_ADD_X3,
 		[ABPF_H_P_LDDW_CALL] = &&h_P_LDDW_CALL,
+		ABPF_PAIR3_OPS(ABPF_JT_PAIR)
 		[ABPF_H_JMP_JA_BE] = &&h_JMP_JA_BE,
 		[ABPF_H_JMP32_JA_BE] = &&h_JMP32_JA_BE,
 		ABPF_JMP_OPS(ABPF_JT_BE, JMP, "")
@@ -436,7 +455,6 @@ h_ALU64_##NAME##_K3:						\
 #define ALU3_BINOP(NAME, OP)						\
 	ALU3(NAME, (u32)SRC_OFF OP (u32)IMM, SRC_OFF OP (u64)(s64)IMM)
 	ALU3_BINOP(ADD, +)
-	ALU3_BINOP(SUB, -)
 	ALU3_BINOP(MUL, *)
 	ALU3_BINOP(OR, |)
 	ALU3_BINOP(AND, &)
@@ -451,6 +469,17 @@ h_ALU64_ADD_X3:
 		DST = SRC_OFF + SRC;		/* src2 (!= dst) in imm */
 		insn += 2;
 		NEXT;
+#define FIRST3_ALU64_ADD_K3	(DST = SRC_OFF + (u64)(s64)IMM)
+#define FIRST3_ALU64_LSH_K3	(DST = SRC_OFF << (IMM & 63))
+#define PAIR3(NAME, FIRST, SECOND)					\
+h_P_##NAME:							\
+		FIRST3_##FIRST;						\
+		insn += 2;						\
+		goto h_##SECOND;
+	ABPF_PAIR3_OPS(PAIR3)
+#undef PAIR3
+#undef FIRST3_ALU64_ADD_K3
+#undef FIRST3_ALU64_LSH_K3
 
 	/* Pair superinstructions: the first's body, then into the second. */
 #define FIRST_ALU64_ADD_K	(DST += (u64)(s64)IMM)
@@ -1033,7 +1062,10 @@ static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
 		switch (BPF_OP(insn->code)) {
 		case BPF_SUB:
 			/* dst -= k is dst += -k: one handler for loop counters */
-			if (alu64 && (u32)insn->imm != 0x80000000U) {
+			if (!alu64) {
+				op = ABPF_H_ALU_ADD_K;	/* mod 2^32 */
+				d->imm = (s32)(0U - (u32)insn->imm);
+			} else if ((u32)insn->imm != 0x80000000U) {
 				op = ABPF_H_ALU64_ADD_K;
 				d->imm = (s32)(0U - (u32)insn->imm);
 			}
@@ -1255,15 +1287,13 @@ static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
 	return true;
 }
 
-/* The 3-address superinstruction for ALU op (BPF_OP), or -1. */
-static int abpf_alu3_handler(u8 code)
+/* The 3-address superinstruction for a decoded ALU K handler, or -1. */
+static int abpf_alu3_handler(u8 op)
 {
-	bool alu64 = BPF_CLASS(code) == BPF_ALU64;
-
-	switch (BPF_OP(code)) {
+	switch (op) {
 #define ABPF_ALU3_CASE(OP)						\
-	case BPF_##OP:							\
-		return alu64 ? ABPF_H_ALU64_##OP##_K3 : ABPF_H_ALU_##OP##_K3;
+	case ABPF_H_ALU_##OP##_K:	return ABPF_H_ALU_##OP##_K3;	\
+	case ABPF_H_ALU64_##OP##_K:	return ABPF_H_ALU64_##OP##_K3;
 	ABPF_ALU3_OPS(ABPF_ALU3_CASE)
 #undef ABPF_ALU3_CASE
 	default:
@@ -1289,9 +1319,9 @@ static void abpf_fuse_alu3(const struct abpf_prog *prog, u32 pc,
 	if (BPF_CLASS(alu->code) != BPF_CLASS(mov->code) ||
 	    BPF_SRC(alu->code) != BPF_K || alu->dst_reg != mov->dst_reg)
 		return;
-	op = abpf_alu3_handler(alu->code);
-	if (op < 0 || d[0].op != abpf_opcode_table[mov->code].op ||
-	    d[1].op != abpf_opcode_table[alu->code].op)
+	/* what prepare made of the alu (sub K is add -K) */
+	op = abpf_alu3_handler(d[1].op);
+	if (op < 0 || d[0].op != abpf_opcode_table[mov->code].op)
 		return;
 	d[0].op = op;
 	d[0].off = mov->src_reg;	/* ALU3 handlers read src from off */
@@ -1323,6 +1353,25 @@ static void abpf_fuse_lddw_call(u32 left, struct abpf_dinsn *d)
 	if (left > 2 && d[0].op == ABPF_H_LD_IMM_DW &&
 	    d[2].op == ABPF_H_JMP_CALL)
 		d[0].op = ABPF_H_P_LDDW_CALL;
+}
+
+/* A 3-address superinstruction in d[0] and what follows it in d[2]. */
+static void abpf_fuse_pair3(u32 left, struct abpf_dinsn *d)
+{
+	static const u8 pairs[][3] = {
+#define ABPF_PAIR3_ENTRY(NAME, FIRST, SECOND)				\
+		{ ABPF_H_##FIRST, ABPF_H_##SECOND, ABPF_H_P_##NAME },
+		ABPF_PAIR3_OPS(ABPF_PAIR3_ENTRY)
+#undef ABPF_PAIR3_ENTRY
+	};
+	u32 i;
+
+	for (i = 0; left > 2 && i < ARRAY_SIZE(pairs); i++) {
+		if (d[0].op == pairs[i][0] && d[2].op == pairs[i][1]) {
+			d[0].op = pairs[i][2];
+			return;
+		}
+	}
 }
 
 /* Replace d[0]'s handler by a pair superinstruction with d[1], if any. */
@@ -1402,10 +1451,18 @@ int abpf_interp_prepare(struct abpf_prog *prog)
 			code->insns[pc].imm = prog->insns[pc].imm;
 		}
 	}
+	/*
+	 * Two passes: pairs of pairs (abpf_fuse_pair3) look at what the first
+	 * made of the slot after them.  Pairs jump to their second's label,
+	 * so rewriting that slot later changes nothing for them.
+	 */
 	for (pc = 0; pc + 1 < prog->len; pc++) {
 		abpf_fuse_alu3(prog, pc, &code->insns[pc]);
 		abpf_fuse_x3(prog, pc, &code->insns[pc]);
 		abpf_fuse_lddw_call(prog->len - pc, &code->insns[pc]);
+	}
+	for (pc = 0; pc + 1 < prog->len; pc++) {
+		abpf_fuse_pair3(prog->len - pc, &code->insns[pc]);
 		abpf_fuse_pair(&code->insns[pc]);
 	}
 	prog->interp_priv = code;
