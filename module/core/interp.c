@@ -1355,42 +1355,37 @@ static void abpf_fuse_lddw_call(u32 left, struct abpf_dinsn *d)
 		d[0].op = ABPF_H_P_LDDW_CALL;
 }
 
-/* A 3-address superinstruction in d[0] and what follows it in d[2]. */
-static void abpf_fuse_pair3(u32 left, struct abpf_dinsn *d)
+#define ABPF_PAIR_ENTRY(NAME, FIRST, SECOND)				\
+	{ ABPF_H_##FIRST, ABPF_H_##SECOND, ABPF_H_P_##NAME },
+/* { first, second, pair }: ABPF_PAIR_OPS, then ABPF_PAIR3_OPS */
+static const u8 abpf_pairs[][3] = { ABPF_PAIR_OPS(ABPF_PAIR_ENTRY) };
+static const u8 abpf_pairs3[][3] = { ABPF_PAIR3_OPS(ABPF_PAIR_ENTRY) };
+#undef ABPF_PAIR_ENTRY
+
+/* d->op becomes the pair of d->op and second in the table, if any. */
+static void abpf_fuse_from(const u8 (*pairs)[3], u32 n, struct abpf_dinsn *d,
+			   u8 second)
 {
-	static const u8 pairs[][3] = {
-#define ABPF_PAIR3_ENTRY(NAME, FIRST, SECOND)				\
-		{ ABPF_H_##FIRST, ABPF_H_##SECOND, ABPF_H_P_##NAME },
-		ABPF_PAIR3_OPS(ABPF_PAIR3_ENTRY)
-#undef ABPF_PAIR3_ENTRY
-	};
 	u32 i;
 
-	for (i = 0; left > 2 && i < ARRAY_SIZE(pairs); i++) {
-		if (d[0].op == pairs[i][0] && d[2].op == pairs[i][1]) {
-			d[0].op = pairs[i][2];
+	for (i = 0; i < n; i++) {
+		if (d->op == pairs[i][0] && second == pairs[i][1]) {
+			d->op = pairs[i][2];
 			return;
 		}
 	}
 }
 
-/* Replace d[0]'s handler by a pair superinstruction with d[1], if any. */
-static void abpf_fuse_pair(struct abpf_dinsn *d)
+/*
+ * Pairs: d[0] with d[1]; pairs of a 3-address superinstruction (two
+ * slots) in d[0] with what follows it in d[2].
+ */
+static void abpf_fuse_pair(u32 left, struct abpf_dinsn *d)
 {
-	static const u8 pairs[][3] = {
-#define ABPF_PAIR_ENTRY(NAME, FIRST, SECOND)				\
-		{ ABPF_H_##FIRST, ABPF_H_##SECOND, ABPF_H_P_##NAME },
-		ABPF_PAIR_OPS(ABPF_PAIR_ENTRY)
-#undef ABPF_PAIR_ENTRY
-	};
-	u32 i;
-
-	for (i = 0; i < ARRAY_SIZE(pairs); i++) {
-		if (d[0].op == pairs[i][0] && d[1].op == pairs[i][1]) {
-			d[0].op = pairs[i][2];
-			return;
-		}
-	}
+	if (left > 2)
+		abpf_fuse_from(abpf_pairs3, ARRAY_SIZE(abpf_pairs3), d,
+			       d[2].op);
+	abpf_fuse_from(abpf_pairs, ARRAY_SIZE(abpf_pairs), d, d[1].op);
 }
 
 /* Does the program name r3-r9 or call anything (code->zero_regs)? */
@@ -1452,7 +1447,7 @@ int abpf_interp_prepare(struct abpf_prog *prog)
 		}
 	}
 	/*
-	 * Two passes: pairs of pairs (abpf_fuse_pair3) look at what the first
+	 * Two passes: pairs of a 3-address superinstruction look at what the first
 	 * made of the slot after them.  Pairs jump to their second's label,
 	 * so rewriting that slot later changes nothing for them.
 	 */
@@ -1462,8 +1457,7 @@ int abpf_interp_prepare(struct abpf_prog *prog)
 		abpf_fuse_lddw_call(prog->len - pc, &code->insns[pc]);
 	}
 	for (pc = 0; pc + 1 < prog->len; pc++) {
-		abpf_fuse_pair3(prog->len - pc, &code->insns[pc]);
-		abpf_fuse_pair(&code->insns[pc]);
+		abpf_fuse_pair(prog->len - pc, &code->insns[pc]);
 	}
 	prog->interp_priv = code;
 	return 0;
