@@ -29,6 +29,28 @@
 	TF3(NAME, ABPF_MOV32_REG, ABPF_ALU32_IMM, OP, A, K, RES)
 
 /*
+ * r2 = 0x100000005, r3 = 7; mov64 D, S; add64 D, S2; r0 = D * 1000 +
+ * r2 % 1000 (r2 must be left alone).
+ */
+#define TF_X3(NAME, D, S, S2, RES) {					\
+	.name = NAME,							\
+	.insns = {							\
+		ABPF_LD_IMM64(BPF_REG_2, 0x100000005ULL),		\
+		ABPF_MOV64_IMM(BPF_REG_3, 7),				\
+		ABPF_MOV64_IMM(BPF_REG_1, 1),				\
+		ABPF_MOV64_REG(D, S),					\
+		ABPF_ALU64_REG(BPF_ADD, D, S2),				\
+		ABPF_MOV64_REG(BPF_REG_0, D),				\
+		ABPF_ALU64_IMM(BPF_MUL, BPF_REG_0, 1000),		\
+		ABPF_MOV64_REG(BPF_REG_4, BPF_REG_2),			\
+		ABPF_ALU64_IMM(BPF_MOD, BPF_REG_4, 1000),		\
+		ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_4),		\
+		ABPF_EXIT(),						\
+	},								\
+	.result = RES,							\
+}
+
+/*
  * r0 += 3 once per iteration of a loop whose counter r1 starts at INIT
  * and is stepped by STEP (add or sub k) right before the back-edge JUMP
  * (r2 = BOUND for the register forms): r0 = 3 * iterations.
@@ -245,6 +267,140 @@ static const struct abpf_run_test abpf_interp_fused_tests[] = {
 		.result = 0,
 		.run_error = -ERANGE,
 	},
+	/* "mov64 dst, src; add64 dst, src2" as dst = src + src2 */
+	TF_X3("mov64+add64 X: r1 = r2 + r3", BPF_REG_1, BPF_REG_2, BPF_REG_3,
+	      (0x100000005ULL + 7) * 1000 + 0x100000005ULL % 1000),
+	TF_X3("mov64+add64 X: r1 = r2 + r2", BPF_REG_1, BPF_REG_2, BPF_REG_2,
+	      (0x100000005ULL * 2) * 1000 + 0x100000005ULL % 1000),
+	/* add's source is the mov's destination: not fused, r1 = r2 + r2 */
+	TF_X3("mov64+add64 X: r1 = r2 then r1 += r1", BPF_REG_1, BPF_REG_2,
+	      BPF_REG_1, (0x100000005ULL * 2) * 1000 + 0x100000005ULL % 1000),
+	{
+		/* r2 = 0 (no data): a jump to the add runs it alone, 9 + 7 */
+		.name = "jump into the add of mov64+add64 X",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_6, 9),
+			ABPF_MOV64_IMM(BPF_REG_7, 100),
+			ABPF_MOV64_IMM(BPF_REG_3, 7),
+			ABPF_JMP_IMM(BPF_JEQ, BPF_REG_2, 0, 1),
+			ABPF_MOV64_REG(BPF_REG_6, BPF_REG_7),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_6, BPF_REG_3),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_6),
+			ABPF_EXIT(),
+		},
+		.result = 16,
+	},
+	{
+		/* lddw + helper call: sqrti(2^40) = 2^20 */
+		.name = "lddw then a helper call",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_1, 1ULL << 40),
+			ABPF_CALL_HELPER(3),
+			ABPF_EXIT(),
+		},
+		.result = 1ULL << 20,
+		.prog_type = ABPF_PROG_TYPE_CONFORMANCE,
+	},
+	{
+		/* r2 = 0: a jump to the call skips the lddw, sqrti(144) = 12 */
+		.name = "jump over the lddw to its helper call",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_1, 144),
+			ABPF_JMP_IMM(BPF_JEQ, BPF_REG_2, 0, 2),
+			ABPF_LD_IMM64(BPF_REG_1, 1ULL << 40),
+			ABPF_CALL_HELPER(3),
+			ABPF_EXIT(),
+		},
+		.result = 12,
+		.prog_type = ABPF_PROG_TYPE_CONFORMANCE,
+	},
+	{
+		/* r7 = r2 + 5 (r2 = 0), r1 = 2^40, sqrti: 2^20 + 5 */
+		.name = "mov64+add64 K, lddw, helper call",
+		.insns = {
+			ABPF_MOV64_REG(BPF_REG_7, BPF_REG_2),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_7, 5),
+			ABPF_LD_IMM64(BPF_REG_1, 1ULL << 40),
+			ABPF_CALL_HELPER(3),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_7),
+			ABPF_EXIT(),
+		},
+		.result = (1ULL << 20) + 5,
+		.prog_type = ABPF_PROG_TYPE_CONFORMANCE,
+	},
+	{
+		/* r2 = 0: the jump lands on the lddw, r7 stays 100 */
+		.name = "jump over mov64+add64 K to lddw, helper call",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_7, 100),
+			ABPF_JMP_IMM(BPF_JEQ, BPF_REG_2, 0, 2),
+			ABPF_MOV64_REG(BPF_REG_7, BPF_REG_2),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_7, 5),
+			ABPF_LD_IMM64(BPF_REG_1, 1ULL << 40),
+			ABPF_CALL_HELPER(3),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_7),
+			ABPF_EXIT(),
+		},
+		.result = (1ULL << 20) + 100,
+		.prog_type = ABPF_PROG_TYPE_CONFORMANCE,
+	},
+	{
+		/* xorshift's step: r3 = r1 << 13; r1 ^= r3 */
+		.name = "mov64+lsh64 K then xor64 X",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_1, 0x9e3779b97f4a7c15ULL),
+			ABPF_MOV64_REG(BPF_REG_3, BPF_REG_1),
+			ABPF_ALU64_IMM(BPF_LSH, BPF_REG_3, 13),
+			ABPF_ALU64_REG(BPF_XOR, BPF_REG_1, BPF_REG_3),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_1),
+			ABPF_EXIT(),
+		},
+		.result = 0x9e3779b97f4a7c15ULL ^ (0x9e3779b97f4a7c15ULL << 13),
+	},
+	{
+		/* r2 = 0: the jump lands on the xor, r3 stays 0xff */
+		.name = "jump into the xor after mov64+lsh64 K",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_1, 0x9e3779b97f4a7c15ULL),
+			ABPF_MOV64_IMM(BPF_REG_3, 0xff),
+			ABPF_JMP_IMM(BPF_JEQ, BPF_REG_2, 0, 2),
+			ABPF_MOV64_REG(BPF_REG_3, BPF_REG_1),
+			ABPF_ALU64_IMM(BPF_LSH, BPF_REG_3, 13),
+			ABPF_ALU64_REG(BPF_XOR, BPF_REG_1, BPF_REG_3),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_1),
+			ABPF_EXIT(),
+		},
+		.result = 0x9e3779b97f4a7c15ULL ^ 0xff,
+	},
+	{
+		/* sub K fuses as add -K: 32-bit wraps, 64-bit INT32_MIN does not */
+		.name = "mov32+sub32 K and mov64+sub64 INT32_MIN",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_1, 3),
+			ABPF_MOV32_REG(BPF_REG_2, BPF_REG_1),
+			ABPF_ALU32_IMM(BPF_SUB, BPF_REG_2, 5),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_1),
+			ABPF_ALU64_IMM(BPF_SUB, BPF_REG_0, (s32)0x80000000),
+			ABPF_ALU64_REG(BPF_XOR, BPF_REG_0, BPF_REG_2),
+			ABPF_EXIT(),
+		},
+		.result = (3ULL + 0x80000000ULL) ^ (u32)(3 - 5),
+	},
+	{
+		/* the nop forms that reuse handlers: le64 (ja +0), le32 (mov32) */
+		.name = "le64 is a nop, le32 truncates",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_0, 0x1122334455667788ULL),
+			ABPF_ENDIAN(BPF_TO_LE, BPF_REG_0, 64),
+			ABPF_LD_IMM64(BPF_REG_1, 0x1122334455667788ULL),
+			ABPF_ENDIAN(BPF_TO_LE, BPF_REG_1, 32),
+			ABPF_ALU64_REG(BPF_XOR, BPF_REG_0, BPF_REG_1),
+			ABPF_EXIT(),
+		},
+		.result = 0x1122334455667788ULL ^ 0x55667788ULL,
+	},
 };
+
+#undef TF_X3
 
 #endif /* ALTBPF_TABLES_INTERP_FUSED_H */

@@ -25,7 +25,46 @@
 	.run_error = ERR,						\
 }
 
+/*
+ * fp-16 .. fp-1 hold 88 77 66 55 44 33 22 11 twice; a SIZE access at fp -
+ * (u16 at data), a pointer the checker cannot place: checked at run time
+ * against the stack bounds.  Such a pointer may reach the whole stack, so
+ * the program gets all of it (ABPF_MAX_STACK), zeroed.
+ */
+#define TR_STACK(NAME, SIZE, K, RES, ERR) {				\
+	.name = NAME,							\
+	.insns = {							\
+		ABPF_LDX_MEM(BPF_H, BPF_REG_6, BPF_REG_1, 0),		\
+		ABPF_LD_IMM64(BPF_REG_7, 0x1122334455667788ULL),	\
+		ABPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_7, -16),	\
+		ABPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_7, -8),	\
+		ABPF_MOV64_REG(BPF_REG_3, BPF_REG_10),			\
+		ABPF_ALU64_REG(BPF_SUB, BPF_REG_3, BPF_REG_6),		\
+		ABPF_LDX_MEM(SIZE, BPF_REG_0, BPF_REG_3, 0),		\
+		ABPF_EXIT(),						\
+	},								\
+	.mem = { (K) & 0xff, (K) >> 8 },				\
+	.mem_len = 2,							\
+	.result = RES,							\
+	.run_error = ERR,						\
+}
+
 static const struct abpf_run_test abpf_interp_runtime_tests[] = {
+	/* each access size exactly at the top of the stack, and 1 past */
+	TR_STACK("checked ldxdw at fp-8", BPF_DW, 8, 0x1122334455667788ULL, 0),
+	TR_STACK("checked ldxdw at fp-7 aborts", BPF_DW, 7, 0, -ERANGE),
+	TR_STACK("checked ldxw at fp-4", BPF_W, 4, 0x11223344, 0),
+	TR_STACK("checked ldxw at fp-3 aborts", BPF_W, 3, 0, -ERANGE),
+	TR_STACK("checked ldxh at fp-2", BPF_H, 2, 0x1122, 0),
+	TR_STACK("checked ldxh at fp-1 aborts", BPF_H, 1, 0, -ERANGE),
+	TR_STACK("checked ldxb at fp-1", BPF_B, 1, 0x11, 0),
+	TR_STACK("checked ldxb at fp aborts", BPF_B, 0, 0, -ERANGE),
+	TR_STACK("checked ldxb at fp-16", BPF_B, 16, 0x88, 0),
+	/* and at the bottom of the stack */
+	TR_STACK("checked ldxdw at fp-512", BPF_DW, 512, 0, 0),
+	TR_STACK("checked ldxdw at fp-513 aborts", BPF_DW, 513, 0, -ERANGE),
+	TR_STACK("checked ldxb at fp-512", BPF_B, 512, 0, 0),
+	TR_STACK("checked ldxb at fp-513 aborts", BPF_B, 513, 0, -ERANGE),
 	{
 		/* r2 = 0: the jeq only keeps the exit reachable */
 		.name = "infinite ja -1 exhausts the budget",
@@ -179,5 +218,6 @@ static const struct abpf_run_test abpf_interp_runtime_tests[] = {
 };
 
 #undef TR_DATA
+#undef TR_STACK
 
 #endif /* ALTBPF_TABLES_INTERP_RUNTIME_H */

@@ -12,8 +12,9 @@
  *  - le/be/bswap by width become truncate / swap / nop handlers;
  *  - constant shift counts are masked once;
  *  - loads/stores/atomics flagged ABPF_AUX_MEMCHK by the checker use a
- *    "_CHK" handler that checks the address and then continues into the
- *    unchecked one; jumps flagged ABPF_AUX_BACKEDGE use a "_BE" handler
+ *    "_CHK" handler that checks the address before the access (checked
+ *    atomics continue in the unchecked handler whose number is in imm);
+ *    jumps flagged ABPF_AUX_BACKEDGE use a "_BE" handler
  *    that charges the loop budget when taken;
  *  - atomics are one handler per operation and size;
  *  - helper calls that may stop the program are a separate handler;
@@ -24,8 +25,8 @@
  * abpf_interp_run() then dispatches with computed gotos through a jump
  * table indexed by .op (like the kernel's ___bpf_prog_run, whose table is
  * indexed by the opcode), the base handlers being generated from
- * ABPF_INSN_MAP so that every opcode of the ISA has one.  Each slot is
- * loaded as one 64-bit word; the handlers take its fields apart.
+ * ABPF_INSN_MAP so that every opcode of the ISA has one.  Each field a
+ * handler reads is one load from its slot (struct abpf_dinsn).
  *
  * The BPF stack (ABPF_MAX_STACK bytes, shared by all frames of a run),
  * the registers and the call frames live on the C stack of
@@ -45,42 +46,53 @@
 #define __aligned(x)	__attribute__((__aligned__(x)))
 #endif
 #endif
+#ifndef __uninitialized
+#define __uninitialized
+#endif
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the interpreter assumes a little-endian host"
 #endif
 
 /*
- * A pre-decoded instruction slot.  The interpreter loads it as one 64-bit
- * word and takes the fields apart with shifts (ABPF_SLOT_*): one memory
- * access per instruction instead of three or four.
+ * A pre-decoded instruction slot.  Every field a handler reads is a whole
+ * byte, half or word, so that it is one load (movzbl/movswq/movslq) with
+ * no shift or mask: the source register goes where the instruction has
+ * no other use for the room.
  */
 struct abpf_dinsn {
-	u8 op;			/* enum abpf_handler */
-	u8 regs;		/* dst | src << 4 */
-	s16 off;		/* jump offset; caller frame size for local calls */
-	s32 imm;		/* imm; jump offset for ja32 and local calls */
+	u8 op;		/* enum abpf_handler */
+	u8 dst;		/* dst register; atomics: dst | src << 4 */
+	s16 off;	/* offset; local calls: caller frame; ALU3, LD_IND: src */
+	s32 imm;	/* imm; ja32/local calls: offset; X, LDX, STX: src */
 };
 
-_Static_assert(sizeof(struct abpf_dinsn) == sizeof(u64),
-	       "a slot is loaded as one word");
+_Static_assert(sizeof(struct abpf_dinsn) == sizeof(u64), "a slot is 8 bytes");
 
-typedef u64 __attribute__((__may_alias__)) abpf_slot_word;
-
-#define ABPF_SLOT_OP(w)		((u8)(w))
-#define ABPF_SLOT_DST(w)	(((w) >> 8) & 15)
-#define ABPF_SLOT_SRC(w)	(((w) >> 12) & 15)
-#define ABPF_SLOT_OFF(w)	((s16)((w) >> 16))
-#define ABPF_SLOT_IMM(w)	((s32)((w) >> 32))
-
+/* What a run needs, worked out once by abpf_interp_prepare(). */
 struct abpf_interp_code {
+	const struct abpf_helper *helpers;
+	u32 nr_helpers;
+	u32 stack_size;			/* the program's stack, <= ABPF_MAX_STACK */
+	/*
+	 * [addr, addr + 2^i) is on the stack iff addr - stack_lo <
+	 * stack_lim[i] (stack_size - 2^i + 1, or 0 if that is negative): the
+	 * stack half of the run-time check is one subtract and compare.
+	 */
+	u64 stack_lim[4];
+	bool zero_stack;		/* ABPF_PROG_ZERO_STACK */
+	bool zero_regs;			/* names r3-r9 or calls: clear r0-r9 */
 	u32 len;
 	struct abpf_dinsn insns[];	/* len + 1: a trailing invalid slot */
 };
 
-/* ALU operations with a 3-address superinstruction (dst = src op imm). */
+/*
+ * ALU operations with a 3-address superinstruction (dst = src op imm).
+ * No sub: prepare turns sub K into add -K (32-bit always, 64-bit unless
+ * K is INT32_MIN).
+ */
 #define ABPF_ALU3_OPS(X)						\
-	X(ADD) X(SUB) X(MUL) X(OR) X(AND) X(XOR) X(LSH) X(RSH) X(ARSH)
+	X(ADD) X(MUL) X(OR) X(AND) X(XOR) X(LSH) X(RSH) X(ARSH)
 
 /*
  * Pair superinstructions: X(name, first, second) runs the handler "first"
@@ -106,6 +118,16 @@ struct abpf_interp_code {
 	X(LDXW_ADD, LDX_MEM_W_CHK, ALU64_ADD_X)				\
 	X(LDXDW_ADD, LDX_MEM_DW_CHK, ALU64_ADD_X)
 
+/*
+ * X(name, first, second): a 3-address superinstruction (two slots) run
+ * inline, then a direct jump into the handler of the slot after it: the
+ * pointer argument set up right before a map helper's lddw + call, and
+ * xorshift's "t = x << k; x ^= t".
+ */
+#define ABPF_PAIR3_OPS(X)						\
+	X(ADDK3_LDDW_CALL, ALU64_ADD_K3, P_LDDW_CALL)			\
+	X(LSHK3_XOR, ALU64_LSH_K3, ALU64_XOR_X)
+
 /* Atomic operations, one handler each (W and DW). */
 #define ABPF_ATOMIC_VARIANTS(X, SZ)					\
 	X(SZ, ADD) X(SZ, OR) X(SZ, AND) X(SZ, XOR)			\
@@ -123,8 +145,7 @@ enum abpf_handler {
 	ABPF_H_ALU64_SMOD_K, ABPF_H_ALU64_SMOD_X,
 	ABPF_H_ALU_MOVSX8, ABPF_H_ALU_MOVSX16,
 	ABPF_H_ALU64_MOVSX8, ABPF_H_ALU64_MOVSX16, ABPF_H_ALU64_MOVSX32,
-	ABPF_H_END_TRUNC32, ABPF_H_END_SWAP32, ABPF_H_END_SWAP64,
-	ABPF_H_NOP,
+	ABPF_H_END_SWAP32, ABPF_H_END_SWAP64,
 	ABPF_H_JMP_JA_BE, ABPF_H_JMP32_JA_BE,
 	/*
 	 * Back-edge jumps, in the order of the base conditional jumps.  The
@@ -143,6 +164,14 @@ enum abpf_handler {
 #define ABPF_H_PAIR(NAME, FIRST, SECOND)	ABPF_H_P_##NAME,
 	ABPF_PAIR_OPS(ABPF_H_PAIR)
 #undef ABPF_H_PAIR
+	/* "mov64 dst, src; add64 dst, src2" as dst = src + src2 */
+	ABPF_H_ALU64_ADD_X3,
+	/* lddw then a helper call (the map argument of map helpers) */
+	ABPF_H_P_LDDW_CALL,
+	/* 3-address superinstructions followed by a frequent next one */
+#define ABPF_H_PAIR3(NAME, FIRST, SECOND)	ABPF_H_P_##NAME,
+	ABPF_PAIR3_OPS(ABPF_H_PAIR3)
+#undef ABPF_H_PAIR3
 	/* Checked loads/stores, in the order of the base ones. */
 #define ABPF_H_CHK(l, o, f, m)		ABPF_H_##l##_CHK,
 	ABPF_MEM_OPS(ABPF_H_CHK, W, "w")
@@ -229,20 +258,18 @@ struct abpf_frame {
 };
 
 /*
- * The run-time memory check: the stack first, then the regions.  (The
- * stack bounds are read from rc: keeping them in locals measured slower,
- * as they take registers from every handler.)
+ * The run-time memory check, regions half (the stack half is inline in
+ * MEM_CHECK).  (The bounds are read from rc and c: keeping them in locals
+ * measured slower, as they take registers from every handler.)
  */
-static __always_inline bool abpf_interp_mem_ok(const struct abpf_run_ctx *rc,
-					       u64 addr, u32 size, bool write)
+static __always_inline bool abpf_interp_region_ok(const struct abpf_run_ctx *rc,
+						  u64 addr, u32 size,
+						  bool write)
 {
 	const struct abpf_region *r = rc->regions;	/* no UBSAN check */
-	u64 len = rc->stack_hi - rc->stack_lo;
-	u64 off = addr - rc->stack_lo;
+	u64 off;
 	u32 i;
 
-	if (likely(off < len && len - off >= size))
-		return true;
 	for (i = 0; i < rc->nr_regions && i < ABPF_MAX_REGIONS; i++, r++) {
 		off = addr - r->start;
 		if (off < r->len && r->len - off >= size &&
@@ -252,9 +279,7 @@ static __always_inline bool abpf_interp_mem_ok(const struct abpf_run_ctx *rc,
 	return false;
 }
 
-static u64 abpf_interp_exec(const struct abpf_prog *prog,
-			    const struct abpf_dinsn *code,
-			    struct abpf_run_ctx *rc)
+u64 abpf_interp_run(const struct abpf_prog *prog, struct abpf_run_ctx *rc)
 {
 	/*
 	 * 256 entries for a u8 index, and the registers reached through a
@@ -287,10 +312,11 @@ static u64 abpf_interp_exec(const struct abpf_prog *prog,
 		[ABPF_H_ALU64_MOVSX8] = &&h_ALU64_MOVSX8,
 		[ABPF_H_ALU64_MOVSX16] = &&h_ALU64_MOVSX16,
 		[ABPF_H_ALU64_MOVSX32] = &&h_ALU64_MOVSX32,
-		[ABPF_H_END_TRUNC32] = &&h_END_TRUNC32,
 		[ABPF_H_END_SWAP32] = &&h_END_SWAP32,
 		[ABPF_H_END_SWAP64] = &&h_END_SWAP64,
-		[ABPF_H_NOP] = &&h_NOP,
+		[ABPF_H_ALU64_ADD_X3] = &&h_ALU64_ADD_X3,
+		[ABPF_H_P_LDDW_CALL] = &&h_P_LDDW_CALL,
+		ABPF_PAIR3_OPS(ABPF_JT_PAIR)
 		[ABPF_H_JMP_JA_BE] = &&h_JMP_JA_BE,
 		[ABPF_H_JMP32_JA_BE] = &&h_JMP32_JA_BE,
 		ABPF_JMP_OPS(ABPF_JT_BE, JMP, "")
@@ -317,62 +343,80 @@ static u64 abpf_interp_exec(const struct abpf_prog *prog,
 #undef ABPF_JT_ALU3
 #undef ABPF_JT_PAIR
 	};
-	u64 stack[ABPF_MAX_STACK / sizeof(u64)];
-	struct abpf_frame frame_stack[ABPF_MAX_CALL_FRAMES - 1];
+	/*
+	 * Not cleared on entry (CONFIG_INIT_STACK_ALL_ZERO would clear 1 KiB
+	 * per run): the checker proves every stack read follows a write, or
+	 * sets ABPF_PROG_ZERO_STACK; frames are written before they are read;
+	 * the registers are set below.
+	 */
+	u64 stack[ABPF_MAX_STACK / sizeof(u64)] __uninitialized;
+	struct abpf_frame frame_stack[ABPF_MAX_CALL_FRAMES - 1] __uninitialized;
 	struct abpf_frame * const frames = frame_stack;
-	u64 reg_file[ABPF_NR_REGS];
+	u64 reg_file[ABPF_NR_REGS] __uninitialized;
 	u64 * const regs = reg_file;
-	const struct abpf_helper *helpers = NULL;
-	const struct abpf_helper *helper;
-	const struct abpf_dinsn *insn = code;
-	u64 w;				/* *insn, as one word */
+	const struct abpf_interp_code *c = prog->interp_priv;
+	const struct abpf_dinsn *code, *insn;
+	const struct abpf_helper *helpers, *helper;
 	struct abpf_frame *frame;
-	u64 budget = rc->budget;
-	u32 nr_helpers = 0;
-	u32 depth = 0;
-	u32 stack_size;
-	u64 ret, addr;
+	u64 budget, ret, addr;
 	u32 poff;
 	int err;
 
-	if (prog->helpers) {
-		helpers = prog->helpers->helpers;
-		nr_helpers = prog->helpers->count;
+run:
+	if (unlikely(!c)) {
+		/* Not prepared (abpf_interp_prepare() after abpf_check()). */
+		rc->tail_prog = NULL;
+		rc->stop = false;
+		rc->error = -EINVAL;
+		rc->error_pc = 0;
+		return 0;
 	}
+	code = c->insns;
+	insn = code;
+	helpers = c->helpers;
+	frame = frames;			/* the next free one */
+	budget = rc->budget;
 
 	/* The program's stack: the top prog->stack_depth bytes. */
-	stack_size = (prog->stack_depth + 7) & ~7U;
-	if (stack_size > ABPF_MAX_STACK)
-		stack_size = ABPF_MAX_STACK;
 	rc->stack_hi = (u64)(unsigned long)&stack[ARRAY_SIZE(stack)];
-	rc->stack_lo = rc->stack_hi - stack_size;
-	if (prog->flags & ABPF_PROG_ZERO_STACK)
-		memset((void *)(unsigned long)rc->stack_lo, 0, stack_size);
+	rc->stack_lo = rc->stack_hi - c->stack_size;
+	if (c->zero_stack)
+		memset((void *)(unsigned long)rc->stack_lo, 0, c->stack_size);
 	rc->stop = false;
 	rc->error = 0;
 	rc->error_pc = 0;
 
-	memset(reg_file, 0, sizeof(reg_file));
+	/*
+	 * As the JIT: registers start at 0 when the program could see them
+	 * (names them, or hands them to a callee); a program that names
+	 * only r0-r2 and r10 and calls nothing skips the clearing.
+	 */
+	if (c->zero_regs)
+		memset(reg_file, 0, sizeof(reg_file));
 	regs[BPF_REG_1] = rc->r1;
 	regs[BPF_REG_2] = rc->r2;
 	regs[BPF_REG_10] = rc->stack_hi;
 
-#define DST	regs[ABPF_SLOT_DST(w)]
-#define SRC	regs[ABPF_SLOT_SRC(w)]
-#define IMM	ABPF_SLOT_IMM(w)
-#define OFF	ABPF_SLOT_OFF(w)
-#define LOAD_SLOT	(w = *(const abpf_slot_word *)insn)
-#define NEXT	({ LOAD_SLOT; goto *jumptable[ABPF_SLOT_OP(w)]; })
+#define DST	regs[insn->dst]
+#define SRC	regs[(u32)insn->imm]		/* X forms, LDX, STX */
+#define SRC_OFF	regs[(u16)insn->off]		/* ALU3, LD_IND */
+#define ADST	regs[insn->dst & 15]		/* atomics */
+#define ASRC	regs[insn->dst >> 4]
+#define IMM	insn->imm
+#define OFF	insn->off
+#define NEXT	({ goto *jumptable[insn->op]; })
 #define CONT	({ insn++; NEXT; })
 #define BUDGET								\
 	({ if (unlikely(!budget)) goto abort_loop; budget--; })
-#define MEM_CHECK(addr, size, write)					\
-	({ if (unlikely(!abpf_interp_mem_ok(rc, addr, size, write)))	\
+/* size is 1 << lg */
+#define MEM_CHECK(addr, lg, write)					\
+	({ if (unlikely((addr) - rc->stack_lo >= c->stack_lim[lg] &&	\
+			!abpf_interp_region_ok(rc, addr, 1 << (lg), write))) \
 		goto abort_range; })
-#define ATOMIC_CHECK(addr, size)					\
-	({ if (unlikely(((addr) & ((size) - 1)) ||			\
-			!abpf_interp_mem_ok(rc, addr, size, true)))	\
-		goto abort_range; })
+#define ATOMIC_CHECK(addr, lg)						\
+	({ if (unlikely((addr) & ((1 << (lg)) - 1)))			\
+		goto abort_range;					\
+	   MEM_CHECK(addr, lg, true); })
 
 	NEXT;
 
@@ -409,36 +453,51 @@ h_ALU64_##NAME##_K3:						\
 		insn += 2;						\
 		NEXT;
 #define ALU3_BINOP(NAME, OP)						\
-	ALU3(NAME, (u32)SRC OP (u32)IMM, SRC OP (u64)(s64)IMM)
+	ALU3(NAME, (u32)SRC_OFF OP (u32)IMM, SRC_OFF OP (u64)(s64)IMM)
 	ALU3_BINOP(ADD, +)
-	ALU3_BINOP(SUB, -)
 	ALU3_BINOP(MUL, *)
 	ALU3_BINOP(OR, |)
 	ALU3_BINOP(AND, &)
 	ALU3_BINOP(XOR, ^)
-	ALU3(LSH, (u32)SRC << (IMM & 31), SRC << (IMM & 63))
-	ALU3(RSH, (u32)SRC >> (IMM & 31), SRC >> (IMM & 63))
-	ALU3(ARSH, (s32)SRC >> (IMM & 31), (u64)((s64)SRC >> (IMM & 63)))
+	ALU3(LSH, (u32)SRC_OFF << (IMM & 31), SRC_OFF << (IMM & 63))
+	ALU3(RSH, (u32)SRC_OFF >> (IMM & 31), SRC_OFF >> (IMM & 63))
+	ALU3(ARSH, (s32)SRC_OFF >> (IMM & 31),
+	     (u64)((s64)SRC_OFF >> (IMM & 63)))
 #undef ALU3_BINOP
 #undef ALU3
+h_ALU64_ADD_X3:
+		DST = SRC_OFF + SRC;		/* src2 (!= dst) in imm */
+		insn += 2;
+		NEXT;
+#define FIRST3_ALU64_ADD_K3	(DST = SRC_OFF + (u64)(s64)IMM)
+#define FIRST3_ALU64_LSH_K3	(DST = SRC_OFF << (IMM & 63))
+#define PAIR3(NAME, FIRST, SECOND)					\
+h_P_##NAME:							\
+		FIRST3_##FIRST;						\
+		insn += 2;						\
+		goto h_##SECOND;
+	ABPF_PAIR3_OPS(PAIR3)
+#undef PAIR3
+#undef FIRST3_ALU64_ADD_K3
+#undef FIRST3_ALU64_LSH_K3
 
 	/* Pair superinstructions: the first's body, then into the second. */
 #define FIRST_ALU64_ADD_K	(DST += (u64)(s64)IMM)
 #define FIRST_LDX(T)	(DST = *(const T *)(unsigned long)(SRC + OFF))
-#define FIRST_LDX_CHK(T)						\
-	({ MEM_CHECK(SRC + OFF, sizeof(T), false); FIRST_LDX(T); })
+#define FIRST_LDX_CHK(T, LG)						\
+	({ addr = SRC + OFF; MEM_CHECK(addr, LG, false);		\
+	   DST = *(const T *)(unsigned long)addr; })
 #define FIRST_LDX_MEM_DW	FIRST_LDX(abpf_u64_ua)
 #define FIRST_STX_MEM_DW						\
 	(*(abpf_u64_ua *)(unsigned long)(DST + OFF) = SRC)
-#define FIRST_LDX_MEM_B_CHK	FIRST_LDX_CHK(u8)
-#define FIRST_LDX_MEM_H_CHK	FIRST_LDX_CHK(abpf_u16_ua)
-#define FIRST_LDX_MEM_W_CHK	FIRST_LDX_CHK(abpf_u32_ua)
-#define FIRST_LDX_MEM_DW_CHK	FIRST_LDX_CHK(abpf_u64_ua)
+#define FIRST_LDX_MEM_B_CHK	FIRST_LDX_CHK(u8, 0)
+#define FIRST_LDX_MEM_H_CHK	FIRST_LDX_CHK(abpf_u16_ua, 1)
+#define FIRST_LDX_MEM_W_CHK	FIRST_LDX_CHK(abpf_u32_ua, 2)
+#define FIRST_LDX_MEM_DW_CHK	FIRST_LDX_CHK(abpf_u64_ua, 3)
 #define PAIR(NAME, FIRST, SECOND)					\
 h_P_##NAME:							\
 		FIRST_##FIRST;						\
 		insn++;							\
-		LOAD_SLOT;						\
 		goto h_##SECOND;
 	ABPF_PAIR_OPS(PAIR)
 #undef PAIR
@@ -607,9 +666,6 @@ h_ALU64_SMOD_K:
 h_ALU_END_LE:
 		DST = (u16)DST;
 		CONT;
-h_END_TRUNC32:
-		DST = (u32)DST;
-		CONT;
 h_ALU_END_BE:
 h_ALU64_BSWAP:
 		DST = abpf_bswap16((u16)DST);
@@ -620,17 +676,18 @@ h_END_SWAP32:
 h_END_SWAP64:
 		DST = abpf_bswap64(DST);
 		CONT;
-h_NOP:
-		CONT;
 
-	/* Jumps. */
+	/*
+	 * Jumps: a taken jump dispatches on its own, so that the compiler
+	 * does not merge it with the fall-through into one dispatch that
+	 * needs the new insn in another register.
+	 */
+#define TAKEN	({ insn += (s64)OFF + 1; NEXT; })
 h_JMP_JA:
-		insn += OFF;
-		CONT;
+		TAKEN;
 h_JMP_JA_BE:
 		BUDGET;
-		insn += OFF;
-		CONT;
+		TAKEN;
 h_JMP32_JA:
 		insn += IMM;
 		CONT;
@@ -642,11 +699,11 @@ h_JMP32_JA_BE:
 #define JCOND(NAME, TEST, T64, T32)					\
 h_JMP_##NAME##_X:						\
 		if (TEST((T64)DST, (T64)SRC))				\
-			insn += OFF;					\
+			TAKEN;						\
 		CONT;							\
 h_JMP_##NAME##_K:						\
 		if (TEST((T64)DST, (T64)(s64)IMM))			\
-			insn += OFF;					\
+			TAKEN;						\
 		CONT;							\
 h_JMP32_##NAME##_X:						\
 		if (TEST((T32)DST, (T32)SRC))				\
@@ -659,18 +716,18 @@ h_JMP32_##NAME##_K:						\
 h_JMP_##NAME##_X_BE:						\
 		if (TEST((T64)DST, (T64)SRC)) {				\
 			BUDGET;						\
-			insn += OFF;					\
+			TAKEN;						\
 		}							\
 		CONT;							\
 h_JMP_##NAME##_K_BE:						\
 		if (TEST((T64)DST, (T64)(s64)IMM)) {			\
 			BUDGET;						\
-			insn += OFF;					\
+			TAKEN;						\
 		}							\
 		CONT;							\
 
 /* A taken jmp32: a back-edge (offset < 0) costs budget. */
-#define JUMP32	({ if (OFF < 0) BUDGET; insn += OFF; })
+#define JUMP32	({ if (OFF < 0) BUDGET; TAKEN; })
 #define T_EQ(a, b)	((a) == (b))
 #define T_NE(a, b)	((a) != (b))
 #define T_GT(a, b)	((a) > (b))
@@ -691,6 +748,7 @@ h_JMP_##NAME##_K_BE:						\
 	JCOND(JSLE, T_LE, s64, s32)
 #undef JCOND
 #undef JUMP32
+#undef TAKEN
 
 	/* Calls. prepare checked that helper ids in imm exist. */
 h_JMP_CALL:
@@ -704,7 +762,7 @@ h_CALL_STOP:
 			goto helper_stop;
 		CONT;
 h_JMP_CALLX:
-		if (unlikely(DST >= nr_helpers || !helpers[DST].fn))
+		if (unlikely(DST >= c->nr_helpers || !helpers[DST].fn))
 			goto abort_inval;
 		helper = &helpers[DST];
 		regs[BPF_REG_0] = helper->fn(regs[1], regs[2], regs[3],
@@ -716,22 +774,22 @@ h_JMP_CALLX:
 h_CALL_LOCAL:
 		/* off: the caller's frame size; the callee's r10 is below. */
 		BUDGET;
-		if (unlikely(depth >= ARRAY_SIZE(frame_stack)))
+		if (unlikely(frame == &frames[ARRAY_SIZE(frame_stack)]))
 			goto abort_loop;
-		frame = &frames[depth++];
 		frame->ret = insn;
 		frame->callee_saved[0] = regs[BPF_REG_6];
 		frame->callee_saved[1] = regs[BPF_REG_7];
 		frame->callee_saved[2] = regs[BPF_REG_8];
 		frame->callee_saved[3] = regs[BPF_REG_9];
 		frame->fp = regs[BPF_REG_10];
+		frame++;
 		regs[BPF_REG_10] -= (u16)OFF;
-		insn += IMM;
-		CONT;
+		insn += (s64)IMM + 1;
+		NEXT;
 h_JMP_EXIT:
-		if (!depth)
+		if (frame == frames)
 			goto done;
-		frame = &frames[--depth];
+		frame--;
 		regs[BPF_REG_6] = frame->callee_saved[0];
 		regs[BPF_REG_7] = frame->callee_saved[1];
 		regs[BPF_REG_8] = frame->callee_saved[2];
@@ -744,6 +802,10 @@ h_LD_IMM_DW:
 		DST = (u64)(u32)IMM | ((u64)(u32)insn[1].imm << 32);
 		insn += 2;
 		NEXT;
+h_P_LDDW_CALL:
+		DST = (u64)(u32)IMM | ((u64)(u32)insn[1].imm << 32);
+		insn += 2;
+		goto h_JMP_CALL;
 
 	/*
 	 * Legacy packet loads: network to host order into r0; out of
@@ -754,7 +816,7 @@ h_LD_ABS_##SZ:							\
 		poff = (u32)IMM;					\
 		goto ld_pkt_##SZ;					\
 h_LD_IND_##SZ:							\
-		poff = (u32)SRC + (u32)IMM;				\
+		poff = (u32)SRC_OFF + (u32)IMM;				\
 ld_pkt_##SZ:							\
 		if (unlikely((s32)poff < 0 || poff >= rc->pkt_len ||	\
 			     rc->pkt_len - poff < (SIZE)))		\
@@ -769,82 +831,105 @@ ld_pkt_##SZ:							\
 	LD_PKT(B, 1, LOAD_B)
 #undef LD_PKT
 
-	/* Loads and stores; the _CHK handlers check, then fall in. */
-#define LDST(SZ, T, SIZE)						\
+	/*
+	 * Loads and stores; the _CHK handlers compute the address once,
+	 * check it, and access it.
+	 */
+#define LD(T)		(*(const T *)(unsigned long)addr)
+#define ST(T, V)	(*(T *)(unsigned long)addr = (T)(V))
+#define LDST(SZ, T, LG)							\
 h_LDX_MEM_##SZ##_CHK:						\
-		MEM_CHECK(SRC + OFF, SIZE, false);			\
+		addr = SRC + OFF;					\
+		MEM_CHECK(addr, LG, false);				\
+		DST = LD(T);						\
+		CONT;							\
 h_LDX_MEM_##SZ:							\
-		DST = *(const T *)(unsigned long)(SRC + OFF);		\
+		addr = SRC + OFF;					\
+		DST = LD(T);						\
 		CONT;							\
 h_ST_MEM_##SZ##_CHK:						\
-		MEM_CHECK(DST + OFF, SIZE, true);			\
+		addr = DST + OFF;					\
+		MEM_CHECK(addr, LG, true);				\
+		ST(T, (s64)IMM);					\
+		CONT;							\
 h_ST_MEM_##SZ:							\
-		*(T *)(unsigned long)(DST + OFF) = (T)(s64)IMM;		\
+		addr = DST + OFF;					\
+		ST(T, (s64)IMM);					\
 		CONT;							\
 h_STX_MEM_##SZ##_CHK:						\
-		MEM_CHECK(DST + OFF, SIZE, true);			\
+		addr = DST + OFF;					\
+		MEM_CHECK(addr, LG, true);				\
+		ST(T, SRC);						\
+		CONT;							\
 h_STX_MEM_##SZ:							\
-		*(T *)(unsigned long)(DST + OFF) = (T)SRC;		\
+		addr = DST + OFF;					\
+		ST(T, SRC);						\
 		CONT;
-	LDST(B, u8, 1)
-	LDST(H, abpf_u16_ua, 2)
-	LDST(W, abpf_u32_ua, 4)
-	LDST(DW, abpf_u64_ua, 8)
+	LDST(B, u8, 0)
+	LDST(H, abpf_u16_ua, 1)
+	LDST(W, abpf_u32_ua, 2)
+	LDST(DW, abpf_u64_ua, 3)
 #undef LDST
-#define LDSX(SZ, T, ST, SIZE)						\
+#define LDSX(SZ, T, ST, LG)						\
 h_LDX_MEMSX_##SZ##_CHK:						\
-		MEM_CHECK(SRC + OFF, SIZE, false);			\
+		addr = SRC + OFF;					\
+		MEM_CHECK(addr, LG, false);				\
+		DST = (u64)(s64)(ST)LD(T);				\
+		CONT;							\
 h_LDX_MEMSX_##SZ:						\
-		DST = (u64)(s64)(ST)*(const T *)(unsigned long)(SRC + OFF); \
+		addr = SRC + OFF;					\
+		DST = (u64)(s64)(ST)LD(T);				\
 		CONT;
-	LDSX(B, u8, s8, 1)
-	LDSX(H, abpf_u16_ua, s16, 2)
-	LDSX(W, abpf_u32_ua, s32, 4)
+	LDSX(B, u8, s8, 0)
+	LDSX(H, abpf_u16_ua, s16, 1)
+	LDSX(W, abpf_u32_ua, s32, 2)
 #undef LDSX
+#undef LD
+#undef ST
 
 	/* Atomics on *(dst + off); fetch forms return the old value. */
-#define ATOMIC_H(SZ, V, SIZE)						\
+#define ATOMIC_H(SZ, V)						\
 h_A##SZ##_##V:							\
-		addr = DST + OFF;
-#define ATOMICS(SZ, SIZE, A_OPS, A_FETCH, A_XCHG, A_CMPXCHG, T)			\
+		addr = ADST + OFF;
+#define ATOMICS(SZ, LG, A_OPS, A_FETCH, A_XCHG, A_CMPXCHG, T)			\
 h_A##SZ##_CHK:							\
-		ATOMIC_CHECK(DST + OFF, SIZE);				\
+		ATOMIC_CHECK(ADST + OFF, LG);				\
 		goto *jumptable[(u8)IMM];				\
 h_STX_ATOMIC_##SZ:						\
-	ATOMIC_H(SZ, ADD, SIZE)						\
-		A_OPS(add, (void *)(unsigned long)addr, SRC);		\
+	ATOMIC_H(SZ, ADD)						\
+		A_OPS(add, (void *)(unsigned long)addr, ASRC);		\
 		CONT;							\
-	ATOMIC_H(SZ, OR, SIZE)						\
-		A_OPS(or, (void *)(unsigned long)addr, SRC);		\
+	ATOMIC_H(SZ, OR)						\
+		A_OPS(or, (void *)(unsigned long)addr, ASRC);		\
 		CONT;							\
-	ATOMIC_H(SZ, AND, SIZE)						\
-		A_OPS(and, (void *)(unsigned long)addr, SRC);		\
+	ATOMIC_H(SZ, AND)						\
+		A_OPS(and, (void *)(unsigned long)addr, ASRC);		\
 		CONT;							\
-	ATOMIC_H(SZ, XOR, SIZE)						\
-		A_OPS(xor, (void *)(unsigned long)addr, SRC);		\
+	ATOMIC_H(SZ, XOR)						\
+		A_OPS(xor, (void *)(unsigned long)addr, ASRC);		\
 		CONT;							\
-	ATOMIC_H(SZ, FADD, SIZE)					\
-		SRC = (T)A_FETCH(add, (void *)(unsigned long)addr, SRC);	\
+	ATOMIC_H(SZ, FADD)					\
+		ASRC = (T)A_FETCH(add, (void *)(unsigned long)addr, ASRC); \
 		CONT;							\
-	ATOMIC_H(SZ, FOR, SIZE)						\
-		SRC = (T)A_FETCH(or, (void *)(unsigned long)addr, SRC);	\
+	ATOMIC_H(SZ, FOR)						\
+		ASRC = (T)A_FETCH(or, (void *)(unsigned long)addr, ASRC); \
 		CONT;							\
-	ATOMIC_H(SZ, FAND, SIZE)					\
-		SRC = (T)A_FETCH(and, (void *)(unsigned long)addr, SRC);	\
+	ATOMIC_H(SZ, FAND)					\
+		ASRC = (T)A_FETCH(and, (void *)(unsigned long)addr, ASRC); \
 		CONT;							\
-	ATOMIC_H(SZ, FXOR, SIZE)					\
-		SRC = (T)A_FETCH(xor, (void *)(unsigned long)addr, SRC);	\
+	ATOMIC_H(SZ, FXOR)					\
+		ASRC = (T)A_FETCH(xor, (void *)(unsigned long)addr, ASRC); \
 		CONT;							\
-	ATOMIC_H(SZ, XCHG, SIZE)					\
-		SRC = (T)A_XCHG((void *)(unsigned long)addr, SRC);	\
+	ATOMIC_H(SZ, XCHG)					\
+		ASRC = (T)A_XCHG((void *)(unsigned long)addr, ASRC);	\
 		CONT;							\
-	ATOMIC_H(SZ, CMPXCHG, SIZE)					\
+	ATOMIC_H(SZ, CMPXCHG)					\
 		regs[BPF_REG_0] = (T)A_CMPXCHG((void *)(unsigned long)addr, \
-					     regs[BPF_REG_0], SRC);	\
+					     regs[BPF_REG_0], ASRC);	\
 		CONT;
-	ATOMICS(W, 4, ABPF_ATOMIC32, ABPF_FETCH32, ABPF_XCHG32,
+	ATOMICS(W, 2, ABPF_ATOMIC32, ABPF_FETCH32, ABPF_XCHG32,
 		ABPF_CMPXCHG32, u32)
-	ATOMICS(DW, 8, ABPF_ATOMIC64, ABPF_FETCH64, ABPF_XCHG64,
+	ATOMICS(DW, 3, ABPF_ATOMIC64, ABPF_FETCH64, ABPF_XCHG64,
 		ABPF_CMPXCHG64, u64)
 #undef ATOMICS
 #undef ATOMIC_H
@@ -857,7 +942,9 @@ h_INVALID:
 #undef IMM
 #undef OFF
 #undef NEXT
-#undef LOAD_SLOT
+#undef SRC_OFF
+#undef ADST
+#undef ASRC
 #undef CONT
 #undef BUDGET
 #undef MEM_CHECK
@@ -891,35 +978,16 @@ out:
 	/* The stack dies with this frame: no helper may use it after. */
 	rc->stack_lo = 0;
 	rc->stack_hi = 0;
-	return ret;
-}
-
-u64 abpf_interp_run(const struct abpf_prog *prog, struct abpf_run_ctx *rc)
-{
-	const struct abpf_interp_code *code = prog->interp_priv;
-	u64 ret;
-
-	for (;;) {
-		if (unlikely(!code)) {
-			/* Not prepared (abpf_interp_prepare() after abpf_check()). */
-			rc->tail_prog = NULL;
-			rc->stop = false;
-			rc->error = -EINVAL;
-			rc->error_pc = 0;
-			return 0;
-		}
-		ret = abpf_interp_exec(prog, code->insns, rc);
-		if (likely(!rc->tail_prog))
-			return ret;
-		/*
-		 * bpf_tail_call (maps.h) stopped the program: the target runs
-		 * in its place with the same r1/r2, in a fresh frame; the
-		 * count (at most ABPF_MAX_TAIL_CALLS) is kept in rc.
-		 */
-		prog = rc->tail_prog;
-		rc->tail_prog = NULL;
-		code = prog->interp_priv;
-	}
+	if (likely(!rc->tail_prog))
+		return ret;
+	/*
+	 * bpf_tail_call (maps.h) stopped the program: the target runs in its
+	 * place with the same r1/r2, in a fresh frame; the count (at most
+	 * ABPF_MAX_TAIL_CALLS) is kept in rc.
+	 */
+	c = rc->tail_prog->interp_priv;
+	rc->tail_prog = NULL;
+	goto run;
 }
 
 /*
@@ -994,7 +1062,10 @@ static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
 		switch (BPF_OP(insn->code)) {
 		case BPF_SUB:
 			/* dst -= k is dst += -k: one handler for loop counters */
-			if (alu64 && (u32)insn->imm != 0x80000000U) {
+			if (!alu64) {
+				op = ABPF_H_ALU_ADD_K;	/* mod 2^32 */
+				d->imm = (s32)(0U - (u32)insn->imm);
+			} else if ((u32)insn->imm != 0x80000000U) {
 				op = ABPF_H_ALU64_ADD_K;
 				d->imm = (s32)(0U - (u32)insn->imm);
 			}
@@ -1014,7 +1085,8 @@ static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
 					op = alu64 ? ABPF_H_ALU64_MOV_K :
 						     ABPF_H_ALU_MOV_K;
 				} else if (alu64) {
-					op = ABPF_H_NOP;
+					op = ABPF_H_JMP_JA;	/* nop */
+					d->off = 0;
 				} else {
 					op = ABPF_H_ALU_MOV_X;
 					src = insn->dst_reg;
@@ -1092,12 +1164,18 @@ static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
 		case 16:
 			break;
 		case 32:
-			op = BPF_SRC(insn->code) == BPF_TO_LE && !alu64 ?
-			     ABPF_H_END_TRUNC32 : ABPF_H_END_SWAP32;
+			op = ABPF_H_END_SWAP32;
+			if (BPF_SRC(insn->code) == BPF_TO_LE && !alu64) {
+				op = ABPF_H_ALU_MOV_X;	/* mov32 dst, dst */
+				src = insn->dst_reg;
+			}
 			break;
 		case 64:
-			op = BPF_SRC(insn->code) == BPF_TO_LE && !alu64 ?
-			     ABPF_H_NOP : ABPF_H_END_SWAP64;
+			op = ABPF_H_END_SWAP64;
+			if (BPF_SRC(insn->code) == BPF_TO_LE && !alu64) {
+				op = ABPF_H_JMP_JA;	/* nop: ja +0 */
+				d->off = 0;
+			}
 			break;
 		default:
 			return false;
@@ -1188,19 +1266,34 @@ static bool abpf_decode_one(const struct abpf_prog *prog, u32 pc,
 		return false;
 	}
 	d->op = op;
-	d->regs = insn->dst_reg | src << 4;
+	d->dst = insn->dst_reg;
+	/* where the handler finds src (struct abpf_dinsn) */
+	if (op == ABPF_H_ALU_MOV_X)	/* also mod32 by 0: mov32 dst, dst */
+		d->imm = src;
+	switch (info->form) {
+	case ABPF_FORM_ALU_X:
+	case ABPF_FORM_JCOND_X:
+	case ABPF_FORM_LDX:
+	case ABPF_FORM_STX:
+		d->imm = src;
+		break;
+	case ABPF_FORM_LD_IND:
+		d->off = src;
+		break;
+	case ABPF_FORM_ATOMIC:
+		d->dst |= src << 4;
+		break;
+	}
 	return true;
 }
 
-/* The 3-address superinstruction for ALU op (BPF_OP), or -1. */
-static int abpf_alu3_handler(u8 code)
+/* The 3-address superinstruction for a decoded ALU K handler, or -1. */
+static int abpf_alu3_handler(u8 op)
 {
-	bool alu64 = BPF_CLASS(code) == BPF_ALU64;
-
-	switch (BPF_OP(code)) {
+	switch (op) {
 #define ABPF_ALU3_CASE(OP)						\
-	case BPF_##OP:							\
-		return alu64 ? ABPF_H_ALU64_##OP##_K3 : ABPF_H_ALU_##OP##_K3;
+	case ABPF_H_ALU_##OP##_K:	return ABPF_H_ALU_##OP##_K3;	\
+	case ABPF_H_ALU64_##OP##_K:	return ABPF_H_ALU64_##OP##_K3;
 	ABPF_ALU3_OPS(ABPF_ALU3_CASE)
 #undef ABPF_ALU3_CASE
 	default:
@@ -1226,31 +1319,91 @@ static void abpf_fuse_alu3(const struct abpf_prog *prog, u32 pc,
 	if (BPF_CLASS(alu->code) != BPF_CLASS(mov->code) ||
 	    BPF_SRC(alu->code) != BPF_K || alu->dst_reg != mov->dst_reg)
 		return;
-	op = abpf_alu3_handler(alu->code);
-	if (op < 0 || d[0].op != abpf_opcode_table[mov->code].op ||
-	    d[1].op != abpf_opcode_table[alu->code].op)
+	/* what prepare made of the alu (sub K is add -K) */
+	op = abpf_alu3_handler(d[1].op);
+	if (op < 0 || d[0].op != abpf_opcode_table[mov->code].op)
 		return;
 	d[0].op = op;
+	d[0].off = mov->src_reg;	/* ALU3 handlers read src from off */
 	d[0].imm = d[1].imm;		/* shift counts already masked */
 }
 
-/* Replace d[0]'s handler by a pair superinstruction with d[1], if any. */
-static void abpf_fuse_pair(struct abpf_dinsn *d)
+/*
+ * "mov64 dst, src; add64 dst, src2" (src2 != dst, which the mov changed)
+ * as dst = src + src2 from the first slot: src in off, src2 in imm.
+ */
+static void abpf_fuse_x3(const struct abpf_prog *prog, u32 pc,
+			 struct abpf_dinsn *d)
 {
-	static const u8 pairs[][3] = {
+	const struct bpf_insn *mov = &prog->insns[pc], *alu = mov + 1;
+
+	if (d[0].op != ABPF_H_ALU64_MOV_X || d[1].op != ABPF_H_ALU64_ADD_X ||
+	    mov->code != (BPF_ALU64 | BPF_MOV | BPF_X) || mov->off ||
+	    alu->code != (BPF_ALU64 | BPF_ADD | BPF_X) ||
+	    alu->dst_reg != mov->dst_reg || alu->src_reg == mov->dst_reg)
+		return;
+	d[0].op = ABPF_H_ALU64_ADD_X3;
+	d[0].off = mov->src_reg;
+	d[0].imm = alu->src_reg;
+}
+
+/* lddw (two slots) then a helper call: one dispatch less. */
+static void abpf_fuse_lddw_call(u32 left, struct abpf_dinsn *d)
+{
+	if (left > 2 && d[0].op == ABPF_H_LD_IMM_DW &&
+	    d[2].op == ABPF_H_JMP_CALL)
+		d[0].op = ABPF_H_P_LDDW_CALL;
+}
+
 #define ABPF_PAIR_ENTRY(NAME, FIRST, SECOND)				\
-		{ ABPF_H_##FIRST, ABPF_H_##SECOND, ABPF_H_P_##NAME },
-		ABPF_PAIR_OPS(ABPF_PAIR_ENTRY)
+	{ ABPF_H_##FIRST, ABPF_H_##SECOND, ABPF_H_P_##NAME },
+/* { first, second, pair }: ABPF_PAIR_OPS, then ABPF_PAIR3_OPS */
+static const u8 abpf_pairs[][3] = { ABPF_PAIR_OPS(ABPF_PAIR_ENTRY) };
+static const u8 abpf_pairs3[][3] = { ABPF_PAIR3_OPS(ABPF_PAIR_ENTRY) };
 #undef ABPF_PAIR_ENTRY
-	};
+
+/* d->op becomes the pair of d->op and second in the table, if any. */
+static void abpf_fuse_from(const u8 (*pairs)[3], u32 n, struct abpf_dinsn *d,
+			   u8 second)
+{
 	u32 i;
 
-	for (i = 0; i < ARRAY_SIZE(pairs); i++) {
-		if (d[0].op == pairs[i][0] && d[1].op == pairs[i][1]) {
-			d[0].op = pairs[i][2];
+	for (i = 0; i < n; i++) {
+		if (d->op == pairs[i][0] && second == pairs[i][1]) {
+			d->op = pairs[i][2];
 			return;
 		}
 	}
+}
+
+/*
+ * Pairs: d[0] with d[1]; pairs of a 3-address superinstruction (two
+ * slots) in d[0] with what follows it in d[2].
+ */
+static void abpf_fuse_pair(u32 left, struct abpf_dinsn *d)
+{
+	if (left > 2)
+		abpf_fuse_from(abpf_pairs3, ARRAY_SIZE(abpf_pairs3), d,
+			       d[2].op);
+	abpf_fuse_from(abpf_pairs, ARRAY_SIZE(abpf_pairs), d, d[1].op);
+}
+
+/* Does the program name r3-r9 or call anything (code->zero_regs)? */
+static bool abpf_interp_sees_regs(const struct abpf_prog *prog)
+{
+	const u16 seen = 0x3f8;		/* r3-r9 */
+	u32 pc;
+
+	for (pc = 0; pc < prog->len; pc++) {
+		const struct bpf_insn *insn = &prog->insns[pc];
+
+		if (BPF_CLASS(insn->code) == BPF_JMP &&
+		    (BPF_OP(insn->code) == BPF_CALL))
+			return true;
+		if (((1U << insn->dst_reg) | (1U << insn->src_reg)) & seen)
+			return true;
+	}
+	return false;
 }
 
 int abpf_interp_prepare(struct abpf_prog *prog)
@@ -1268,6 +1421,18 @@ int abpf_interp_prepare(struct abpf_prog *prog)
 	if (!code)
 		return -ENOMEM;
 	code->len = prog->len;
+	if (prog->helpers) {
+		code->helpers = prog->helpers->helpers;
+		code->nr_helpers = prog->helpers->count;
+	}
+	code->stack_size = (prog->stack_depth + 7) & ~7U;
+	if (code->stack_size > ABPF_MAX_STACK)
+		code->stack_size = ABPF_MAX_STACK;
+	code->zero_stack = prog->flags & ABPF_PROG_ZERO_STACK;
+	code->zero_regs = abpf_interp_sees_regs(prog);
+	for (pc = 0; pc < ARRAY_SIZE(code->stack_lim); pc++)
+		if (code->stack_size >= 1U << pc)
+			code->stack_lim[pc] = code->stack_size - (1U << pc) + 1;
 	for (pc = 0; pc <= prog->len; pc++)
 		code->insns[pc].op = ABPF_H_INVALID;
 
@@ -1281,9 +1446,18 @@ int abpf_interp_prepare(struct abpf_prog *prog)
 			code->insns[pc].imm = prog->insns[pc].imm;
 		}
 	}
+	/*
+	 * Two passes: pairs of a 3-address superinstruction look at what the first
+	 * made of the slot after them.  Pairs jump to their second's label,
+	 * so rewriting that slot later changes nothing for them.
+	 */
 	for (pc = 0; pc + 1 < prog->len; pc++) {
 		abpf_fuse_alu3(prog, pc, &code->insns[pc]);
-		abpf_fuse_pair(&code->insns[pc]);
+		abpf_fuse_x3(prog, pc, &code->insns[pc]);
+		abpf_fuse_lddw_call(prog->len - pc, &code->insns[pc]);
+	}
+	for (pc = 0; pc + 1 < prog->len; pc++) {
+		abpf_fuse_pair(prog->len - pc, &code->insns[pc]);
 	}
 	prog->interp_priv = code;
 	return 0;

@@ -59,9 +59,24 @@ const struct abpf_helper_table *abpf_helpers_for_type(u32 type)
 	}
 }
 
+/*
+ * Everything but the regions: readers stop at nr_regions, so the unused
+ * ones need no clearing (this runs before every program run; clearing
+ * all 192 bytes was a third of the per-run setup).
+ */
+static void abpf_run_ctx_clear(struct abpf_run_ctx *rc)
+{
+	_Static_assert(offsetof(struct abpf_run_ctx, budget) ==
+		       offsetof(struct abpf_run_ctx, regions) +
+		       sizeof(rc->regions), "the regions end where budget starts");
+	memset(rc, 0, offsetof(struct abpf_run_ctx, regions));
+	memset(&rc->budget, 0,
+	       sizeof(*rc) - offsetof(struct abpf_run_ctx, budget));
+}
+
 void abpf_run_ctx_init_mem(struct abpf_run_ctx *rc, void *data, u32 len)
 {
-	memset(rc, 0, sizeof(*rc));
+	abpf_run_ctx_clear(rc);
 	rc->r1 = (u64)(unsigned long)data;
 	rc->r2 = len;
 	rc->pkt = data;
@@ -80,7 +95,7 @@ void abpf_run_ctx_init_pkt(struct abpf_run_ctx *rc, struct abpf_pkt_ctx *ctx,
 {
 	u64 len = ctx->data_end - ctx->data;
 
-	memset(rc, 0, sizeof(*rc));
+	abpf_run_ctx_clear(rc);
 	rc->r1 = (u64)(unsigned long)ctx;
 	rc->pkt = (const u8 *)(unsigned long)ctx->data;
 	rc->pkt_len = ctx->data_end > ctx->data ? (u32)len : 0;
