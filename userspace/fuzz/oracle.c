@@ -6,6 +6,7 @@
 #include <alloca.h>
 
 #include "oracle.h"
+#include "ctx.h"
 #include "stepper.h"
 #include "jit.h"
 #include "maps.h"
@@ -206,7 +207,7 @@ static void start(struct abpf_run_ctx *rc, const struct fuzz_case *c)
 {
 	reset_maps();
 	memcpy(mem_buf, c->mem, sizeof(mem_buf));
-	abpf_run_ctx_init_mem(rc, mem_buf, sizeof(mem_buf));
+	fuzz_ctx_start(rc, c, mem_buf, sizeof(mem_buf));
 	rc->budget = RUN_BUDGET;
 }
 
