@@ -528,7 +528,7 @@ static void pkt_bounds(struct gen *g, u8 sz)
  */
 static void gen_pkt_access(struct gen *g)
 {
-	u8 how = pick(g, 8), sz = sizes[pick(g, 4)];
+	u8 how = pick(g, 8), sz = sizes[pick(g, 4)], k;
 	s16 off = pick(g, 8) ? pick(g, FUZZ_MEM_LEN) : pick(g, FUZZ_MEM_LEN + 16);
 	s32 end = off + (sz == BPF_B ? 1 : sz == BPF_H ? 2 : sz == BPF_W ? 4 : 8);
 
@@ -548,7 +548,18 @@ static void gen_pkt_access(struct gen *g)
 	if (how != 3)
 		emit(g, ABPF_JMP_REG(how & 1 ? BPF_JGT : BPF_JGE, BPF_REG_4,
 				     BPF_REG_3, 1));
-	gen_mem_insn(g, BPF_REG_2, off, true);
+	/* exactly the size checked for: a load, a store or an atomic */
+	k = pick(g, 4);
+	if (k == 2) {
+		emit(g, ABPF_STX_MEM(sz, BPF_REG_2, live_reg(g), off));
+	} else if (k == 3 && (sz == BPF_W || sz == BPF_DW)) {
+		emit(g, ABPF_ATOMIC_OP(sz, atomic_ops[pick(g, 8)], BPF_REG_2,
+				       BPF_REG_7, off));
+	} else {
+		k = dst_reg(g);
+		emit(g, ABPF_LDX_MEM(sz, k, BPF_REG_2, off));
+		set_live(g, k);
+	}
 }
 
 /* A loop over the packet (memory): sum its bytes, words... into r0/r7. */
