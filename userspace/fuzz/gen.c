@@ -37,12 +37,13 @@ struct gen {
 	const struct fuzz_maps *maps;
 	struct fuzz_case *c;
 	bool hi[FUZZ_MAX_INSNS];
+	bool item[FUZZ_MAX_INSNS];	/* an item starts here */
 	u16 live;			/* registers believed initialised */
 	bool hostile;			/* allow r10 writes, random insns */
 	u32 loop_depth;
 	u32 fn, nfn;
 	u32 fn_entry[MAX_FUNCS];
-	struct { u32 at, dist; } fwd[MAX_FWD];
+	struct { u32 at, dist; bool snap; } fwd[MAX_FWD];
 	u32 nfwd;
 	struct { u32 at, fn; } calls[MAX_CALLS];
 	u32 ncalls;
@@ -158,6 +159,8 @@ static void fwd_jump(struct gen *g, struct bpf_insn insn, u32 dist)
 	if (g->nfwd < MAX_FWD) {
 		g->fwd[g->nfwd].at = g->c->len;
 		g->fwd[g->nfwd].dist = dist;
+		/* mostly to the start of an item: not into its setup */
+		g->fwd[g->nfwd].snap = rd8(g) >= 32;
 		g->nfwd++;
 	}
 	emit(g, insn);
@@ -235,7 +238,7 @@ static void gen_fwd_jump(struct gen *g)
 	} else if (kind == 1) {
 		fwd_jump(g, ABPF_JMP32_A(0), 0);
 	} else if (kind == 2) {
-		fwd_jump(g, ABPF_JMP32_A(0), dist);
+		fwd_jump(g, ABPF_JMP32_A(0), rd8(g) < 64 ? dist : 0);
 	} else {
 		u8 op = jmp_ops[pick(g, ARRAY_SIZE(jmp_ops))];
 		bool w = rd8(g) & 1, k = rd8(g) & 1;
@@ -258,9 +261,10 @@ static s16 stack_off(struct gen *g, u32 size)
 	return (s16)(k % 2 ? -520 : (s16)pick(g, 8) - (s16)size + 1);
 }
 
-static void gen_mem_insn(struct gen *g, u8 base, s16 off, bool atomics)
+/* One load, store or atomic (W or DW: the size given, or either). */
+static void mem_insn(struct gen *g, u8 base, s16 off, bool atomics, u8 sz)
 {
-	u8 sz = sizes[pick(g, 4)], kind = pick(g, atomics ? 6 : 5);
+	u8 kind = pick(g, atomics ? 6 : 5);
 	u8 dst = dst_reg(g), src = live_reg(g);
 
 	switch (kind) {
@@ -280,7 +284,9 @@ static void gen_mem_insn(struct gen *g, u8 base, s16 off, bool atomics)
 		emit(g, ABPF_ST_MEM(sz, base, off, imm(g)));
 		break;
 	default:
-		emit(g, ABPF_ATOMIC_OP(rd8(g) & 1 ? BPF_DW : BPF_W,
+		if (sz != BPF_W && sz != BPF_DW)
+			sz = rd8(g) & 1 ? BPF_DW : BPF_W;
+		emit(g, ABPF_ATOMIC_OP(sz,
 				       atomic_ops[pick(g, ARRAY_SIZE(atomic_ops))],
 				       base, src, off));
 		set_live(g, src);
@@ -288,9 +294,35 @@ static void gen_mem_insn(struct gen *g, u8 base, s16 off, bool atomics)
 	}
 }
 
+static void gen_mem_insn(struct gen *g, u8 base, s16 off, bool atomics)
+{
+	mem_insn(g, base, off, atomics, sizes[pick(g, 4)]);
+}
+
+/*
+ * An access to an object of len bytes at base (a map value): mostly
+ * inside it, often aligned, sometimes past its end.
+ */
+static void gen_obj_insn(struct gen *g, u8 base, u32 len)
+{
+	static const u32 bytes[] = { 1, 2, 4, 8 };
+	u32 i = pick(g, 4), off;
+
+	while (i && bytes[i] > len)
+		i--;
+	off = rd8(g) < 224 ? pick(g, len - bytes[i] + 1) : pick(g, len + 8);
+	if (rd8(g) & 1)
+		off &= ~(bytes[i] - 1);
+	mem_insn(g, base, (s16)off, true, sizes[i]);
+}
+
 static void gen_stack(struct gen *g)
 {
 	u8 how = pick(g, 4), p = 2 + pick(g, 4);
+
+	/* a variable offset takes the whole stack: rejected with calls */
+	if (how >= 2 && g->nfn > 1 && (rd8(g) & 3))
+		how = 1;
 
 	if (how == 0) {
 		gen_mem_insn(g, BPF_REG_10, stack_off(g, 8), true);
@@ -351,13 +383,8 @@ static void gen_map(struct gen *g)
 		call_clobbers(g);
 		if (check)
 			emit(g, ABPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, n));
-		for (k = 0; k < n; k++) {
-			s16 off = pick(g, 8) ? pick(g, vsize) : pick(g, vsize + 8);
-
-			if (rd8(g) & 1)
-				off &= ~7;
-			gen_mem_insn(g, BPF_REG_0, off, true);
-		}
+		for (k = 0; k < n; k++)
+			gen_obj_insn(g, BPF_REG_0, vsize);
 		/* the first insn after a failed lookup sees r0 = 0 */
 		emit(g, ABPF_MOV64_REG(rd8(g) & 1 ? BPF_REG_7 : BPF_REG_3,
 				       BPF_REG_0));
@@ -385,12 +412,11 @@ static void gen_direct_value(struct gen *g)
 {
 	u8 r = 2 + pick(g, 4);
 	u32 base = pick(g, 4) * 8;
-	u32 off = pick(g, 8) ? pick(g, 32 - base) : pick(g, 40);
 
 	emit_lddw(g, r, BPF_PSEUDO_MAP_VALUE,
 		  (u32)g->maps->value_fd | (u64)base << 32);
 	set_live(g, r);
-	gen_mem_insn(g, r, (s16)off, true);
+	gen_obj_insn(g, r, 32 - base);
 }
 
 static void gen_helper(struct gen *g)
@@ -494,6 +520,14 @@ static void gen_back_jump(struct gen *g)
 	if (g->c->len <= start)
 		return;
 	t = g->c->len - 1 - pick(g, g->c->len - start);
+	/* mostly to an item's start, not into its setup (r1 = ...; call) */
+	if (rd8(g) >= 32) {
+		while (t > start && !g->item[t])
+			t--;
+		/* not to "r6 = r1" (or a callee's "*(fp - 120) = r2") */
+		if (t == start)
+			t += 1 + !!g->fn;
+	}
 	if (g->hi[t])
 		t--;
 	emit(g, ABPF_RAW(BPF_JMP | jmp_ops[pick(g, ARRAY_SIZE(jmp_ops))] | BPF_K,
@@ -667,6 +701,11 @@ static void gen_tail_call(struct gen *g)
 	}
 	emit(g, ABPF_CALL_HELPER(BPF_FUNC_tail_call));
 	call_clobbers(g);
+	/* it returns nothing: r0 is not initialised (mostly set it) */
+	if (rd8(g) < 224)
+		emit(g, ABPF_MOV64_IMM(BPF_REG_0, imm(g)));
+	else
+		g->live &= ~1u;
 }
 
 /* A lookup and its NULL check (skip: insns it jumps over); r0 = value. */
@@ -895,8 +934,10 @@ static void gen_item(struct gen *g)
 
 static void gen_items(struct gen *g, u32 max)
 {
-	while (max-- && more(g) && room(g, 24))
+	while (max-- && more(g) && room(g, 24)) {
+		g->item[g->c->len] = true;
 		gen_item(g);
+	}
 }
 
 static void prologue(struct gen *g)
@@ -959,6 +1000,8 @@ static void resolve_fwd(struct gen *g, u32 epi)
 
 		if (t > epi)
 			t = epi;
+		while (g->fwd[k].snap && t < epi && !g->item[t])
+			t++;
 		if (g->hi[t])
 			t++;
 		if (insn->code == (BPF_JMP32 | BPF_JA))
@@ -1097,6 +1140,7 @@ void fuzz_generate(const u8 *data, size_t size, const struct fuzz_maps *maps,
 	for (g.fn = 0; g.fn < g.nfn; g.fn++) {
 		g.fn_entry[g.fn] = c->len;
 		prologue(&g);
+		g.item[c->len % FUZZ_MAX_INSNS] = true;
 		if (g.fn + 1 < g.nfn)
 			gen_local_call(&g, g.fn + 1);
 		gen_items(&g, items);
