@@ -632,12 +632,59 @@ static void gen_ctx_read(struct gen *g)
 	}
 }
 
+/*
+ * bpf_trace_printk(fmt, size, a, b, c): the core parses the format (a
+ * parser of program-controlled strings in the kernel).  The format is
+ * made of conversions, flags and text in the 32 bytes at VAL_SLOT; the
+ * size mostly ends at its NUL.
+ */
+static void gen_trace_printk(struct gen *g)
+{
+	static const char *const tok[] = {
+		"%d", "%i", "%u", "%x", "%X", "%c", "%%", "%ld", "%lld",
+		"%llx", "%h", "%hh", "d", "%s", "%p", "%", "ab", "-", "%l", "%5d",
+	};
+	char fmt[32] = "";
+	u32 len = 0, k, n = pick(g, 8);
+	s32 size;
+
+	for (k = 0; k < n; k++) {
+		const char *t = tok[pick(g, ARRAY_SIZE(tok))];
+
+		if (len + strlen(t) >= sizeof(fmt))
+			break;
+		memcpy(fmt + len, t, strlen(t));
+		len += strlen(t);
+	}
+	/* no NUL at all, rarely: must be refused */
+	if (rd8(g) < 8)
+		memset(fmt + len, 'z', sizeof(fmt) - len);
+	for (k = 0; k < sizeof(fmt); k += 4) {
+		s32 w;
+
+		memcpy(&w, fmt + k, 4);
+		emit(g, ABPF_ST_MEM(BPF_W, BPF_REG_10, VAL_SLOT + k, w));
+	}
+	size = rd8(g) < 224 ? len + 1 : 1 + pick(g, sizeof(fmt));
+	emit(g, ABPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
+	emit(g, ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, VAL_SLOT));
+	emit(g, ABPF_MOV64_IMM(BPF_REG_2, size));
+	for (k = BPF_REG_3; k <= BPF_REG_5; k++)
+		emit(g, ABPF_MOV64_REG(k, live_reg(g)));
+	emit(g, ABPF_CALL_HELPER(BPF_FUNC_trace_printk));
+	call_clobbers(g);
+}
+
 /* The type's own helpers: skb_load_bytes, probe_read_kernel, comm... */
 static void gen_type_helper(struct gen *g)
 {
 	u8 k = pick(g, 4);
 	s32 n = 1 + pick(g, 32);
 
+	if (g->c->type != ABPF_PROG_TYPE_CONFORMANCE && rd8(g) < 80) {
+		gen_trace_printk(g);
+		return;
+	}
 	if (g->c->type == ABPF_PROG_TYPE_PACKET) {
 		emit(g, ABPF_MOV64_REG(BPF_REG_1, BPF_REG_6));
 		emit(g, ABPF_MOV64_IMM(BPF_REG_2, k ? (s32)pick(g, FUZZ_MEM_LEN) :
