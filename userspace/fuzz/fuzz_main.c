@@ -7,9 +7,13 @@
  * run goes on; ALTBPF_FUZZ_ABORT=1 aborts instead (libFuzzer then keeps
  * the input as a crash-* artifact).  ASan/UBSan reports always abort.
  * At exit: executions, executions per second, programs accepted,
- * divergences.
+ * divergences.  With $ALTBPF_FUZZ_STATS the same line is also kept in
+ * that file, rewritten after every input, so that it survives a
+ * sanitizer abort (userspace/fuzz/run adds up the runs of a session).
  */
+#include <fcntl.h>
 #include <time.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "oracle.h"
@@ -17,6 +21,7 @@
 static struct timespec t0;
 static const char *findings;
 static bool abort_on_fail;
+static int stats_fd = -1;
 
 static double elapsed(void)
 {
@@ -27,11 +32,11 @@ static double elapsed(void)
 	       (double)(t.tv_nsec - t0.tv_nsec) / 1e9;
 }
 
-static void print_stats(void)
+static int format_stats(char *buf, size_t size)
 {
 	double s = elapsed();
 
-	fprintf(stderr,
+	return snprintf(buf, size,
 		"altbpf-fuzz: %llu execs in %.0f s (%.0f execs/s), %llu accepted (%llu address-dependent, not compared), %llu rejected, %llu without JIT, %llu divergences\n",
 		(unsigned long long)fuzz_counts.execs, s,
 		s > 0 ? (double)fuzz_counts.execs / s : 0.0,
@@ -42,12 +47,40 @@ static void print_stats(void)
 		(unsigned long long)fuzz_counts.failed);
 }
 
+static void print_stats(void)
+{
+	char line[256];
+
+	format_stats(line, sizeof(line));
+	fputs(line, stderr);
+}
+
+/* The line, padded so that a shorter one overwrites a longer. */
+static void save_stats(void)
+{
+	char line[256];
+	int n;
+
+	if (stats_fd < 0)
+		return;
+	n = format_stats(line, sizeof(line));
+	if (n <= 0 || n >= (int)sizeof(line) - 1)
+		return;
+	memset(line + n, ' ', sizeof(line) - 1 - n);
+	line[sizeof(line) - 1] = '\n';
+	if (pwrite(stats_fd, line, sizeof(line), 0) != (ssize_t)sizeof(line))
+		stats_fd = -1;
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	findings = getenv("ALTBPF_FUZZ_FINDINGS");
 	abort_on_fail = getenv("ALTBPF_FUZZ_ABORT") &&
 			!strcmp(getenv("ALTBPF_FUZZ_ABORT"), "1");
+	if (getenv("ALTBPF_FUZZ_STATS"))
+		stats_fd = open(getenv("ALTBPF_FUZZ_STATS"),
+				O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (oracle_init()) {
 		fprintf(stderr, "altbpf-fuzz: cannot create the maps\n");
 		exit(1);
@@ -104,8 +137,11 @@ static void save_finding(const u8 *data, size_t size, const char *why)
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	static char why[1024];
+	enum fuzz_verdict v;
 
-	if (oracle_run_bytes(data, size, why, sizeof(why)) != FUZZ_FAIL)
+	v = oracle_run_bytes(data, size, why, sizeof(why));
+	save_stats();
+	if (v != FUZZ_FAIL)
 		return 0;
 	fprintf(stderr, "altbpf-fuzz: FAIL: %s\n", why);
 	save_finding(data, size, why);

@@ -8,13 +8,17 @@
  * that folds r0, r7-r9 and some stack words into r0 and exits, so that
  * any difference in a register or the stack shows in r0.  Between them,
  * items chosen by the bytes: ALU ops of every kind, forward jumps (JMP,
- * JMP32, ja, ja32), bounded loops and raw back-edges, stack accesses at
- * constant, derived and variable offsets, input memory accesses,
- * atomics, map lookups/updates/deletes, direct map values, lddw, legacy
- * packet loads, helper calls, callx, bpf-to-bpf calls, pointer
- * spills, and the odd fully random instruction.
+ * JMP32, ja, ja32), bounded loops, loops that exhaust the budget and raw
+ * back-edges, stack accesses at constant, derived and variable offsets,
+ * input memory and context accesses, packet accesses through data ..
+ * data_end (bounds-checked or not, loops over the packet), atomics, map
+ * lookups/updates/deletes, map values at variable offsets and atomics on
+ * them, direct map values, lddw, legacy packet loads, helper calls (the
+ * type's own too), callx, tail calls, bpf-to-bpf calls with pointers
+ * passed down, pointer spills, and the odd fully random instruction.
  */
 #include "gen.h"
+#include "ctx.h"
 #include "insn_build.h"
 
 #define EPILOGUE_ROOM	48
@@ -25,6 +29,7 @@
 #define KEY_SLOT	(-72)	/* 4-byte map key */
 #define VAL_SLOT	(-104)	/* 32-byte map value */
 #define SPILL_SLOT	(-112)
+#define ARG_SLOT	(-120)	/* a subprogram's r2 at entry */
 
 struct gen {
 	const u8 *p;
@@ -32,12 +37,13 @@ struct gen {
 	const struct fuzz_maps *maps;
 	struct fuzz_case *c;
 	bool hi[FUZZ_MAX_INSNS];
+	bool item[FUZZ_MAX_INSNS];	/* an item starts here */
 	u16 live;			/* registers believed initialised */
 	bool hostile;			/* allow r10 writes, random insns */
 	u32 loop_depth;
 	u32 fn, nfn;
 	u32 fn_entry[MAX_FUNCS];
-	struct { u32 at, dist; } fwd[MAX_FWD];
+	struct { u32 at, dist; bool snap; } fwd[MAX_FWD];
 	u32 nfwd;
 	struct { u32 at, fn; } calls[MAX_CALLS];
 	u32 ncalls;
@@ -153,6 +159,8 @@ static void fwd_jump(struct gen *g, struct bpf_insn insn, u32 dist)
 	if (g->nfwd < MAX_FWD) {
 		g->fwd[g->nfwd].at = g->c->len;
 		g->fwd[g->nfwd].dist = dist;
+		/* mostly to the start of an item: not into its setup */
+		g->fwd[g->nfwd].snap = rd8(g) >= 32;
 		g->nfwd++;
 	}
 	emit(g, insn);
@@ -226,11 +234,11 @@ static void gen_fwd_jump(struct gen *g)
 
 	/* ja leaves what it skips unreachable: mostly zero-length */
 	if (kind == 0) {
-		fwd_jump(g, ABPF_JMP_A(0), rd8(g) & 1 ? dist : 0);
+		fwd_jump(g, ABPF_JMP_A(0), rd8(g) < 32 ? dist : 0);
 	} else if (kind == 1) {
 		fwd_jump(g, ABPF_JMP32_A(0), 0);
 	} else if (kind == 2) {
-		fwd_jump(g, ABPF_JMP32_A(0), dist);
+		fwd_jump(g, ABPF_JMP32_A(0), rd8(g) < 64 ? dist : 0);
 	} else {
 		u8 op = jmp_ops[pick(g, ARRAY_SIZE(jmp_ops))];
 		bool w = rd8(g) & 1, k = rd8(g) & 1;
@@ -253,9 +261,10 @@ static s16 stack_off(struct gen *g, u32 size)
 	return (s16)(k % 2 ? -520 : (s16)pick(g, 8) - (s16)size + 1);
 }
 
-static void gen_mem_insn(struct gen *g, u8 base, s16 off, bool atomics)
+/* One load, store or atomic (W or DW: the size given, or either). */
+static void mem_insn(struct gen *g, u8 base, s16 off, bool atomics, u8 sz)
 {
-	u8 sz = sizes[pick(g, 4)], kind = pick(g, atomics ? 6 : 5);
+	u8 kind = pick(g, atomics ? 6 : 5);
 	u8 dst = dst_reg(g), src = live_reg(g);
 
 	switch (kind) {
@@ -275,7 +284,9 @@ static void gen_mem_insn(struct gen *g, u8 base, s16 off, bool atomics)
 		emit(g, ABPF_ST_MEM(sz, base, off, imm(g)));
 		break;
 	default:
-		emit(g, ABPF_ATOMIC_OP(rd8(g) & 1 ? BPF_DW : BPF_W,
+		if (sz != BPF_W && sz != BPF_DW)
+			sz = rd8(g) & 1 ? BPF_DW : BPF_W;
+		emit(g, ABPF_ATOMIC_OP(sz,
 				       atomic_ops[pick(g, ARRAY_SIZE(atomic_ops))],
 				       base, src, off));
 		set_live(g, src);
@@ -283,9 +294,35 @@ static void gen_mem_insn(struct gen *g, u8 base, s16 off, bool atomics)
 	}
 }
 
+static void gen_mem_insn(struct gen *g, u8 base, s16 off, bool atomics)
+{
+	mem_insn(g, base, off, atomics, sizes[pick(g, 4)]);
+}
+
+/*
+ * An access to an object of len bytes at base (a map value): mostly
+ * inside it, often aligned, sometimes past its end.
+ */
+static void gen_obj_insn(struct gen *g, u8 base, u32 len)
+{
+	static const u32 bytes[] = { 1, 2, 4, 8 };
+	u32 i = pick(g, 4), off;
+
+	while (i && bytes[i] > len)
+		i--;
+	off = rd8(g) < 224 ? pick(g, len - bytes[i] + 1) : pick(g, len + 8);
+	if (rd8(g) & 1)
+		off &= ~(bytes[i] - 1);
+	mem_insn(g, base, (s16)off, true, sizes[i]);
+}
+
 static void gen_stack(struct gen *g)
 {
 	u8 how = pick(g, 4), p = 2 + pick(g, 4);
+
+	/* a variable offset takes the whole stack: rejected with calls */
+	if (how >= 2 && g->nfn > 1 && (rd8(g) & 3))
+		how = 1;
 
 	if (how == 0) {
 		gen_mem_insn(g, BPF_REG_10, stack_off(g, 8), true);
@@ -346,13 +383,8 @@ static void gen_map(struct gen *g)
 		call_clobbers(g);
 		if (check)
 			emit(g, ABPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, n));
-		for (k = 0; k < n; k++) {
-			s16 off = pick(g, 8) ? pick(g, vsize) : pick(g, vsize + 8);
-
-			if (rd8(g) & 1)
-				off &= ~7;
-			gen_mem_insn(g, BPF_REG_0, off, true);
-		}
+		for (k = 0; k < n; k++)
+			gen_obj_insn(g, BPF_REG_0, vsize);
 		/* the first insn after a failed lookup sees r0 = 0 */
 		emit(g, ABPF_MOV64_REG(rd8(g) & 1 ? BPF_REG_7 : BPF_REG_3,
 				       BPF_REG_0));
@@ -380,12 +412,11 @@ static void gen_direct_value(struct gen *g)
 {
 	u8 r = 2 + pick(g, 4);
 	u32 base = pick(g, 4) * 8;
-	u32 off = pick(g, 8) ? pick(g, 32 - base) : pick(g, 40);
 
 	emit_lddw(g, r, BPF_PSEUDO_MAP_VALUE,
 		  (u32)g->maps->value_fd | (u64)base << 32);
 	set_live(g, r);
-	gen_mem_insn(g, r, (s16)off, true);
+	gen_obj_insn(g, r, 32 - base);
 }
 
 static void gen_helper(struct gen *g)
@@ -426,7 +457,11 @@ static void gen_local_call(struct gen *g, u32 callee)
 		return;
 	if (callee >= g->nfn)
 		callee = 0;		/* recursion: must be rejected */
-	/* r1: memory, a stack buffer or a number; r2-r5 numbers */
+	/*
+	 * r1: memory (or the context), a stack buffer or a number; r2 a
+	 * stack buffer, the memory or a number (the callee keeps it in
+	 * ARG_SLOT); r3-r5 numbers.
+	 */
 	if (k == 0)
 		emit(g, ABPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
 	else if (k == 1)
@@ -434,8 +469,18 @@ static void gen_local_call(struct gen *g, u32 callee)
 	else
 		emit(g, ABPF_MOV64_REG(BPF_REG_1, BPF_REG_6));
 	if (k == 0)
-		emit(g, ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, -64));
-	for (k = BPF_REG_2; k <= BPF_REG_5; k++)
+		emit(g, ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1,
+				       rd8(g) & 1 ? -64 : -8 * (s32)(1 + pick(g, 16))));
+	k = pick(g, 4);
+	if (k == 0) {
+		emit(g, ABPF_MOV64_REG(BPF_REG_2, BPF_REG_10));
+		emit(g, ABPF_ALU64_IMM(BPF_ADD, BPF_REG_2, -8 * (s32)(1 + pick(g, 8))));
+	} else if (k == 1) {
+		emit(g, ABPF_MOV64_REG(BPF_REG_2, BPF_REG_6));
+	} else {
+		emit(g, ABPF_MOV64_IMM(BPF_REG_2, imm(g)));
+	}
+	for (k = BPF_REG_3; k <= BPF_REG_5; k++)
 		emit(g, ABPF_MOV64_IMM(k, imm(g)));
 	if (g->ncalls < MAX_CALLS) {
 		g->calls[g->ncalls].at = g->c->len;
@@ -475,86 +520,485 @@ static void gen_back_jump(struct gen *g)
 	if (g->c->len <= start)
 		return;
 	t = g->c->len - 1 - pick(g, g->c->len - start);
+	/* mostly to an item's start, not into its setup (r1 = ...; call) */
+	if (rd8(g) >= 32) {
+		while (t > start && !g->item[t])
+			t--;
+		/* not to "r6 = r1" (or a callee's "*(fp - 120) = r2") */
+		if (t == start)
+			t += 1 + !!g->fn;
+	}
 	if (g->hi[t])
 		t--;
 	emit(g, ABPF_RAW(BPF_JMP | jmp_ops[pick(g, ARRAY_SIZE(jmp_ops))] | BPF_K,
 			 live_reg(g), 0, (s16)(t - g->c->len - 1), imm(g)));
 }
 
+/*
+ * r2 = data, r3 = data_end: from the packet context (data loaded with
+ * size sz: BPF_W truncates the pointer), or the memory and its end.
+ */
+static void pkt_bounds(struct gen *g, u8 sz)
+{
+	if (g->c->type == ABPF_PROG_TYPE_PACKET) {
+		emit(g, ABPF_LDX_MEM(sz, BPF_REG_2, BPF_REG_6,
+				     offsetof(struct abpf_pkt_ctx, data)));
+		emit(g, ABPF_LDX_MEM(BPF_DW, BPF_REG_3, BPF_REG_6,
+				     offsetof(struct abpf_pkt_ctx, data_end)));
+	} else {
+		emit(g, ABPF_MOV64_REG(BPF_REG_2, BPF_REG_6));
+		emit(g, ABPF_MOV64_REG(BPF_REG_3, BPF_REG_6));
+		emit(g, ABPF_ALU64_IMM(BPF_ADD, BPF_REG_3, FUZZ_MEM_LEN));
+	}
+	set_live(g, 2);
+	set_live(g, 3);
+}
+
+/*
+ * PACKET: r2 = data, r3 = data_end from the context, then an access at
+ * r2 + off, mostly behind a bounds check (exact, off by one, or none;
+ * the engines check at run time anyway), at a constant or variable
+ * offset.  MEM: the same on the memory and its length.
+ */
+static void gen_pkt_access(struct gen *g)
+{
+	u8 how = pick(g, 8), sz = sizes[pick(g, 4)], k;
+	s16 off = pick(g, 8) ? pick(g, FUZZ_MEM_LEN) : pick(g, FUZZ_MEM_LEN + 16);
+	s32 end = off + (sz == BPF_B ? 1 : sz == BPF_H ? 2 : sz == BPF_W ? 4 : 8);
+
+	pkt_bounds(g, rd8(g) < 248 ? BPF_DW : BPF_W);
+	set_live(g, 4);
+	if (how >= 5) {
+		/* a variable offset: masked, or a byte of the packet */
+		if (how == 7)
+			emit(g, ABPF_LDX_MEM(BPF_B, BPF_REG_4, BPF_REG_2, 0));
+		else
+			emit(g, ABPF_MOV64_REG(BPF_REG_4, live_reg(g)));
+		emit(g, ABPF_ALU64_IMM(BPF_AND, BPF_REG_4, how == 5 ? 15 : 63));
+		emit(g, ABPF_ALU64_REG(BPF_ADD, BPF_REG_2, BPF_REG_4));
+	}
+	emit(g, ABPF_MOV64_REG(BPF_REG_4, BPF_REG_2));
+	emit(g, ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, end - (how == 4)));
+	if (how != 3)
+		emit(g, ABPF_JMP_REG(how & 1 ? BPF_JGT : BPF_JGE, BPF_REG_4,
+				     BPF_REG_3, 1));
+	/* exactly the size checked for: a load, a store or an atomic */
+	k = pick(g, 4);
+	if (k == 2) {
+		emit(g, ABPF_STX_MEM(sz, BPF_REG_2, live_reg(g), off));
+	} else if (k == 3 && (sz == BPF_W || sz == BPF_DW)) {
+		emit(g, ABPF_ATOMIC_OP(sz, atomic_ops[pick(g, 8)], BPF_REG_2,
+				       BPF_REG_7, off));
+	} else {
+		k = dst_reg(g);
+		emit(g, ABPF_LDX_MEM(sz, k, BPF_REG_2, off));
+		set_live(g, k);
+	}
+}
+
+/* A loop over the packet (memory): sum its bytes, words... into r0/r7. */
+static void gen_pkt_loop(struct gen *g)
+{
+	static const u8 step[] = { 1, 2, 4, 8 };
+	u8 sz = pick(g, 4), acc = rd8(g) & 1 ? BPF_REG_7 : BPF_REG_0;
+
+	pkt_bounds(g, BPF_DW);
+	emit(g, ABPF_ALU64_IMM(BPF_ADD, BPF_REG_2, pick(g, 4)));
+	/* loop: if r2 + step > r3 break; acc += *r2; r2 += step */
+	emit(g, ABPF_MOV64_REG(BPF_REG_5, BPF_REG_2));
+	emit(g, ABPF_ALU64_IMM(BPF_ADD, BPF_REG_5, step[sz] - (rd8(g) < 16)));
+	emit(g, ABPF_JMP_REG(BPF_JGT, BPF_REG_5, BPF_REG_3, 4));
+	emit(g, ABPF_LDX_MEM(sizes[sz], BPF_REG_5, BPF_REG_2, 0));
+	emit(g, ABPF_ALU64_REG(rd8(g) & 1 ? BPF_ADD : BPF_XOR, acc, BPF_REG_5));
+	emit(g, ABPF_ALU64_IMM(BPF_ADD, BPF_REG_2, step[sz]));
+	emit(g, ABPF_JMP_A(-6));
+	set_live(g, 5);
+}
+
+/* Context fields: the packet context's, a kprobe's registers. */
+static void gen_ctx_read(struct gen *g)
+{
+	u32 len = g->c->type == ABPF_PROG_TYPE_KPROBE ? FUZZ_KPROBE_CTX_LEN :
+		  g->c->type == ABPF_PROG_TYPE_PACKET ?
+		  sizeof(struct abpf_pkt_ctx) : FUZZ_MEM_LEN;
+	s16 off = pick(g, 8) ? 8 * pick(g, len / 8) : pick(g, len + 16);
+	u8 dst = dst_reg(g), sz = sizes[pick(g, 4)];
+
+	if (rd8(g) < 240) {
+		emit(g, ABPF_LDX_MEM(sz, dst, BPF_REG_6, off));
+		set_live(g, dst);
+	} else {
+		gen_mem_insn(g, BPF_REG_6, off, true);
+	}
+}
+
+/*
+ * bpf_trace_printk(fmt, size, a, b, c): the core parses the format (a
+ * parser of program-controlled strings in the kernel).  The format is
+ * made of conversions, flags and text in the 32 bytes at VAL_SLOT; the
+ * size mostly ends at its NUL.
+ */
+static void gen_trace_printk(struct gen *g)
+{
+	static const char *const tok[] = {
+		"%d", "%i", "%u", "%x", "%X", "%c", "%%", "%ld", "%lld",
+		"%llx", "%h", "%hh", "d", "%s", "%p", "%", "ab", "-", "%l", "%5d",
+	};
+	char fmt[32] = "";
+	u32 len = 0, k, n = pick(g, 8);
+	s32 size;
+
+	for (k = 0; k < n; k++) {
+		const char *t = tok[pick(g, ARRAY_SIZE(tok))];
+
+		if (len + strlen(t) >= sizeof(fmt))
+			break;
+		memcpy(fmt + len, t, strlen(t));
+		len += strlen(t);
+	}
+	/* no NUL at all, rarely: must be refused */
+	if (rd8(g) < 8)
+		memset(fmt + len, 'z', sizeof(fmt) - len);
+	for (k = 0; k < sizeof(fmt); k += 4) {
+		s32 w;
+
+		memcpy(&w, fmt + k, 4);
+		emit(g, ABPF_ST_MEM(BPF_W, BPF_REG_10, VAL_SLOT + k, w));
+	}
+	size = rd8(g) < 224 ? len + 1 : 1 + pick(g, sizeof(fmt));
+	emit(g, ABPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
+	emit(g, ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, VAL_SLOT));
+	emit(g, ABPF_MOV64_IMM(BPF_REG_2, size));
+	for (k = BPF_REG_3; k <= BPF_REG_5; k++)
+		emit(g, ABPF_MOV64_REG(k, live_reg(g)));
+	emit(g, ABPF_CALL_HELPER(BPF_FUNC_trace_printk));
+	call_clobbers(g);
+}
+
+/* The type's own helpers: skb_load_bytes, probe_read_kernel, comm... */
+static void gen_type_helper(struct gen *g)
+{
+	u8 k = pick(g, 4);
+	s32 n = 1 + pick(g, 32);
+
+	if (g->c->type != ABPF_PROG_TYPE_CONFORMANCE && rd8(g) < 80) {
+		gen_trace_printk(g);
+		return;
+	}
+	if (g->c->type == ABPF_PROG_TYPE_PACKET) {
+		emit(g, ABPF_MOV64_REG(BPF_REG_1, BPF_REG_6));
+		emit(g, ABPF_MOV64_IMM(BPF_REG_2, k ? (s32)pick(g, FUZZ_MEM_LEN) :
+						   imm(g)));
+		emit(g, ABPF_MOV64_REG(BPF_REG_3, BPF_REG_10));
+		emit(g, ABPF_ALU64_IMM(BPF_ADD, BPF_REG_3, VAL_SLOT));
+		emit(g, ABPF_MOV64_IMM(BPF_REG_4, rd8(g) < 8 ? 0 : n));
+		emit(g, ABPF_CALL_HELPER(BPF_FUNC_skb_load_bytes));
+	} else if (g->c->type == ABPF_PROG_TYPE_KPROBE && k < 2) {
+		/* from the context (in bounds: the native host memcpy()s) */
+		s32 from = pick(g, FUZZ_KPROBE_CTX_LEN - n + 1);
+
+		emit(g, ABPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
+		emit(g, ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, VAL_SLOT));
+		emit(g, ABPF_MOV64_IMM(BPF_REG_2, rd8(g) < 8 ? 0 : n));
+		if (k) {
+			emit(g, ABPF_MOV64_REG(BPF_REG_3, BPF_REG_6));
+			emit(g, ABPF_ALU64_IMM(BPF_ADD, BPF_REG_3, from));
+		} else {
+			emit(g, ABPF_MOV64_IMM(BPF_REG_3, 0));
+		}
+		emit(g, ABPF_CALL_HELPER(BPF_FUNC_probe_read_kernel));
+	} else if (g->c->type == ABPF_PROG_TYPE_KPROBE && k == 2) {
+		emit(g, ABPF_MOV64_REG(BPF_REG_1, BPF_REG_10));
+		emit(g, ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, VAL_SLOT));
+		emit(g, ABPF_MOV64_IMM(BPF_REG_2, n));
+		emit(g, ABPF_CALL_HELPER(BPF_FUNC_get_current_comm));
+	} else if (g->c->type == ABPF_PROG_TYPE_KPROBE) {
+		/* a different pid each replay: keep it out of the result */
+		emit(g, ABPF_CALL_HELPER(BPF_FUNC_get_current_pid_tgid));
+		emit(g, ABPF_ALU64_REG(BPF_SUB, BPF_REG_0, BPF_REG_0));
+	} else {
+		gen_helper(g);
+		return;
+	}
+	call_clobbers(g);
+	/* read back what the helper wrote */
+	if (rd8(g) & 1) {
+		emit(g, ABPF_LDX_MEM(BPF_DW, BPF_REG_7, BPF_REG_10, VAL_SLOT));
+		emit(g, ABPF_ALU64_REG(BPF_XOR, BPF_REG_0, BPF_REG_7));
+	}
+}
+
+/* bpf_tail_call(ctx, prog array, index): ctx.h lists the targets. */
+static void gen_tail_call(struct gen *g)
+{
+	int fd = fuzz_prog_array(g->c->type);
+	u8 k = rd8(g);
+
+	if (fd < 0) {
+		gen_alu(g);
+		return;
+	}
+	emit(g, ABPF_MOV64_REG(BPF_REG_1, k < 248 ? BPF_REG_6 : BPF_REG_10));
+	emit_lddw(g, BPF_REG_2, BPF_PSEUDO_MAP_FD, (u32)fd);
+	if (k & 1) {
+		emit(g, ABPF_MOV64_IMM(BPF_REG_3, pick(g, FUZZ_PROG_ARRAY_LEN + 2)));
+	} else {
+		emit(g, ABPF_MOV64_REG(BPF_REG_3, live_reg(g)));
+		emit(g, ABPF_ALU64_IMM(BPF_AND, BPF_REG_3, 7));
+	}
+	emit(g, ABPF_CALL_HELPER(BPF_FUNC_tail_call));
+	call_clobbers(g);
+	/* it returns nothing: r0 is not initialised (mostly set it) */
+	if (rd8(g) < 224)
+		emit(g, ABPF_MOV64_IMM(BPF_REG_0, imm(g)));
+	else
+		g->live &= ~1u;
+}
+
+/* A lookup and its NULL check (skip: insns it jumps over); r0 = value. */
+static u32 map_lookup(struct gen *g, u32 skip)
+{
+	int fd = rd8(g) & 1 ? g->maps->hash_fd : g->maps->array_fd;
+
+	map_args(g, fd);
+	emit(g, ABPF_CALL_HELPER(BPF_FUNC_map_lookup_elem));
+	call_clobbers(g);
+	emit(g, ABPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, skip));
+	return fd == g->maps->hash_fd ? 8 : 16;	/* the value size */
+}
+
+/* A map value at a variable offset: masked, shifted, or bounds-checked. */
+static void gen_map_var_off(struct gen *g)
+{
+	u8 how = pick(g, 4), r = rd8(g) & 1 ? BPF_REG_4 : BPF_REG_5;
+	bool shift = rd8(g) < 64, set = how != 3 && rd8(g) < 64;
+	u32 vsize = map_lookup(g, 4 + (how != 3 && shift) + set);
+
+	if (how == 2)
+		emit(g, ABPF_LDX_MEM(BPF_B, r, BPF_REG_0, 0));
+	else
+		emit(g, ABPF_MOV64_REG(r, live_reg(g)));
+	if (how == 3) {
+		/* if r > vsize - 8 skip the access */
+		emit(g, ABPF_JMP_IMM(BPF_JGT, r, vsize - 8 + (rd8(g) < 32), 2));
+	} else {
+		emit(g, ABPF_ALU64_IMM(BPF_AND, r, how ? vsize - 1 : 7));
+		if (shift)
+			emit(g, ABPF_ALU64_IMM(BPF_LSH, r, 1));
+	}
+	emit(g, ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, r));
+	gen_mem_insn(g, BPF_REG_0, pick(g, 4) ? 0 : pick(g, 8), true);
+	if (set)
+		emit(g, ABPF_MOV64_IMM(BPF_REG_0, 1));
+	/* the first insn after a failed lookup sees r0 = 0 */
+	emit(g, ABPF_MOV64_REG(BPF_REG_3, BPF_REG_0));
+	set_live(g, r);
+	set_live(g, BPF_REG_3);
+}
+
+/* An atomic on a map value, cmpxchg with r0 set for it. */
+static void gen_map_atomic(struct gen *g)
+{
+	s32 op = atomic_ops[pick(g, ARRAY_SIZE(atomic_ops))];
+	u8 sz = rd8(g) & 1 ? BPF_DW : BPF_W, src = BPF_REG_5;
+	u32 n = sz == BPF_DW ? 8 : 4, vsize;
+	u8 k = rd8(g);
+	s16 off;
+
+	vsize = map_lookup(g, op == BPF_CMPXCHG ? 4 : 3);
+	off = k < 240 ? n * pick(g, vsize / n) : pick(g, vsize);
+	emit(g, ABPF_MOV64_REG(BPF_REG_4, BPF_REG_0));
+	emit(g, ABPF_MOV64_IMM(src, imm(g)));
+	if (op == BPF_CMPXCHG)
+		emit(g, ABPF_LDX_MEM(sz, BPF_REG_0, BPF_REG_4, off & ~(n - 1)));
+	emit(g, ABPF_ATOMIC_OP(sz, op, BPF_REG_4, src, off));
+	/* the old value (fetch, xchg, cmpxchg) into the result */
+	emit(g, ABPF_ALU64_REG(BPF_XOR, BPF_REG_8, src));
+	set_live(g, 4);
+	set_live(g, 5);
+}
+
+/*
+ * Loops that reach the budget (the oracle's RUN_BUDGET back-edges): a
+ * self-loop, counters around the budget in the shapes the interpreter
+ * fuses (add + jne/jlt/jsle back-edges), nested loops.
+ */
+static void gen_budget_loop(struct gen *g)
+{
+	static const s32 counts[] = {
+		10, 100, 1000, 4000, 4094, 4095, 4096, 4097, 5000, 1 << 20, -1,
+	};
+	u8 how = pick(g, 5), r = rd8(g) & 1 ? BPF_REG_5 : BPF_REG_8;
+	s32 n = counts[pick(g, ARRAY_SIZE(counts))];
+
+	switch (how) {
+	case 0:
+		/* a self-loop, entered when a register is below n */
+		emit(g, ABPF_JMP_IMM(BPF_JGE, live_reg(g), n, 1));
+		if (rd8(g) & 1)
+			emit(g, ABPF_JMP_A(-1));
+		else
+			emit(g, ABPF_JMP32_A(-1));
+		break;
+	case 1:
+		emit(g, ABPF_MOV64_IMM(r, n));
+		emit(g, ABPF_ALU64_IMM(BPF_ADD, r, -1));
+		emit(g, ABPF_JMP_IMM(BPF_JNE, r, 0, -2));
+		break;
+	case 2:
+		emit(g, ABPF_MOV64_IMM(r, 0));
+		emit(g, ABPF_ALU64_IMM(BPF_ADD, r, 1));
+		emit(g, ABPF_JMP_IMM(rd8(g) & 1 ? BPF_JLT : BPF_JSLE, r, n, -2));
+		break;
+	case 3:
+		emit(g, ABPF_MOV64_IMM(BPF_REG_4, n));
+		emit(g, ABPF_MOV64_IMM(r, 0));
+		emit(g, ABPF_ALU64_IMM(BPF_ADD, r, 1));
+		emit(g, ABPF_JMP_REG(rd8(g) & 1 ? BPF_JLT : BPF_JNE, r,
+				     BPF_REG_4, -2));
+		set_live(g, 4);
+		break;
+	default:
+		/* 64 x (n & 127) back-edges: around the budget */
+		emit(g, ABPF_MOV64_IMM(r, 64));
+		emit(g, ABPF_MOV64_IMM(BPF_REG_4, n & 127));
+		emit(g, ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, -1));
+		emit(g, ABPF_JMP_IMM(BPF_JSGT, BPF_REG_4, 0, -2));
+		emit(g, ABPF_ALU64_IMM(BPF_ADD, r, -1));
+		emit(g, ABPF_JMP_IMM(BPF_JNE, r, 0, -5));
+		set_live(g, 4);
+		break;
+	}
+	set_live(g, r);
+}
+
+/* A subprogram: its second argument (a caller's stack?) as a pointer. */
+static void gen_arg_ptr(struct gen *g)
+{
+	if (!g->fn) {
+		gen_stack(g);
+		return;
+	}
+	emit(g, ABPF_LDX_MEM(BPF_DW, BPF_REG_4, BPF_REG_10, ARG_SLOT));
+	set_live(g, 4);
+	gen_mem_insn(g, BPF_REG_4, (s16)pick(g, 24) - 8, true);
+}
+
+static void gen_lddw(struct gen *g)
+{
+	u8 r = dst_reg(g);
+
+	emit_lddw(g, r, 0, (u64)rd32(g) << 32 | rd32(g));
+	set_live(g, r);
+}
+
+static void gen_ld_pkt(struct gen *g)
+{
+	static const u8 ld_sizes[] = { BPF_B, BPF_H, BPF_W };
+	u8 sz = ld_sizes[pick(g, 3)];
+
+	/* rejected for kprobes: mostly a context read there */
+	if (g->c->type == ABPF_PROG_TYPE_KPROBE && (rd8(g) & 3)) {
+		gen_ctx_read(g);
+		return;
+	}
+	if (rd8(g) & 1)
+		emit(g, ABPF_LD_ABS(sz, pick(g, FUZZ_MEM_LEN + 4)));
+	else
+		emit(g, ABPF_LD_IND(sz, live_reg(g), pick(g, 16)));
+	g->live &= ~0x3eu;
+	set_live(g, 0);
+}
+
+/* Spill a pointer, fill it, use it (checked). */
+static void gen_spill(struct gen *g)
+{
+	emit(g, ABPF_STX_MEM(BPF_DW, BPF_REG_10,
+			     rd8(g) & 1 ? BPF_REG_6 : BPF_REG_10, SPILL_SLOT));
+	emit(g, ABPF_LDX_MEM(BPF_DW, BPF_REG_4, BPF_REG_10, SPILL_SLOT));
+	set_live(g, 4);
+	gen_mem_insn(g, BPF_REG_4, -(s16)pick(g, 16), true);
+}
+
+/* Hostile mode: a fully random instruction. */
+static void gen_random(struct gen *g)
+{
+	struct bpf_insn insn;
+	u32 w0 = rd32(g);
+
+	if (!g->hostile) {
+		gen_alu(g);
+		return;
+	}
+	memcpy(&insn, &w0, 4);
+	insn.imm = (s32)rd32(g);
+	emit(g, insn);
+}
+
+/* Packet (memory) accesses and loops; kprobes read their context. */
+static void gen_pkt(struct gen *g)
+{
+	if (g->c->type == ABPF_PROG_TYPE_KPROBE)
+		gen_ctx_read(g);
+	else if (rd8(g) < 170)
+		gen_pkt_access(g);
+	else
+		gen_pkt_loop(g);
+}
+
+static void gen_local_call_any(struct gen *g)
+{
+	gen_local_call(g, MAX_FUNCS);
+}
+
+/* The items and their odds: a byte below .upto (and the ones before). */
+static const struct {
+	u8 upto;
+	void (*fn)(struct gen *g);
+} items[] = {
+	{ 64, gen_alu },		{ 88, gen_fwd_jump },
+	{ 110, gen_stack },		{ 124, gen_input_mem },
+	{ 140, gen_map },		{ 146, gen_direct_value },
+	{ 156, gen_loop },		{ 164, gen_local_call_any },
+	{ 170, gen_helper },		{ 176, gen_lddw },
+	{ 182, gen_ld_pkt },		{ 188, gen_spill },
+	{ 192, gen_back_jump },		{ 196, gen_random },
+	{ 214, gen_pkt },		{ 220, gen_type_helper },
+	{ 226, gen_tail_call },		{ 234, gen_map_var_off },
+	{ 242, gen_map_atomic },	{ 246, gen_budget_loop },
+	{ 252, gen_arg_ptr },		{ 255, gen_ctx_read },
+};
+
 static void gen_item(struct gen *g)
 {
 	u8 k = rd8(g);
+	u32 i = 0;
 
-	if (k < 80) {
-		gen_alu(g);
-	} else if (k < 110) {
-		gen_fwd_jump(g);
-	} else if (k < 140) {
-		gen_stack(g);
-	} else if (k < 160) {
-		gen_input_mem(g);
-	} else if (k < 180) {
-		gen_map(g);
-	} else if (k < 188) {
-		gen_direct_value(g);
-	} else if (k < 200) {
-		gen_loop(g);
-	} else if (k < 208) {
-		gen_local_call(g, MAX_FUNCS);
-	} else if (k < 214) {
-		gen_helper(g);
-	} else if (k < 222) {
-		u8 r = dst_reg(g);
-
-		emit_lddw(g, r, 0, (u64)rd32(g) << 32 | rd32(g));
-		set_live(g, r);
-	} else if (k < 228) {
-		static const u8 ld_sizes[] = { BPF_B, BPF_H, BPF_W };
-		u8 sz = ld_sizes[pick(g, 3)];
-
-		if (rd8(g) & 1)
-			emit(g, ABPF_LD_ABS(sz, pick(g, FUZZ_MEM_LEN + 4)));
-		else
-			emit(g, ABPF_LD_IND(sz, live_reg(g), pick(g, 16)));
-		g->live &= ~0x3eu;
-		set_live(g, 0);
-	} else if (k < 236) {
-		/* spill a pointer, fill it, use it (checked) */
-		emit(g, ABPF_STX_MEM(BPF_DW, BPF_REG_10,
-				     rd8(g) & 1 ? BPF_REG_6 : BPF_REG_10,
-				     SPILL_SLOT));
-		emit(g, ABPF_LDX_MEM(BPF_DW, BPF_REG_4, BPF_REG_10, SPILL_SLOT));
-		set_live(g, 4);
-		gen_mem_insn(g, BPF_REG_4, -(s16)pick(g, 16), true);
-	} else if (k < 240) {
-		gen_back_jump(g);
-	} else if (k < 244 && g->hostile) {
-		/* a fully random instruction */
-		struct bpf_insn insn;
-		u32 w0 = rd32(g);
-
-		memcpy(&insn, &w0, 4);
-		insn.imm = (s32)rd32(g);
-		emit(g, insn);
-	} else {
-		gen_alu(g);
-	}
+	while (i + 1 < ARRAY_SIZE(items) && k >= items[i].upto)
+		i++;
+	items[i].fn(g);
 }
 
 static void gen_items(struct gen *g, u32 max)
 {
-	while (max-- && more(g) && room(g, 24))
+	while (max-- && more(g) && room(g, 24)) {
+		g->item[g->c->len] = true;
 		gen_item(g);
+	}
 }
 
 static void prologue(struct gen *g)
 {
+	/* MEM programs get their memory's length in r2 */
+	bool len = !g->fn && (g->c->type == ABPF_PROG_TYPE_MEM ||
+			      g->c->type == ABPF_PROG_TYPE_CONFORMANCE);
 	u32 k;
 
 	g->live = 1u << BPF_REG_1 | 1u << BPF_REG_10;
-	if (g->fn == 0)
-		g->live |= 1u << BPF_REG_2;
 	emit(g, ABPF_MOV64_REG(BPF_REG_6, BPF_REG_1));
+	/* a subprogram's second argument, for gen_arg_ptr() */
+	if (g->fn)
+		emit(g, ABPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_2, ARG_SLOT));
 	emit(g, ABPF_MOV64_IMM(BPF_REG_0, imm(g)));
 	for (k = BPF_REG_7; k <= BPF_REG_9; k++) {
 		if (rd8(g) & 1)
@@ -562,7 +1006,7 @@ static void prologue(struct gen *g)
 		else
 			emit_lddw(g, k, 0, (u64)rd32(g) << 32 | rd32(g));
 	}
-	for (k = BPF_REG_2 + !g->fn; k <= BPF_REG_5; k++)
+	for (k = BPF_REG_2 + len; k <= BPF_REG_5; k++)
 		emit(g, ABPF_MOV64_IMM(k, imm(g)));
 	g->live |= 0x3fd;		/* r0, r2-r9 */
 	for (k = 8; k <= 64; k += 8)
@@ -603,6 +1047,8 @@ static void resolve_fwd(struct gen *g, u32 epi)
 
 		if (t > epi)
 			t = epi;
+		while (g->fwd[k].snap && t < epi && !g->item[t])
+			t++;
 		if (g->hi[t])
 			t++;
 		if (insn->code == (BPF_JMP32 | BPF_JA))
@@ -629,7 +1075,8 @@ static void gen_raw(struct gen *g)
 static void map_fds(struct fuzz_case *c, const struct fuzz_maps *maps,
 		    bool to_file)
 {
-	const int real[] = { maps->array_fd, maps->value_fd, maps->hash_fd };
+	const int real[] = { maps->array_fd, maps->value_fd, maps->hash_fd,
+			     fuzz_prog_array(c->type) };
 	u32 k, m;
 
 	for (k = 0; k + 1 < c->len; k++) {
@@ -637,7 +1084,9 @@ static void map_fds(struct fuzz_case *c, const struct fuzz_maps *maps,
 
 		if (!abpf_is_lddw(insn) || !insn->src_reg)
 			continue;
-		for (m = 0; m < 3; m++) {
+		for (m = 0; m < ARRAY_SIZE(real); m++) {
+			if (real[m] < 0)
+				continue;
 			if (to_file && insn->imm == real[m]) {
 				insn->imm = FUZZ_CASE_FD_ARRAY + m;
 				break;
@@ -706,7 +1155,18 @@ void fuzz_generate(const u8 *data, size_t size, const struct fuzz_maps *maps,
 	g.maps = maps;
 	g.c = c;
 	h = rd8(&g);
-	c->type = h & 4 ? ABPF_PROG_TYPE_CONFORMANCE : ABPF_PROG_TYPE_MEM;
+	/*
+	 * Structured: h & 3 picks MEM/CONFORMANCE (bit 2), PACKET, or
+	 * KPROBE/MEM (bit 2).  Raw (h & 3 == 3): h >> 6 does (no hostile
+	 * mode there).
+	 */
+	k = (h & 3) == 3 ? h >> 6 : h & 3;
+	if (k == 1)
+		c->type = ABPF_PROG_TYPE_PACKET;
+	else if (k == 2)
+		c->type = h & 4 ? ABPF_PROG_TYPE_KPROBE : ABPF_PROG_TYPE_MEM;
+	else
+		c->type = h & 4 ? ABPF_PROG_TYPE_CONFORMANCE : ABPF_PROG_TYPE_MEM;
 	c->blind = h & 8 ? 2 : 0;
 	g.hostile = (h & 0xc0) == 0xc0;
 	seed = rd32(&g) | 1;
@@ -727,6 +1187,7 @@ void fuzz_generate(const u8 *data, size_t size, const struct fuzz_maps *maps,
 	for (g.fn = 0; g.fn < g.nfn; g.fn++) {
 		g.fn_entry[g.fn] = c->len;
 		prologue(&g);
+		g.item[c->len % FUZZ_MAX_INSNS] = true;
 		if (g.fn + 1 < g.nfn)
 			gen_local_call(&g, g.fn + 1);
 		gen_items(&g, items);

@@ -20,10 +20,11 @@ struct fuzz_maps {
 	int array_fd;		/* array, key 4, value 16, 4 entries */
 	int value_fd;		/* array, value 32, 1 entry: direct value */
 	int hash_fd;		/* hash, key 4, value 8, 4 entries */
+	/* prog arrays for tail calls: ctx.h, fuzz_prog_array() */
 };
 
 struct fuzz_case {
-	u32 type;		/* ABPF_PROG_TYPE_MEM or _CONFORMANCE */
+	u32 type;		/* ABPF_PROG_TYPE_*: ctx.h says what r1 is */
 	u32 blind;		/* JIT constant blinding: 0 or 2 */
 	bool raw;		/* the bytes were taken as instructions */
 	u32 len;
@@ -35,12 +36,14 @@ struct fuzz_case {
  * A case file: the magic, then type, blind (u32 each, little-endian),
  * the input memory, the instructions.  Regressions are kept in this form,
  * so that they mean the same program whatever the generator becomes.
- * Map fds in it are FUZZ_CASE_FD_ARRAY/VALUE/HASH, bound when loaded.
+ * Map fds in it are FUZZ_CASE_FD_ARRAY/VALUE/HASH/PROGS (the prog array
+ * of the case's type), bound when loaded.
  */
 #define FUZZ_CASE_MAGIC		"ABPFCASE"
 #define FUZZ_CASE_FD_ARRAY	1
 #define FUZZ_CASE_FD_VALUE	2
 #define FUZZ_CASE_FD_HASH	3
+#define FUZZ_CASE_FD_PROGS	4
 
 /* Fuzzer bytes or a case file -> a case. */
 void fuzz_generate(const u8 *data, size_t size, const struct fuzz_maps *maps,

@@ -6,6 +6,7 @@
 #include <alloca.h>
 
 #include "oracle.h"
+#include "ctx.h"
 #include "stepper.h"
 #include "jit.h"
 #include "maps.h"
@@ -204,20 +205,9 @@ static bool names_insn(const char *log, u32 len)
 
 static void start(struct abpf_run_ctx *rc, const struct fuzz_case *c)
 {
-	/* packet programs: the input memory is the read-only packet */
-	static struct abpf_pkt_ctx pkt_ctx;
-
 	reset_maps();
 	memcpy(mem_buf, c->mem, sizeof(mem_buf));
-	if (c->type == ABPF_PROG_TYPE_PACKET) {
-		memset(&pkt_ctx, 0, sizeof(pkt_ctx));
-		pkt_ctx.data = (u64)(unsigned long)mem_buf;
-		pkt_ctx.data_end = pkt_ctx.data + sizeof(mem_buf);
-		pkt_ctx.len = sizeof(mem_buf);
-		abpf_run_ctx_init_pkt(rc, &pkt_ctx, false);
-	} else {
-		abpf_run_ctx_init_mem(rc, mem_buf, sizeof(mem_buf));
-	}
+	fuzz_ctx_start(rc, c, mem_buf, sizeof(mem_buf));
 	rc->budget = RUN_BUDGET;
 }
 

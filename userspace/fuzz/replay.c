@@ -10,13 +10,16 @@
  *	"fuzz-replay: N passed, M failed" ("fuzz-replay-dev" with --dev).
  *	Files named in FILE (one "name reason..." a line) are known
  *	divergences owned by someone else: run and reported, not counted.
+ *	A reason starting "sanitizer:" is a finding that only a sanitizer
+ *	build shows (make fuzz, make -C userspace SANITIZE=1).
  *	--dev: also load each case through /dev/altbpf and test-run it on
  *	the module's interpreter and JIT: an accepted case must give the
  *	same r0 and abort code on both (and the native interpreter's unless
  *	it depends on the stack's or the input memory's address: the
  *	device copies the memory), a rejected one must be rejected there too
- *	with "insn N: reason".  Cases that use maps, or that exhaust the
- *	loop budget natively, are only run natively.
+ *	with "insn N: reason".  Cases that use maps, exhaust the loop
+ *	budget natively, or are of a type the device cannot test-run
+ *	(PACKET, KPROBE: ctx.h), are only run natively.
  *   altbpf-fuzz-replay --print FILE	the generated program and verdict
  *   altbpf-fuzz-replay --seeds DIR N	write N random seed inputs
  *   altbpf-fuzz-replay --case IN OUT	the case IN makes, as a case file
@@ -30,6 +33,7 @@
 
 static bool dev;
 static char known[64][256];
+static bool known_san[64];
 static u32 nknown;
 static u32 n_pass, n_fail, n_test;
 
@@ -42,13 +46,19 @@ static void load_known(const char *path)
 		fprintf(stderr, "replay: %s: %s\n", path, strerror(errno));
 		exit(2);
 	}
-	while (nknown < ARRAY_SIZE(known) && fgets(line, sizeof(line), f))
-		if (line[0] != '#' && sscanf(line, "%255s", known[nknown]) == 1)
-			nknown++;
+	while (nknown < ARRAY_SIZE(known) && fgets(line, sizeof(line), f)) {
+		char why[16] = "";
+
+		if (line[0] == '#' ||
+		    sscanf(line, "%255s %15s", known[nknown], why) < 1)
+			continue;
+		known_san[nknown++] = !strcmp(why, "sanitizer:");
+	}
 	fclose(f);
 }
 
-static bool is_known(const char *path)
+/* 0: not known, 1: known, 2: a known sanitizer finding */
+static int is_known(const char *path)
 {
 	const char *base = strrchr(path, '/');
 	u32 k;
@@ -56,8 +66,8 @@ static bool is_known(const char *path)
 	base = base ? base + 1 : path;
 	for (k = 0; k < nknown; k++)
 		if (!strcmp(base, known[k]))
-			return true;
-	return false;
+			return known_san[k] ? 2 : 1;
+	return 0;
 }
 
 static u8 *read_file(const char *path, size_t *size)
@@ -98,7 +108,10 @@ static const char *dev_check(const struct fuzz_case *c, enum fuzz_verdict v,
 	static struct run_result ri, rj;
 	struct run_opts o = { .via = RUN_VIA_DEV, .prog_type = c->type };
 
-	if (uses_maps(c) || (v != FUZZ_REJECTED && fuzz_last.error == -ELOOP))
+	/* the device runs MEM and CONFORMANCE programs only */
+	if (uses_maps(c) || (v != FUZZ_REJECTED && fuzz_last.error == -ELOOP) ||
+	    (c->type != ABPF_PROG_TYPE_MEM &&
+	     c->type != ABPF_PROG_TYPE_CONFORMANCE))
 		return NULL;
 	o.engine = ABPF_ENGINE_INTERP;
 	if (run_program(c->insns, c->len, c->mem, sizeof(c->mem), &o, &ri) == -2) {
@@ -175,9 +188,15 @@ static void replay_file(const char *path)
 		bad = why;
 	else if (dev)
 		bad = dev_check(&c, v, why, sizeof(why));
-	if (is_known(path)) {
+	switch (is_known(path)) {
+	case 1:
 		printf("# known: %s %s%s\n", path,
 		       bad ? "still fails: " : "now passes: remove it from the known list",
+		       bad ? bad : "");
+		return;
+	case 2:
+		printf("# known: %s %s%s\n", path,
+		       bad ? "fails: " : "a sanitizer finding (known.txt), passes without one",
 		       bad ? bad : "");
 		return;
 	}
@@ -288,7 +307,9 @@ static int write_seeds(const char *dir, u32 n)
 			x ^= x << 13;
 			x ^= x >> 7;
 			x ^= x << 17;
-			fputc(i == 0 ? (int)(k % 256 & ~3u) | (k % 7 == 6 ? 3 : 0)
+			/* header (gen.c): every type, raw 1 in 7 */
+			fputc(i == 0 ? (int)(k % 256 & ~3u) |
+				       (k % 7 == 6 ? 3 : (int)(k % 3))
 				     : (int)(x >> 24) & 0xff, f);
 		}
 		fclose(f);
