@@ -86,6 +86,10 @@ struct abpf_interp_code {
 	struct abpf_dinsn insns[];	/* len + 1: a trailing invalid slot */
 };
 
+/* Slots are loaded as one u64 each: keep them 8-byte aligned. */
+_Static_assert(offsetof(struct abpf_interp_code, insns) % sizeof(u64) == 0,
+	       "slots must be 8-byte aligned");
+
 /*
  * ALU operations with a 3-address superinstruction (dst = src op imm).
  * No sub: prepare turns sub K into add -K (32-bit always, 64-bit unless
