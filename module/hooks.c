@@ -430,4 +430,6 @@ void altbpf_hooks_exit(void)
 	mutex_unlock(&altbpf_links_lock);
 	altbpf_link_free_dead(&dead);
 	idr_destroy(&altbpf_link_idr);
+	/* kprobe sites outlive their last link by a second (hook_kprobe.c) */
+	altbpf_kprobe_exit();
 }

@@ -3,7 +3,7 @@
  * torture - lifecycle and exhaustion torture of altbpf.ko, run as root in
  * the test VM by scripts/torture-tests (docs/reliability.md).
  *
- *   altbpf-torture lifecycle [--seconds S] [--workers N]
+ *   altbpf-torture lifecycle [--seconds S] [--workers N] [--kind K]
  *	N workers (default: one per vCPU) loop load -> attach (kprobe and
  *	netfilter, fd or persistent links) -> fire -> detach (close, detach
  *	by fd, by link id, by prog id) -> close, while firing threads hit
@@ -50,6 +50,8 @@ static atomic_int stop;
 static atomic_long iterations, fires, packets, map_ops;
 /* errors a loop must never see: counted and the first one reported */
 static atomic_long unexpected;
+/* lifecycle links: bit 0 kprobe, bit 1 kretprobe (--kind, for bisecting) */
+static int kinds = 3;
 static char first_error[256];
 static pthread_mutex_t err_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -160,6 +162,7 @@ static void *lifecycle_worker(void *arg)
 		int kfd = load_kprobe_prog(m->array_fd, m->hash_fd);
 		int nfd = load_nf_prog();
 		int persist = round % 4 == 3;
+		int ret = kinds == 3 ? round & 1 : kinds == 2;
 		int klink, nlink;
 		__u32 kid = prog_id(kfd);
 
@@ -167,7 +170,7 @@ static void *lifecycle_worker(void *arg)
 			unexpected_error("PROG_LOAD");
 			break;
 		}
-		klink = tl_attach_kprobe(dev, kfd, probe_sym, round & 1);
+		klink = tl_attach_kprobe(dev, kfd, probe_sym, ret);
 		if (klink < 0)
 			unexpected_error("kprobe LINK_CREATE");
 		nlink = tl_attach_nf(dev, nfd, NF_INET_LOCAL_OUT + (round % 2),
@@ -185,6 +188,9 @@ static void *lifecycle_worker(void *arg)
 			attr.link_create.attach_type = BPF_TRACE_KPROBE_MULTI;
 			attr.link_create.kprobe_multi.syms = PTR64(&symp);
 			attr.link_create.kprobe_multi.cnt = 1;
+			if (ret)
+				attr.link_create.kprobe_multi.flags =
+					BPF_F_KPROBE_MULTI_RETURN;
 			attr.link_create.flags = ALTBPF_LINK_F_PERSIST |
 				ALTBPF_LINK_ENGINE(ALTBPF_ENGINE_INTERP);
 			plink = tl_bpf(dev, BPF_LINK_CREATE, &attr);
@@ -676,6 +682,9 @@ int main(int argc, char **argv)
 			seconds = atof(argv[++i]);
 		else if (i + 1 < argc && !strcmp(argv[i], "--workers"))
 			workers = atoi(argv[++i]);
+		else if (i + 1 < argc && !strcmp(argv[i], "--kind"))
+			kinds = !strcmp(argv[++i], "kprobe") ? 1 :
+				!strcmp(argv[i], "kretprobe") ? 2 : 3;
 		else if (!strcmp(argv[i], "--persist"))
 			persist = 1;
 		else
@@ -696,6 +705,7 @@ int main(int argc, char **argv)
 		return run_hold(persist);
 	fprintf(stderr,
 		"usage: altbpf-torture lifecycle [--seconds S] [--workers N]\n"
+		"                                [--kind kprobe|kretprobe|both]\n"
 		"       altbpf-torture exhaust\n"
 		"       altbpf-torture fire [--seconds S]\n"
 		"       altbpf-torture hold [--persist]\n");
