@@ -323,6 +323,49 @@ static int choose_probe_sym(int array_fd, int hash_fd)
 	return link >= 0 ? 0 : -1;
 }
 
+/* entries of @type ("k" or "r") on the probed function in kprobes/list */
+static int count_probes(const char *type)
+{
+	const char *key = strstr(probe_sym, "getppid") ? "getppid" : probe_sym;
+	FILE *f = fopen("/sys/kernel/debug/kprobes/list", "r");
+	char line[512], t[16], sym[256];
+	int n = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %15s %255s", t, sym) == 2 &&
+		    !strcmp(t, type) && strstr(sym, key))
+			n++;
+	if (f)
+		fclose(f);
+	return f ? n : -1;
+}
+
+/*
+ * Links on one function share one registered kprobe and one kretprobe
+ * (docs/hooks.md): link churn must not patch kernel text.
+ */
+static void check_shared_probes(const struct shared_maps *m)
+{
+	int kfd = load_kprobe_prog(m->array_fd, m->hash_fd);
+	int links[4], ok = kfd >= 0, k, r;
+
+	for (int i = 0; i < 4; i++) {
+		links[i] = kfd < 0 ? -1 : tl_attach_kprobe(dev, kfd, probe_sym,
+							   i & 1);
+		ok &= links[i] >= 0;
+	}
+	k = count_probes("k");
+	r = count_probes("r");
+	tl_ok(ok && k == 1 && r == 1,
+	      "lifecycle: 2 kprobe and 2 kretprobe links on %s share one kprobe (%d) and one kretprobe (%d)",
+	      probe_sym, k, r);
+	for (int i = 0; i < 4; i++)
+		if (links[i] >= 0)
+			close(links[i]);
+	if (kfd >= 0)
+		close(kfd);
+}
+
 static int run_lifecycle(double seconds, int workers)
 {
 	int cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -344,6 +387,7 @@ static int run_lifecycle(double seconds, int workers)
 	      "lifecycle: kprobe program loads and attaches to %s", probe_sym);
 	if (tl_failed())
 		return tl_tap_done("torture-lifecycle");
+	check_shared_probes(&m);
 
 	start = now();
 	for (int i = 0; i < workers; i++)
