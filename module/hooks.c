@@ -7,8 +7,8 @@
  *
  * Locking: altbpf_links_lock (a mutex) serialises attach, detach and the
  * list/idr of links.  A hook's run path takes no lock: it only reads the
- * link, which cannot go away before the hook is unregistered and an RCU
- * grace period has passed (every run is inside rcu_read_lock()).
+ * link, which cannot go away before it is unhooked and an RCU grace
+ * period has passed (every run is inside rcu_read_lock()).
  */
 #include <linux/anon_inodes.h>
 #include <linux/capability.h>
