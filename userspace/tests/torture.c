@@ -9,7 +9,8 @@
  *	by fd, by link id, by prog id) -> close, while firing threads hit
  *	the hooks on the other vCPUs (a syscall and UDP on loopback) and
  *	map threads update/delete/look up the hash map the kprobe programs
- *	update concurrently.
+ *	update concurrently.  K = kprobe, kretprobe or both (default:
+ *	alternating) chooses the kprobe links' kind.
  *   altbpf-torture exhaust
  *	fill the JIT arena, the map memory budget, a hash map; exceed the
  *	instruction limit and the loop budget: clean errors, counters in
