@@ -7,8 +7,8 @@
  *
  * Locking: altbpf_links_lock (a mutex) serialises attach, detach and the
  * list/idr of links.  A hook's run path takes no lock: it only reads the
- * link, which cannot go away before the hook is unregistered and an RCU
- * grace period has passed (every run is inside rcu_read_lock()).
+ * link, which cannot go away before it is unhooked and an RCU grace
+ * period has passed (every run is inside rcu_read_lock()).
  */
 #include <linux/anon_inodes.h>
 #include <linux/capability.h>
@@ -430,4 +430,6 @@ void altbpf_hooks_exit(void)
 	mutex_unlock(&altbpf_links_lock);
 	altbpf_link_free_dead(&dead);
 	idr_destroy(&altbpf_link_idr);
+	/* kprobe sites outlive their last link by a second (hook_kprobe.c) */
+	altbpf_kprobe_exit();
 }

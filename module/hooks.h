@@ -26,8 +26,8 @@ struct altbpf_link_ops {
 	/* Register the hook; the program may run as soon as this starts. */
 	int (*attach)(struct altbpf_link *l);
 	/*
-	 * Unregister: no new run starts afterwards (hooks.c then waits for
-	 * an RCU grace period before the link can go away).
+	 * Unhook: runs that start after the RCU grace period hooks.c then
+	 * waits for do not see the link (before the link can go away).
 	 */
 	void (*detach)(struct altbpf_link *l);
 	/* "kprobe sym do_nanosleep ...": what the link is attached to. */
@@ -75,6 +75,8 @@ void altbpf_link_bad_ret(struct altbpf_link *l);
 /* hook_kprobe.c, hook_netfilter.c: parse @attr, set l->ops and l->hook. */
 int altbpf_kprobe_link_init(struct altbpf_link *l, const union bpf_attr *attr);
 int altbpf_nf_link_init(struct altbpf_link *l, const union bpf_attr *attr);
+/* Module exit, after every link is detached: unregister the shared probes. */
+void altbpf_kprobe_exit(void);
 
 /* Program type check of the hook files (docs/hooks.md). */
 bool altbpf_link_prog_type_ok(struct altbpf_link *l, u32 type);

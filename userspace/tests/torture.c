@@ -3,13 +3,14 @@
  * torture - lifecycle and exhaustion torture of altbpf.ko, run as root in
  * the test VM by scripts/torture-tests (docs/reliability.md).
  *
- *   altbpf-torture lifecycle [--seconds S] [--workers N]
+ *   altbpf-torture lifecycle [--seconds S] [--workers N] [--kind K]
  *	N workers (default: one per vCPU) loop load -> attach (kprobe and
  *	netfilter, fd or persistent links) -> fire -> detach (close, detach
  *	by fd, by link id, by prog id) -> close, while firing threads hit
  *	the hooks on the other vCPUs (a syscall and UDP on loopback) and
  *	map threads update/delete/look up the hash map the kprobe programs
- *	update concurrently.
+ *	update concurrently.  K = kprobe, kretprobe or both (default:
+ *	alternating) chooses the kprobe links' kind.
  *   altbpf-torture exhaust
  *	fill the JIT arena, the map memory budget, a hash map; exceed the
  *	instruction limit and the loop budget: clean errors, counters in
@@ -50,6 +51,8 @@ static atomic_int stop;
 static atomic_long iterations, fires, packets, map_ops;
 /* errors a loop must never see: counted and the first one reported */
 static atomic_long unexpected;
+/* lifecycle links: bit 0 kprobe, bit 1 kretprobe (--kind, for bisecting) */
+static int kinds = 3;
 static char first_error[256];
 static pthread_mutex_t err_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -160,6 +163,7 @@ static void *lifecycle_worker(void *arg)
 		int kfd = load_kprobe_prog(m->array_fd, m->hash_fd);
 		int nfd = load_nf_prog();
 		int persist = round % 4 == 3;
+		int ret = kinds == 3 ? round & 1 : kinds == 2;
 		int klink, nlink;
 		__u32 kid = prog_id(kfd);
 
@@ -167,7 +171,7 @@ static void *lifecycle_worker(void *arg)
 			unexpected_error("PROG_LOAD");
 			break;
 		}
-		klink = tl_attach_kprobe(dev, kfd, probe_sym, round & 1);
+		klink = tl_attach_kprobe(dev, kfd, probe_sym, ret);
 		if (klink < 0)
 			unexpected_error("kprobe LINK_CREATE");
 		nlink = tl_attach_nf(dev, nfd, NF_INET_LOCAL_OUT + (round % 2),
@@ -185,6 +189,9 @@ static void *lifecycle_worker(void *arg)
 			attr.link_create.attach_type = BPF_TRACE_KPROBE_MULTI;
 			attr.link_create.kprobe_multi.syms = PTR64(&symp);
 			attr.link_create.kprobe_multi.cnt = 1;
+			if (ret)
+				attr.link_create.kprobe_multi.flags =
+					BPF_F_KPROBE_MULTI_RETURN;
 			attr.link_create.flags = ALTBPF_LINK_F_PERSIST |
 				ALTBPF_LINK_ENGINE(ALTBPF_ENGINE_INTERP);
 			plink = tl_bpf(dev, BPF_LINK_CREATE, &attr);
@@ -317,6 +324,49 @@ static int choose_probe_sym(int array_fd, int hash_fd)
 	return link >= 0 ? 0 : -1;
 }
 
+/* entries of @type ("k" or "r") on the probed function in kprobes/list */
+static int count_probes(const char *type)
+{
+	const char *key = strstr(probe_sym, "getppid") ? "getppid" : probe_sym;
+	FILE *f = fopen("/sys/kernel/debug/kprobes/list", "r");
+	char line[512], t[16], sym[256];
+	int n = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %15s %255s", t, sym) == 2 &&
+		    !strcmp(t, type) && strstr(sym, key))
+			n++;
+	if (f)
+		fclose(f);
+	return f ? n : -1;
+}
+
+/*
+ * Links on one function share one registered kprobe and one kretprobe
+ * (docs/hooks.md): link churn must not patch kernel text.
+ */
+static void check_shared_probes(const struct shared_maps *m)
+{
+	int kfd = load_kprobe_prog(m->array_fd, m->hash_fd);
+	int links[4], ok = kfd >= 0, k, r;
+
+	for (int i = 0; i < 4; i++) {
+		links[i] = kfd < 0 ? -1 : tl_attach_kprobe(dev, kfd, probe_sym,
+							   i & 1);
+		ok &= links[i] >= 0;
+	}
+	k = count_probes("k");
+	r = count_probes("r");
+	tl_ok(ok && k == 1 && r == 1,
+	      "lifecycle: 2 kprobe and 2 kretprobe links on %s share one kprobe (%d) and one kretprobe (%d)",
+	      probe_sym, k, r);
+	for (int i = 0; i < 4; i++)
+		if (links[i] >= 0)
+			close(links[i]);
+	if (kfd >= 0)
+		close(kfd);
+}
+
 static int run_lifecycle(double seconds, int workers)
 {
 	int cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -338,6 +388,7 @@ static int run_lifecycle(double seconds, int workers)
 	      "lifecycle: kprobe program loads and attaches to %s", probe_sym);
 	if (tl_failed())
 		return tl_tap_done("torture-lifecycle");
+	check_shared_probes(&m);
 
 	start = now();
 	for (int i = 0; i < workers; i++)
@@ -676,6 +727,9 @@ int main(int argc, char **argv)
 			seconds = atof(argv[++i]);
 		else if (i + 1 < argc && !strcmp(argv[i], "--workers"))
 			workers = atoi(argv[++i]);
+		else if (i + 1 < argc && !strcmp(argv[i], "--kind"))
+			kinds = !strcmp(argv[++i], "kprobe") ? 1 :
+				!strcmp(argv[i], "kretprobe") ? 2 : 3;
 		else if (!strcmp(argv[i], "--persist"))
 			persist = 1;
 		else
@@ -696,6 +750,7 @@ int main(int argc, char **argv)
 		return run_hold(persist);
 	fprintf(stderr,
 		"usage: altbpf-torture lifecycle [--seconds S] [--workers N]\n"
+		"                                [--kind kprobe|kretprobe|both]\n"
 		"       altbpf-torture exhaust\n"
 		"       altbpf-torture fire [--seconds S]\n"
 		"       altbpf-torture hold [--persist]\n");
