@@ -1462,24 +1462,75 @@ static bool tail_inlinable(struct jit *j, u32 i)
 	       !j->prog->aux[i].subprog;
 }
 
+/*
+ * The slot array when the map offers one (maps.h prog_slots), like the
+ * kernel's emit_bpf_tail_call_indirect reading array->ptrs[]; not under
+ * blinding (its address and max_entries would be plain immediates).
+ */
+static const struct abpf_prog *const *tail_slots(struct jit *j, u32 i)
+{
+	struct abpf_map *m = call_map(j, i);
+
+	if (j->blind || !m->ops->prog_slots || m->max_entries > 0x7fffffff)
+		return NULL;
+	return m->ops->prog_slots(m);
+}
+
+/*
+ * rax = slots[r3] or NULL, for an index below max_entries (else jump to
+ * *p_idx); the index is masked to 0 when out of range, even
+ * speculatively (the helper's array_index_nospec):
+ *	mov eax, r3d; cmp eax, max_entries; sbb r10, r10 (CF kept)
+ *	jae miss; (count checks); and eax, r10d; mov rax, [slots + rax * 8]
+ */
+static void emit_tail_index(struct jit *j, u32 i, u32 *p_idx)
+{
+	struct abpf_map *m = call_map(j, i);
+
+	emit_mov_reg(j, false, RAX, j->map[3]);
+	emit_alu_imm(j, false, 7, RAX, (s32)m->max_entries);
+	emit_rm(j, F_W, 0x1b, REG_AX, REG_AX, 0);		/* sbb r10, r10 */
+	*p_idx = emit_jcc8_fwd(j, CC_AE);
+}
+
+static void emit_tail_slot(struct jit *j, const struct abpf_prog *const *s)
+{
+	emit_alu_reg(j, false, 0x21, RAX, REG_AX);		/* and eax, r10d */
+	emit_movabs(j, REG_AUX, (u64)(unsigned long)s);
+	b1(j, 0x49);				/* mov rax, [r11 + rax * 8] */
+	b1(j, 0x8b);
+	b1(j, 0x04);
+	b1(j, 3 << 6 | (RAX & 7) << 3 | (REG_AUX & 7));
+}
+
 static void emit_tail_call(struct jit *j, u32 i)
 {
 	struct abpf_map *m = call_map(j, i);
+	const struct abpf_prog *const *slots = tail_slots(j, i);
 	u8 r2 = j->map[2], r3 = j->map[3];
 	u32 p_idx, p_cnt, p_null, p_slow;
 
-	emit_mem(j, 0, 0x3b, r3, r2, offsetof(struct abpf_map, max_entries));
-	p_idx = emit_jcc8_fwd(j, CC_AE);
+	if (slots) {
+		emit_tail_index(j, i, &p_idx);
+	} else {
+		emit_mem(j, 0, 0x3b, r3, r2,
+			 offsetof(struct abpf_map, max_entries));
+		p_idx = emit_jcc8_fwd(j, CC_AE);
+	}
 	emit_mem(j, 0, 0x83, 7, REG_CTX, RC_TAIL_CNT);		/* cmp dword */
 	b1(j, ABPF_MAX_TAIL_CALLS);
 	p_cnt = emit_jcc8_fwd(j, CC_AE);
 	emit_mem(j, 0, 0x83, 0, REG_CTX, RC_TAIL_CNT);		/* add dword */
 	b1(j, 1);
-	/* prog_at(map, index): r1-r5 die at calls, so any order is fine */
-	emit_mov_reg(j, false, REG_AUX, r3);
-	emit_mov_reg(j, true, RDI, r2);
-	emit_mov_reg(j, false, RSI, REG_AUX);
-	emit_call_abs(j, (const void *)m->ops->prog_at);
+	if (slots) {
+		emit_tail_slot(j, slots);
+	} else {
+		/* prog_at(map, index): r1-r5 die at calls, any order works */
+		emit_mov_reg(j, false, REG_AUX, r3);
+		emit_mov_reg(j, true, RDI, r2);
+		emit_mov_reg(j, false, RSI, REG_AUX);
+		emit_call_abs(j, (const void *)m->ops->prog_at);
+	}
 	emit_alu_reg(j, true, 0x85, RAX, RAX);
 	p_null = emit_jcc8_fwd(j, CC_E);
 	emit_mem(j, F_W, 0x8b, REG_AUX, RAX,
