@@ -336,6 +336,39 @@ static u32 altbpf_timer_avg(const struct altbpf_timer *t)
 }
 
 /*
+ * The loop of altbpf's own engines over rc, built once by the caller: a
+ * run changes only what engine.h lists as set by the engine (the fields
+ * from stack_lo on) and the budget, so only those are reset per run
+ * (instead of abpf_run_ctx_init_*() rebuilding all of rc); the packet
+ * ctx's cpu follows the CPU we run on (the loop may reschedule).
+ * Returns r0 of the last run, 0 with *err set when a run aborted.
+ */
+static u64 altbpf_run_own(const struct abpf_prog *prog, bool jit,
+			  struct abpf_run_ctx *rc, struct abpf_pkt_ctx *pkt,
+			  u64 budget, struct altbpf_timer *t, u32 repeat,
+			  int *err, u32 *error_pc)
+{
+	const size_t keep = offsetof(struct abpf_run_ctx, stack_lo);
+	u64 ret;
+
+	do {
+		if (pkt)
+			pkt->cpu = raw_smp_processor_id();
+		memset((u8 *)rc + keep, 0, sizeof(*rc) - keep);
+		rc->budget = budget;
+		ret = jit ? prog->jit_func(rc) : abpf_interp_run(prog, rc);
+		if (unlikely(rc->error)) {
+			*err = rc->error;
+			if (error_pc)
+				*error_pc = rc->error_pc;
+			t->i++;
+			return 0;
+		}
+	} while (altbpf_timer_continue(t, repeat, err));
+	return ret;
+}
+
+/*
  * Run @p @repeat times (at least once) on @engine over @data in place.
  * Returns 0 with *r0 and *duration (average ns per run) set, or a negative
  * errno: the run's abort error (*error_pc set), -EINTR, -EINVAL (engine),
@@ -428,6 +461,12 @@ int altbpf_run(struct altbpf_prog *p, u32 engine, void *data, u32 len,
 		return -EINVAL;
 	}
 
+	if (!kernel && !classic) {
+		if (type == ABPF_PROG_TYPE_PACKET)
+			abpf_run_ctx_init_pkt(&rc, &pkt, false);
+		else
+			abpf_run_ctx_init_mem(&rc, data, len);
+	}
 	altbpf_timer_enter(&t);
 	do {
 		if (classic) {
@@ -446,25 +485,10 @@ int altbpf_run(struct altbpf_prog *p, u32 engine, void *data, u32 len,
 			}
 			continue;
 		}
-		if (type == ABPF_PROG_TYPE_PACKET) {
-			pkt.cpu = raw_smp_processor_id();
-			abpf_run_ctx_init_pkt(&rc, &pkt, false);
-		} else {
-			abpf_run_ctx_init_mem(&rc, data, len);
-		}
-		rc.budget = budget;
-		if (engine == ABPF_ENGINE_JIT)
-			ret = p->prog->jit_func(&rc);
-		else
-			ret = abpf_interp_run(p->prog, &rc);
-		err = rc.error;
-		if (err) {
-			ret = 0;
-			if (error_pc)
-				*error_pc = rc.error_pc;
-			t.i++;
-			break;
-		}
+		ret = altbpf_run_own(p->prog, engine == ABPF_ENGINE_JIT, &rc,
+				     type == ABPF_PROG_TYPE_PACKET ? &pkt : NULL,
+				     budget, &t, repeat, &err, error_pc);
+		break;
 	} while (altbpf_timer_continue(&t, repeat, &err));
 	altbpf_timer_leave(&t);
 

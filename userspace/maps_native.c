@@ -306,6 +306,12 @@ static const struct abpf_prog *n_prog_at(struct abpf_map *map, u32 index)
 	return __atomic_load_n(&m->progs[index], __ATOMIC_ACQUIRE);
 }
 
+/* prog_at()'s slots, for the JIT's inline tail calls */
+static const struct abpf_prog *const *n_prog_slots(struct abpf_map *map)
+{
+	return N(map)->progs;
+}
+
 static int n_direct_value(struct abpf_map *map, u64 *addr)
 {
 	struct nmap *m = N(map);
@@ -348,6 +354,7 @@ static const struct abpf_map_ops nmap_ops = {
 	.update = n_update,
 	.delete = n_delete,
 	.prog_at = n_prog_at,
+	.prog_slots = n_prog_slots,
 	.direct_value = n_direct_value,
 	.array_layout = n_array_layout,
 	.bind_prog = n_bind_prog,
@@ -357,6 +364,7 @@ static const struct abpf_map_ops nmap_ops = {
 /* prog arrays and ringbufs: no lookup/update/delete from programs */
 static const struct abpf_map_ops nmap_special_ops = {
 	.prog_at = n_prog_at,
+	.prog_slots = n_prog_slots,
 	.bind_prog = n_bind_prog,
 	.put = nmap_put,
 };

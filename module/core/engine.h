@@ -181,6 +181,12 @@ struct abpf_prog {
 	void *jit_image;
 	u32 jit_size;
 	u64 (*jit_func)(struct abpf_run_ctx *rc);
+	/*
+	 * The JIT's tail-call entry, past the frame setup, for a caller
+	 * whose frame has the same jit_tail_key (jit_x86.c); key 0: none.
+	 */
+	void *jit_tail;
+	u32 jit_tail_key;
 	void *host_priv;
 
 	/* Interpreter's pre-decoded form (abpf_interp_prepare()). */

@@ -195,6 +195,7 @@ struct jit {
 	u8 sub_saved[5];	/* ... and a subprogram frame */
 	u32 nsaved, nsub_saved;
 	u32 sub_prologue;	/* bytes of a subprogram's pushes */
+	u32 tail_entry;		/* image offset of prog->jit_tail */
 	u16 used;		/* BPF registers the program names */
 	bool calls;		/* helper calls or callx: r1-r5 are arguments */
 	bool ccalls;		/* any C call (helpers, inline tail calls) */
@@ -561,6 +562,14 @@ static u32 emit_jmp8_fwd(struct jit *j)
 	return j->n - 1;
 }
 
+static u32 emit_jcc32_fwd(struct jit *j, u8 cc)
+{
+	b1(j, 0x0f);
+	b1(j, 0x80 | cc);
+	b4(j, 0);
+	return j->n - 4;
+}
+
 static u32 emit_jmp32_fwd(struct jit *j)
 {
 	b1(j, 0xe9);
@@ -843,6 +852,22 @@ static void emit_clear_rc_stack(struct jit *j, u8 r)
 	emit_mem(j, F_W, 0x89, r, REG_CTX, RC_STACK_HI);
 }
 
+/*
+ * What the prologue sets up to its tail entry: the registers pushed (the
+ * order follows from the set), the budget register and endbr64 there;
+ * never 0.
+ */
+static u32 frame_key(const struct jit *j)
+{
+	u32 k, key = 1u << 31 | (u32)j->budget_reg << 16;
+
+	for (k = 0; k < j->nsaved; k++)
+		key |= 1u << j->saved[k];
+	if (j->host->flags & ABPF_JIT_IBT)
+		key |= 1u << 30;
+	return key;
+}
+
 static void emit_main_unwind(struct jit *j)
 {
 	emit_main_pops(j);
@@ -862,6 +887,13 @@ static void emit_prologue(struct jit *j)
 	if (j->budget_reg)
 		emit_mem(j, F_W, 0x8b, j->budget_reg, REG_CTX, RC_BUDGET);
 	emit_mov_reg(j, true, RBP, RSP);
+	/*
+	 * A tail call from a program with our frame (frame_key()) lands
+	 * here: its registers are pushed, r12 and the budget register set.
+	 */
+	j->tail_entry = pos(j);
+	if (j->host->flags & ABPF_JIT_IBT)
+		b4(j, 0xfa1e0ff3);				/* endbr64 */
 	if (j->frame)
 		emit_alu_imm(j, true, 5, RSP, j->frame);	/* sub rsp */
 	if (j->rc_stack) {
@@ -1462,37 +1494,50 @@ static bool tail_inlinable(struct jit *j, u32 i)
 	       !j->prog->aux[i].subprog;
 }
 
-static void emit_tail_call(struct jit *j, u32 i)
+/*
+ * The slot array when the map offers one (maps.h prog_slots), like the
+ * kernel's emit_bpf_tail_call_indirect reading array->ptrs[]; not under
+ * blinding (its address and max_entries would be plain immediates).
+ */
+static const struct abpf_prog *const *tail_slots(struct jit *j, u32 i)
 {
 	struct abpf_map *m = call_map(j, i);
-	u8 r2 = j->map[2], r3 = j->map[3];
-	u32 p_idx, p_cnt, p_null, p_slow;
 
-	emit_mem(j, 0, 0x3b, r3, r2, offsetof(struct abpf_map, max_entries));
-	p_idx = emit_jcc8_fwd(j, CC_AE);
-	emit_mem(j, 0, 0x83, 7, REG_CTX, RC_TAIL_CNT);		/* cmp dword */
-	b1(j, ABPF_MAX_TAIL_CALLS);
-	p_cnt = emit_jcc8_fwd(j, CC_AE);
-	emit_mem(j, 0, 0x83, 0, REG_CTX, RC_TAIL_CNT);		/* add dword */
-	b1(j, 1);
-	/* prog_at(map, index): r1-r5 die at calls, so any order is fine */
-	emit_mov_reg(j, false, REG_AUX, r3);
-	emit_mov_reg(j, true, RDI, r2);
-	emit_mov_reg(j, false, RSI, REG_AUX);
-	emit_call_abs(j, (const void *)m->ops->prog_at);
-	emit_alu_reg(j, true, 0x85, RAX, RAX);
-	p_null = emit_jcc8_fwd(j, CC_E);
-	emit_mem(j, F_W, 0x8b, REG_AUX, RAX,
-		 offsetof(struct abpf_prog, jit_func));
-	emit_alu_reg(j, true, 0x85, REG_AUX, REG_AUX);
-	p_slow = emit_jcc8_fwd(j, CC_E);
-	if (j->budget_reg)
-		emit_mem(j, F_W, 0x89, j->budget_reg, REG_CTX, RC_BUDGET);
-	if (j->rc_stack)	/* the target may not set them */
-		emit_clear_rc_stack(j, REG_AX);
-	emit_mem(j, F_W, 0x8d, RDI, REG_CTX, -RC_BIAS);		/* rdi = rc */
-	emit_mov_reg(j, true, RSP, RBP);
-	emit_main_pops(j);
+	if (j->blind || !m->ops->prog_slots || m->max_entries > 0x7fffffff)
+		return NULL;
+	return m->ops->prog_slots(m);
+}
+
+/*
+ * rax = slots[r3] or NULL, for an index below max_entries (else jump to
+ * *p_idx); the index is masked to 0 when out of range, even
+ * speculatively (the helper's array_index_nospec):
+ *	mov eax, r3d; cmp eax, max_entries; sbb r10, r10 (CF kept)
+ *	jae miss; (count checks); and eax, r10d; mov rax, [slots + rax * 8]
+ */
+static void emit_tail_index(struct jit *j, u32 i, u32 *p_idx)
+{
+	struct abpf_map *m = call_map(j, i);
+
+	emit_mov_reg(j, false, RAX, j->map[3]);
+	emit_alu_imm(j, false, 7, RAX, (s32)m->max_entries);
+	emit_rm(j, F_W, 0x1b, REG_AX, REG_AX, 0);		/* sbb r10, r10 */
+	*p_idx = emit_jcc32_fwd(j, CC_AE);
+}
+
+static void emit_tail_slot(struct jit *j, const struct abpf_prog *const *s)
+{
+	emit_alu_reg(j, false, 0x21, RAX, REG_AX);		/* and eax, r10d */
+	emit_movabs(j, REG_AUX, (u64)(unsigned long)s);
+	b1(j, 0x49);				/* mov rax, [r11 + rax * 8] */
+	b1(j, 0x8b);
+	b1(j, 0x04);
+	b1(j, 3 << 6 | (RAX & 7) << 3 | (REG_AUX & 7));
+}
+
+/* jmp r11 (the target) */
+static void emit_tail_jmp(struct jit *j)
+{
 	if (j->host->flags & ABPF_JIT_RETPOLINE) {
 		emit_mov_reg(j, true, RAX, REG_AUX);
 		emit_rel32_abs(j, 0xe9, j->host->indirect_thunk_rax);
@@ -1501,15 +1546,76 @@ static void emit_tail_call(struct jit *j, u32 i)
 	}
 	if (j->host->flags & ABPF_JIT_SLS)
 		b1(j, 0xcc);
+}
+
+static void emit_tail_call(struct jit *j, u32 i)
+{
+	struct abpf_map *m = call_map(j, i);
+	const struct abpf_prog *const *slots = tail_slots(j, i);
+	u8 r2 = j->map[2], r3 = j->map[3];
+	u32 p_idx, p_cnt, p_null, p_slow, p_other;
+
+	if (slots) {
+		emit_tail_index(j, i, &p_idx);
+	} else {
+		emit_mem(j, 0, 0x3b, r3, r2,
+			 offsetof(struct abpf_map, max_entries));
+		p_idx = emit_jcc32_fwd(j, CC_AE);
+	}
+	emit_mem(j, 0, 0x83, 7, REG_CTX, RC_TAIL_CNT);		/* cmp dword */
+	b1(j, ABPF_MAX_TAIL_CALLS);
+	p_cnt = emit_jcc32_fwd(j, CC_AE);
+	emit_mem(j, 0, 0x83, 0, REG_CTX, RC_TAIL_CNT);		/* add dword */
+	b1(j, 1);
+	if (slots) {
+		emit_tail_slot(j, slots);
+	} else {
+		/* prog_at(map, index): r1-r5 die at calls, any order works */
+		emit_mov_reg(j, false, REG_AUX, r3);
+		emit_mov_reg(j, true, RDI, r2);
+		emit_mov_reg(j, false, RSI, REG_AUX);
+		emit_call_abs(j, (const void *)m->ops->prog_at);
+	}
+	emit_alu_reg(j, true, 0x85, RAX, RAX);
+	p_null = emit_jcc32_fwd(j, CC_E);
+	/*
+	 * Same frame as ours: keep it (registers, r12, budget register)
+	 * and enter past the target's frame setup, like the kernel's
+	 * X86_TAIL_CALL_OFFSET.
+	 */
+	emit_mem(j, 0, 0x81, 7, RAX, offsetof(struct abpf_prog, jit_tail_key));
+	b4(j, frame_key(j));					/* cmp dword */
+	p_other = emit_jcc8_fwd(j, CC_NE);
+	emit_mem(j, F_W, 0x8b, REG_AUX, RAX,
+		 offsetof(struct abpf_prog, jit_tail));
+	if (j->rc_stack)	/* the target may not set them */
+		emit_clear_rc_stack(j, REG_AX);
+	emit_mov_reg(j, true, RSP, RBP);
+	emit_tail_jmp(j);
+	/* another frame: unwind ours and take the target's entry */
+	patch8(j, p_other);
+	emit_mem(j, F_W, 0x8b, REG_AUX, RAX,
+		 offsetof(struct abpf_prog, jit_func));
+	emit_alu_reg(j, true, 0x85, REG_AUX, REG_AUX);
+	p_slow = emit_jcc8_fwd(j, CC_E);
+	if (j->budget_reg)
+		emit_mem(j, F_W, 0x89, j->budget_reg, REG_CTX, RC_BUDGET);
+	if (j->rc_stack)
+		emit_clear_rc_stack(j, REG_AX);
+	emit_mem(j, F_W, 0x8d, RDI, REG_CTX, -RC_BIAS);		/* rdi = rc */
+	emit_mov_reg(j, true, RSP, RBP);
+	emit_main_pops(j);
+	emit_tail_jmp(j);
 	/* no image: rc->tail_prog, stop, and the epilogue's dispatch */
 	patch8(j, p_slow);
 	emit_mem(j, F_W, 0x89, RAX, REG_CTX, RC_TAIL_PROG);
 	emit_mem(j, 0, 0xc6, 0, REG_CTX, RC_STOP);		/* mov byte */
 	b1(j, 1);
 	emit_jmp(j, j->lbl[L_EXIT0]);
-	patch8(j, p_idx);
-	patch8(j, p_cnt);
-	patch8(j, p_null);
+	/* the misses: past everything, which outgrows rel8 when hardened */
+	patch32(j, p_idx);
+	patch32(j, p_cnt);
+	patch32(j, p_null);
 }
 
 static void emit_helper(struct jit *j, const struct abpf_helper *h)
@@ -2366,6 +2472,8 @@ void abpf_jit_release(struct abpf_prog *prog, const struct abpf_jit_host *host)
 		return;
 	if (host && host->free)
 		host->free(prog->jit_image, prog->jit_size);
+	prog->jit_tail_key = 0;
+	prog->jit_tail = NULL;
 	prog->jit_image = NULL;
 	prog->jit_size = 0;
 	prog->jit_func = NULL;
@@ -2489,6 +2597,8 @@ int abpf_jit_compile(struct abpf_prog *prog, const struct abpf_jit_host *host,
 		}
 		prog->jit_image = image;
 		prog->jit_size = total;
+		prog->jit_tail = (u8 *)image + j.tail_entry;
+		prog->jit_tail_key = frame_key(&j);
 		prog->jit_func = (u64 (*)(struct abpf_run_ctx *))image;
 		if (host->insn_offsets)
 			memcpy(host->insn_offsets, j.off,

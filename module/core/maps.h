@@ -56,6 +56,15 @@ struct abpf_map_ops {
 	long (*delete)(struct abpf_map *map, const void *key);
 	/* BPF_MAP_TYPE_PROG_ARRAY: the program in slot index, or NULL. */
 	const struct abpf_prog *(*prog_at)(struct abpf_map *map, u32 index);
+	/*
+	 * BPF_MAP_TYPE_PROG_ARRAY, optional: the max_entries program
+	 * pointers prog_at() reads (slot i: the program or NULL), at one
+	 * address for the map's whole life, so an engine may load a slot
+	 * inline (jit_x86.c).  A pointer read there stays valid as long as
+	 * one prog_at() returned would (until the run ends: the host frees
+	 * replaced programs after an RCU grace period).
+	 */
+	const struct abpf_prog *const *(*prog_slots)(struct abpf_map *map);
 	/* BPF_PSEUDO_MAP_VALUE: address of the (only) value, or -errno. */
 	int (*direct_value)(struct abpf_map *map, u64 *addr);
 	/*

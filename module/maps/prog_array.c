@@ -10,6 +10,13 @@
  * Programs cannot lookup/update/delete prog arrays (the checker says so);
  * lookup from bpf(2) is -EOPNOTSUPP as in the kernel.  When the last user
  * fd goes (altbpf_map_put_uref()), every slot is cleared.
+ *
+ * progs[] mirrors the slots' programs for engines that read a slot inline
+ * (prog_slots: the JIT loads progs[index] without a call, like the
+ * kernel's JIT reads array->ptrs[]): progs[i] changes with slots[i] under
+ * the lock, and the entry holding the old program's reference is freed
+ * after the same grace period, so a program read from either stays valid
+ * for the run that read it.
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -26,23 +33,30 @@ struct pa_entry {
 
 struct parray {
 	struct pa_entry __rcu **slots;
+	const struct abpf_prog **progs;	/* slots[i]->prog, or NULL */
 	struct mutex lock;		/* writers */
 };
 
 static const struct abpf_prog *pa_prog_at(struct abpf_map *map, u32 index)
 {
 	struct parray *pa = to_altbpf_map(map)->priv;
-	struct pa_entry *e;
 
 	if (index >= map->max_entries)
 		return NULL;
 	index = array_index_nospec(index, map->max_entries);
-	e = rcu_dereference_check(pa->slots[index], 1);
-	return e ? e->prog : NULL;
+	return READ_ONCE(pa->progs[index]);
+}
+
+static const struct abpf_prog *const *pa_prog_slots(struct abpf_map *map)
+{
+	struct parray *pa = to_altbpf_map(map)->priv;
+
+	return pa->progs;
 }
 
 static const struct abpf_map_ops prog_array_ops = {
 	.prog_at = pa_prog_at,
+	.prog_slots = pa_prog_slots,
 	.bind_prog = altbpf_map_bind_prog,
 	.put = altbpf_map_core_put,
 };
@@ -66,6 +80,8 @@ static int pa_set(struct altbpf_map *m, u32 i, struct pa_entry *e)
 	struct pa_entry *old;
 
 	mutex_lock(&pa->lock);
+	/* release: a reader of progs[i] sees an initialised program */
+	smp_store_release(&pa->progs[i], e ? e->prog : NULL);
 	old = rcu_replace_pointer(pa->slots[i], e, lockdep_is_held(&pa->lock));
 	mutex_unlock(&pa->lock);
 	if (!old)
@@ -84,7 +100,7 @@ static int pa_alloc(struct altbpf_map *m, const union bpf_attr *attr)
 	    !attr->max_entries || attr->map_flags)
 		return -EINVAL;
 	err = altbpf_map_charge(m, sizeof(*pa) +
-				(u64)attr->max_entries * sizeof(void *));
+				(u64)attr->max_entries * 2 * sizeof(void *));
 	if (err)
 		return err;
 	pa = kzalloc(sizeof(*pa), ALTBPF_MAP_GFP);
@@ -92,7 +108,11 @@ static int pa_alloc(struct altbpf_map *m, const union bpf_attr *attr)
 		return -ENOMEM;
 	pa->slots = kvcalloc(attr->max_entries, sizeof(*pa->slots),
 			     ALTBPF_MAP_GFP);
-	if (!pa->slots) {
+	pa->progs = kvcalloc(attr->max_entries, sizeof(*pa->progs),
+			     ALTBPF_MAP_GFP);
+	if (!pa->slots || !pa->progs) {
+		kvfree(pa->slots);
+		kvfree(pa->progs);
 		kfree(pa);
 		return -ENOMEM;
 	}
@@ -133,6 +153,7 @@ static void pa_free(struct altbpf_map *m)
 		kfree(e);
 	}
 	kvfree(pa->slots);
+	kvfree(pa->progs);
 	kfree(pa);
 	m->priv = NULL;
 }

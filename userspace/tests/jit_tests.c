@@ -799,6 +799,93 @@ static int mt_test(const struct abpf_map_prog_test *t)
 	return 0;
 }
 
+/*
+ * One tail-calling program run while its slot changes under it (no
+ * image, JIT image, another JIT image, empty), interpreter against JIT:
+ * the JIT reads the slot at run time (inline from prog_slots or through
+ * prog_at), never a copy taken at compile time.  Index r3 has high bits
+ * set: only its low 32 bits count, as in the helper.
+ */
+static int tail_replace_test(u32 blind)
+{
+	static const struct bpf_insn main_i[] = {
+		ABPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+		ABPF_MOV64_REG(BPF_REG_1, BPF_REG_6),
+		ABPF_LD_MAP(BPF_REG_2, 0),
+		ABPF_LD_IMM64(BPF_REG_3, 0x500000002ULL),
+		ABPF_CALL_HELPER(BPF_FUNC_tail_call),
+		ABPF_MOV64_IMM(BPF_REG_0, 99),
+		ABPF_EXIT(),
+	};
+	static const struct bpf_insn tail_i[2][2] = {
+		{ ABPF_MOV64_IMM(BPF_REG_0, 7), ABPF_EXIT() },
+		{ ABPF_MOV64_IMM(BPF_REG_0, 8), ABPF_EXIT() },
+	};
+	/* slot 2 before each run: -1 empty, else tail k (k + 2: no image) */
+	static const int steps[] = { -1, 0, 1, 2, 3, -1, 1 };
+	static const u64 want[] = { 99, 7, 8, 7, 8, 99, 8 };
+	struct abpf_prog *mp = NULL, *tp[2] = { NULL, NULL },
+			 *ti[2] = { NULL, NULL };
+	struct abpf_jit_host host;
+	struct abpf_run_ctx rc;
+	union bpf_attr a;
+	u8 mem[16] = { 0 };
+	int fd, rv = 1;
+	u64 ri, rj;
+	u32 k;
+
+	test_host(&host, blind);
+	memset(&a, 0, sizeof(a));
+	a.map_type = BPF_MAP_TYPE_PROG_ARRAY;
+	a.key_size = 4;
+	a.value_size = 4;
+	a.max_entries = 4;
+	fd = abpf_native_map_create(&a);
+	if (fd < 0)
+		return 1;
+	mp = mt_load(main_i, ARRAY_SIZE(main_i), ABPF_PROG_TYPE_MEM, &fd, 1);
+	for (k = 0; k < 2; k++) {
+		tp[k] = mt_load(tail_i[k], 2, ABPF_PROG_TYPE_MEM, &fd, 1);
+		ti[k] = mt_load(tail_i[k], 2, ABPF_PROG_TYPE_MEM, &fd, 1);
+		if (!tp[k] || !ti[k] || abpf_jit_compile(tp[k], &host, NULL))
+			goto out;
+	}
+	if (!mp || abpf_jit_compile(mp, &host, NULL))
+		goto out;
+	for (k = 0; k < ARRAY_SIZE(steps); k++) {
+		int st = steps[k];
+
+		abpf_native_prog_array_set(fd, 2, st < 0 ? NULL :
+					   st < 2 ? tp[st] : ti[st - 2]);
+		abpf_run_ctx_init_mem(&rc, mem, sizeof(mem));
+		ri = abpf_interp_run(mp, &rc);
+		abpf_run_ctx_init_mem(&rc, mem, sizeof(mem));
+		abi_bad = 0;
+		rj = jit_call_checked(mp->jit_func, &rc);
+		if (ri != want[k] || rj != want[k] || rc.error ||
+		    rc.tail_prog || abi_bad) {
+			printf("FAIL maps/tail slot replaced (blind %u, step %u): interp %llu jit %llu want %llu err %d\n",
+			       blind, k, (unsigned long long)ri,
+			       (unsigned long long)rj,
+			       (unsigned long long)want[k], rc.error);
+			goto out;
+		}
+	}
+	rv = 0;
+out:
+	abpf_native_map_close(fd);
+	if (mp)
+		abpf_jit_release(mp, &host);
+	abpf_prog_free(mp);
+	for (k = 0; k < 2; k++) {
+		if (tp[k])
+			abpf_jit_release(tp[k], &host);
+		abpf_prog_free(tp[k]);
+		abpf_prog_free(ti[k]);
+	}
+	return rv;
+}
+
 static void run_maps(u32 nperms)
 {
 	u32 k, i, p0 = n_pass, f0 = n_fail, s0 = n_skip;
@@ -807,6 +894,8 @@ static void run_maps(u32 nperms)
 		cur_perm = k ? derangement(k - 1) : 0;
 		for (i = 0; i < ARRAY_SIZE(abpf_maps_prog_tests); i++)
 			count(mt_test(&abpf_maps_prog_tests[i]));
+		count(tail_replace_test(0));
+		count(tail_replace_test(2));
 	}
 	cur_perm = 0;
 	if (abpf_native_maps_live()) {
