@@ -70,7 +70,8 @@ static void abpf_run_ctx_clear(struct abpf_run_ctx *rc)
 		       offsetof(struct abpf_run_ctx, regions) +
 		       sizeof(rc->regions), "the regions end where budget starts");
 	memset(rc, 0, offsetof(struct abpf_run_ctx, regions));
-	memset(&rc->budget, 0,
+	/* from the struct's base: FORTIFY_SOURCE bounds &rc->budget by its field */
+	memset((u8 *)rc + offsetof(struct abpf_run_ctx, budget), 0,
 	       sizeof(*rc) - offsetof(struct abpf_run_ctx, budget));
 }
 
