@@ -75,6 +75,21 @@ static void abpf_run_ctx_clear(struct abpf_run_ctx *rc)
 	       sizeof(*rc) - offsetof(struct abpf_run_ctx, budget));
 }
 
+/*
+ * Append a region, every field set: abpf_run_ctx_clear() leaves the
+ * regions' memory as it was, so a field not written here would be stale
+ * (a read-only region turned writable by a leftover byte).
+ */
+static void abpf_run_ctx_add_region(struct abpf_run_ctx *rc, u64 start,
+				    u64 len, bool writable)
+{
+	struct abpf_region *r = &rc->regions[rc->nr_regions++];
+
+	r->start = start;
+	r->len = len;
+	r->writable = writable;
+}
+
 void abpf_run_ctx_init_mem(struct abpf_run_ctx *rc, void *data, u32 len)
 {
 	abpf_run_ctx_clear(rc);
@@ -82,12 +97,8 @@ void abpf_run_ctx_init_mem(struct abpf_run_ctx *rc, void *data, u32 len)
 	rc->r2 = len;
 	rc->pkt = data;
 	rc->pkt_len = data ? len : 0;
-	if (data && len) {
-		rc->nr_regions = 1;
-		rc->regions[0].start = (u64)(unsigned long)data;
-		rc->regions[0].len = len;
-		rc->regions[0].writable = true;
-	}
+	if (data && len)
+		abpf_run_ctx_add_region(rc, (u64)(unsigned long)data, len, true);
 	rc->budget = ABPF_DEFAULT_BUDGET;
 }
 
@@ -105,15 +116,12 @@ void abpf_run_ctx_init_pkt(struct abpf_run_ctx *rc, struct abpf_pkt_ctx *ctx,
 	 * JIT checks the first one inline, so loops over the packet stay on
 	 * the fast path; ctx loads are few (data, data_end, len).
 	 */
-	if (rc->pkt_len) {
-		rc->regions[rc->nr_regions].start = ctx->data;
-		rc->regions[rc->nr_regions].len = rc->pkt_len;
-		rc->regions[rc->nr_regions].writable = pkt_writable;
-		rc->nr_regions++;
-	}
-	rc->regions[rc->nr_regions].start = (u64)(unsigned long)ctx;
-	rc->regions[rc->nr_regions].len = sizeof(*ctx);
-	rc->nr_regions++;
+	if (rc->pkt_len)
+		abpf_run_ctx_add_region(rc, ctx->data, rc->pkt_len,
+					pkt_writable);
+	/* read-only: proven packet reads trust data and data_end */
+	abpf_run_ctx_add_region(rc, (u64)(unsigned long)ctx, sizeof(*ctx),
+				false);
 	rc->budget = ABPF_DEFAULT_BUDGET;
 }
 

@@ -377,6 +377,46 @@ static void hex_tests(void)
 	}
 }
 
+/*
+ * Run contexts are reused without clearing their regions (prog.c): every
+ * region an init adds must be fully set, whatever the memory held before.
+ */
+static void run_ctx_tests(void)
+{
+	static u8 pkt[64];
+	struct abpf_pkt_ctx ctx = {
+		.data = (u64)(unsigned long)pkt,
+		.data_end = (u64)(unsigned long)pkt + sizeof(pkt),
+	};
+	struct abpf_run_ctx rc;
+	int w;
+
+	for (w = 0; w <= 1; w++) {
+		const char *name = w ? "pkt writable" : "pkt read-only";
+
+		if (!tap_selected("run-ctx", name))
+			continue;
+		memset(&rc, 0xb7, sizeof(rc));
+		abpf_run_ctx_init_pkt(&rc, &ctx, w);
+		if (rc.nr_regions != 2 || rc.regions[0].writable != w ||
+		    rc.regions[1].writable ||
+		    rc.regions[1].len != sizeof(ctx))
+			tap_report(false, "run-ctx", name,
+				   "regions %u, writable %d/%d", rc.nr_regions,
+				   rc.regions[0].writable != 0,
+				   rc.regions[1].writable != 0);
+		else
+			tap_report(true, "run-ctx", name, NULL);
+	}
+	if (tap_selected("run-ctx", "mem")) {
+		memset(&rc, 0xb7, sizeof(rc));
+		abpf_run_ctx_init_mem(&rc, pkt, sizeof(pkt));
+		tap_report(rc.nr_regions == 1 && rc.regions[0].writable &&
+			   rc.regions[0].len == sizeof(pkt) && !rc.error,
+			   "run-ctx", "mem", "regions %u", rc.nr_regions);
+	}
+}
+
 /* Every opcode with a spread of field values: disasm -> asm == bytes. */
 static void exhaustive_tests(void)
 {
@@ -574,6 +614,7 @@ int main(int argc, char **argv)
 	proof_tests();
 	golden_tests();
 	hex_tests();
+	run_ctx_tests();
 	exhaustive_tests();
 	corpus_tests(corpus);
 
