@@ -737,9 +737,8 @@ static int classic_run_one(const struct classic_job *j, const char *dpath,
 
 	j->log[0] = '\0';
 	/* Natively, name the engine that runs, not "default". */
-	if (j->via != RUN_VIA_DEV && engine == ABPF_ENGINE_DEFAULT)
-		engine = run_have_native_jit() ? ABPF_ENGINE_JIT :
-						 ABPF_ENGINE_INTERP;
+	if (j->via != RUN_VIA_DEV)
+		engine = run_native_engine(engine);
 	/* Via the device: the classic program, for the kernel's engines. */
 	if (j->via == RUN_VIA_DEV)
 		ret = classic_via_dev(j->f, j->n, pkt, plen, engine, j->repeat,

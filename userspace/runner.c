@@ -78,6 +78,13 @@ bool run_have_native_jit(void)
 }
 #endif
 
+u32 run_native_engine(u32 engine)
+{
+	if (engine != ABPF_ENGINE_DEFAULT)
+		return engine;
+	return run_have_native_jit() ? ABPF_ENGINE_JIT : ABPF_ENGINE_INTERP;
+}
+
 void native_run_ctx_init(struct abpf_run_ctx *rc, u32 prog_type, void *data,
 			 u32 len)
 {
@@ -153,9 +160,7 @@ static int run_native(const struct bpf_insn *insns, u32 len, u8 *data,
 			 abpf_engine_name(engine));
 		return -2;
 	}
-	if (engine == ABPF_ENGINE_DEFAULT)
-		engine = run_have_native_jit() ? ABPF_ENGINE_JIT :
-						 ABPF_ENGINE_INTERP;
+	engine = run_native_engine(engine);
 	res->engine = engine;
 	if (engine == ABPF_ENGINE_JIT && !run_have_native_jit()) {
 		snprintf(res->msg, sizeof(res->msg),

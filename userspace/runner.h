@@ -81,6 +81,8 @@ void native_run_ctx_init(struct abpf_run_ctx *rc, u32 prog_type, void *data,
 /* "interp", "jit", "kernel-interp", "kernel-jit", "default"; -1 if none. */
 int parse_engine(const char *name);
 bool run_have_native_jit(void);
+/* The engine "default" means natively: the JIT when built in, else interp. */
+u32 run_native_engine(u32 engine);
 /* "ERANGE" for -ERANGE and the like (checker and run errors). */
 const char *errno_name(int err);
 const char *run_via_name(int via);

@@ -214,6 +214,8 @@ void abpf_run_ctx_init_mem(struct abpf_run_ctx *rc, void *data, u32 len);
 /* r1 = ctx; regions: ctx (read-only), packet (writable if asked). */
 void abpf_run_ctx_init_pkt(struct abpf_run_ctx *rc, struct abpf_pkt_ctx *ctx,
 			   bool pkt_writable);
+/* r1 = ctx (ctx_size bytes, read-only), as for kprobe programs. */
+void abpf_run_ctx_init_ctx(struct abpf_run_ctx *rc, void *ctx, u32 ctx_size);
 /* Is [addr, addr + size) inside the stack or one region (writable if asked)? */
 bool abpf_mem_ok(const struct abpf_run_ctx *rc, u64 addr, u64 size,
 		 bool write);

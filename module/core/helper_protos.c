@@ -267,15 +267,3 @@ const struct abpf_helper_table abpf_packet_helpers = {
 const struct abpf_helper_table abpf_kprobe_helpers = {
 	.count = TABLE_SIZE, .helpers = kprobe_list,
 };
-
-void abpf_run_ctx_init_ctx(struct abpf_run_ctx *rc, void *ctx, u32 ctx_size)
-{
-	memset(rc, 0, sizeof(*rc));
-	rc->r1 = (u64)(unsigned long)ctx;
-	if (ctx && ctx_size) {
-		rc->nr_regions = 1;
-		rc->regions[0].start = (u64)(unsigned long)ctx;
-		rc->regions[0].len = ctx_size;
-	}
-	rc->budget = ABPF_DEFAULT_BUDGET;
-}

@@ -174,8 +174,6 @@ extern const struct abpf_helper_table abpf_mem_map_helpers;
 extern const struct abpf_helper_table abpf_packet_helpers;
 extern const struct abpf_helper_table abpf_kprobe_helpers;
 
-/* r1 = ctx (ctx_size bytes, read-only), as for kprobe programs. */
-void abpf_run_ctx_init_ctx(struct abpf_run_ctx *rc, void *ctx, u32 ctx_size);
 
 /*
  * bpf_trace_printk: the core formats (integer conversions only: %d %i %u

@@ -125,6 +125,16 @@ void abpf_run_ctx_init_pkt(struct abpf_run_ctx *rc, struct abpf_pkt_ctx *ctx,
 	rc->budget = ABPF_DEFAULT_BUDGET;
 }
 
+void abpf_run_ctx_init_ctx(struct abpf_run_ctx *rc, void *ctx, u32 ctx_size)
+{
+	abpf_run_ctx_clear(rc);
+	rc->r1 = (u64)(unsigned long)ctx;
+	if (ctx && ctx_size)
+		abpf_run_ctx_add_region(rc, (u64)(unsigned long)ctx, ctx_size,
+					false);
+	rc->budget = ABPF_DEFAULT_BUDGET;
+}
+
 /* [addr, addr + size) inside [start, start + len), without overflow. */
 static inline bool abpf_range_in(u64 addr, u64 size, u64 start, u64 len)
 {
