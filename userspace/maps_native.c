@@ -2,11 +2,21 @@
 /*
  * maps_native.c - native maps and host helpers for the engine core.
  *
- * The same semantics as the kernel implementations (module/maps/), kept
- * simple: one mutex per map, hash-like maps are slot arrays scanned
- * linearly, per-CPU maps keep ABPF_NATIVE_NR_CPUS copies and use the
- * calling thread's abpf_native_cpu.  Values never move or get freed while
- * the map lives, so pointers handed to programs stay valid.
+ * Arrays, hash maps (plain, per-CPU, LRU) and LPM tries are the module's
+ * own code (module/maps/array.c, hash.c, lpm_trie.c) compiled natively
+ * against userspace/kcompat/kcompat.h: the same algorithms, lock-free
+ * lookups and bpf(2) semantics as in the kernel.  This file is their glue
+ * (what common.c and dev.c are in the module): creation, references, an
+ * in-process fd table, the bpf(2)-like calls, per-CPU and RCU support
+ * for kcompat.h.  Prog arrays and ring buffers stay native here (the
+ * module's depend on its program objects and on vmap/mmap): one mutex
+ * per map.
+ *
+ * Natively a "CPU" is the calling thread's abpf_native_cpu; per-CPU maps
+ * keep ABPF_NATIVE_NR_CPUS copies.  No memory a program may still point
+ * into is freed while the map lives: hash maps and arrays are
+ * preallocated, and LPM nodes a writer retires (kfree_rcu()) wait on the
+ * map's retired list until the map goes (kcompat.h says why).
  */
 #include <pthread.h>
 #include <time.h>
@@ -15,6 +25,8 @@
 #include <sys/prctl.h>
 
 #include "maps_native.h"
+#include "kcompat.h"
+#include "altbpf_maps.h"
 
 #define NMAP_FD_BASE	1000
 #define NMAP_MAX_FDS	1024
@@ -24,23 +36,17 @@
 
 __thread u32 abpf_native_cpu;
 
-struct nslot {
-	bool used;
-	u64 stamp;			/* LRU: last use */
-	u8 *key;
-	u8 *value;			/* elem * ncpu bytes */
-};
-
 struct nmap {
-	struct abpf_map map;		/* first */
-	pthread_mutex_t lock;
+	struct altbpf_map km;		/* first: km.map is the core's view */
+	/*
+	 * LPM tries: the module's ops with update/delete wrapped, so that
+	 * kfree_rcu() knows the map (kc_rcu_limbo); inner: the module's.
+	 */
+	struct abpf_map_ops ops;
+	const struct abpf_map_ops *inner;
+	struct rcu_head *limbo;		/* retired, freed with the map */
+	pthread_mutex_t lock;		/* prog arrays, ringbufs */
 	int refcnt;			/* fd + programs */
-	u32 elem;			/* value_size rounded up to 8 */
-	u32 ncpu;			/* copies of each value */
-	u32 prog_type;			/* prog array: its programs' type */
-	u64 clock;			/* LRU stamps */
-	struct nslot *slots;		/* max_entries (array types: values) */
-	u8 *values;			/* array types */
 	const struct abpf_prog **progs;	/* prog array */
 	u8 *rb;				/* ringbuf: back pointer + data */
 	u64 rb_prod, rb_cons;
@@ -56,12 +62,88 @@ static u32 trace_len;
 
 static struct nmap *N(struct abpf_map *m)
 {
-	return (struct nmap *)m;
+	return container_of(m, struct nmap, km.map);
 }
 
-static bool is_array(u32 t)
+/* Types whose code is the module's (module/maps/). */
+static bool module_type(u32 t)
 {
-	return t == ABPF_MAP_ARRAY || t == ABPF_MAP_PERCPU_ARRAY;
+	return t != ABPF_MAP_PROG_ARRAY && t != ABPF_MAP_RINGBUF;
+}
+
+/* ---- kcompat.h's per-CPU areas and RCU ---- */
+
+void *kc_alloc_percpu(size_t size, size_t align)
+{
+	size_t unit = (size + 7) & ~(size_t)7;
+	u64 *p;
+
+	if (align > 8)
+		return NULL;		/* the module asks for 8 at most */
+	p = calloc(1, 8 + unit * ABPF_NATIVE_NR_CPUS);
+	if (!p)
+		return NULL;
+	p[0] = unit;			/* kc_cpu_ptr(): copy cpu at cpu * unit */
+	return p + 1;
+}
+
+void kc_free_percpu(void *p)
+{
+	if (p)
+		free((u64 *)p - 1);
+}
+
+__thread struct rcu_head **kc_rcu_limbo;
+
+void kc_kfree_rcu(void *obj, struct rcu_head *head)
+{
+	struct rcu_head **limbo = kc_rcu_limbo;
+
+	if (!limbo) {
+		/* a writer path maps_native.c does not wrap: a bug */
+		fprintf(stderr, "maps_native: kfree_rcu() outside a map write\n");
+		abort();
+	}
+	head->obj = obj;
+	head->next = __atomic_load_n(limbo, __ATOMIC_RELAXED);
+	while (!__atomic_compare_exchange_n(limbo, &head->next, head, true,
+					    __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+		;
+}
+
+void kc_rcu_free_limbo(struct rcu_head **limbo)
+{
+	struct rcu_head *h = *limbo, *next;
+
+	*limbo = NULL;
+	for (; h; h = next) {
+		next = h->next;
+		free(h->obj);
+	}
+}
+
+/* Run a writer with kfree_rcu() filing into m's retired list. */
+#define WITH_LIMBO(m, expr) ({						\
+	struct rcu_head **_saved = kc_rcu_limbo;			\
+	typeof(expr) _r;						\
+									\
+	kc_rcu_limbo = &(m)->limbo;					\
+	_r = (expr);							\
+	kc_rcu_limbo = _saved;						\
+	_r;								\
+})
+
+/* ---- what common.c provides the map types in the module ---- */
+
+int altbpf_map_charge(struct altbpf_map *m, u64 bytes)
+{
+	m->mem += bytes;		/* counted, no native budget */
+	return 0;
+}
+
+void altbpf_map_uncharge(struct altbpf_map *m, u64 bytes)
+{
+	m->mem -= bytes;
 }
 
 static void nmap_get(struct nmap *m)
@@ -72,17 +154,13 @@ static void nmap_get(struct nmap *m)
 static void nmap_put(struct abpf_map *map)
 {
 	struct nmap *m = N(map);
-	u32 i;
 
 	if (__atomic_sub_fetch(&m->refcnt, 1, __ATOMIC_SEQ_CST))
 		return;
-	if (m->slots)
-		for (i = 0; i < m->map.max_entries; i++) {
-			free(m->slots[i].key);
-			free(m->slots[i].value);
-		}
-	free(m->slots);
-	free(m->values);
+	/* the last reference: no program runs on the map any more */
+	if (m->km.kops)
+		m->km.kops->free(&m->km);
+	kc_rcu_free_limbo(&m->limbo);
 	free(m->progs);
 	free(m->rb);
 	pthread_mutex_destroy(&m->lock);
@@ -90,212 +168,45 @@ static void nmap_put(struct abpf_map *map)
 	__atomic_sub_fetch(&live, 1, __ATOMIC_SEQ_CST);
 }
 
-/* The value of this CPU (per-CPU maps) in a slot's or array's storage. */
-static u8 *cpu_val(struct nmap *m, u8 *base)
+void altbpf_map_core_put(struct abpf_map *map)
 {
-	return m->ncpu > 1 ? base + (size_t)m->elem * abpf_native_cpu : base;
+	nmap_put(map);
 }
 
-/* ---- hash-like slot lookup (hash, per-CPU hash, LRU, LPM exact) ---- */
-
-static struct nslot *find_slot(struct nmap *m, const void *key)
-{
-	u32 i;
-
-	for (i = 0; i < m->map.max_entries; i++)
-		if (m->slots[i].used &&
-		    !memcmp(m->slots[i].key, key, m->map.key_size))
-			return &m->slots[i];
-	return NULL;
-}
-
-static struct nslot *free_slot(struct nmap *m)
-{
-	struct nslot *lru = NULL;
-	u32 i;
-
-	for (i = 0; i < m->map.max_entries; i++) {
-		if (!m->slots[i].used)
-			return &m->slots[i];
-		if (!lru || m->slots[i].stamp < lru->stamp)
-			lru = &m->slots[i];
-	}
-	/* full: LRU maps evict the least recently used element */
-	if (m->map.type == ABPF_MAP_LRU_HASH && lru) {
-		lru->used = false;
-		return lru;
-	}
-	return NULL;
-}
-
-/* LPM keys: u32 prefixlen, then the data (big-endian bit order). */
-static bool lpm_match(const u8 *pfx, u32 plen, const u8 *data)
-{
-	u32 full = plen / 8, rest = plen % 8;
-
-	if (memcmp(pfx, data, full))
-		return false;
-	if (rest) {
-		u8 mask = (u8)(0xff00 >> rest);
-
-		return ((pfx[full] ^ data[full]) & mask) == 0;
-	}
-	return true;
-}
-
-static void lpm_canon(struct nmap *m, u8 *key)
-{
-	u32 plen, dlen = m->map.key_size - 4, b;
-
-	memcpy(&plen, key, 4);
-	for (b = plen; b < dlen * 8; b++)
-		key[4 + b / 8] &= (u8)~(0x80 >> (b % 8));
-}
-
-/* ---- program-side ops ---- */
-
-static void *n_lookup_locked(struct nmap *m, const void *key)
-{
-	struct nslot *s, *best = NULL;
-	u32 i, idx, plen, bplen = 0;
-
-	if (is_array(m->map.type)) {
-		memcpy(&idx, key, 4);
-		if (idx >= m->map.max_entries)
-			return NULL;
-		return cpu_val(m, m->values + (size_t)idx * m->elem * m->ncpu);
-	}
-	if (m->map.type == ABPF_MAP_LPM_TRIE) {
-		memcpy(&plen, key, 4);
-		for (i = 0; i < m->map.max_entries; i++) {
-			u32 sp;
-
-			s = &m->slots[i];
-			if (!s->used)
-				continue;
-			memcpy(&sp, s->key, 4);
-			if (sp > plen || (best && sp < bplen))
-				continue;
-			if (lpm_match(s->key + 4, sp, (const u8 *)key + 4)) {
-				best = s;
-				bplen = sp;
-			}
-		}
-		return best ? best->value : NULL;
-	}
-	s = find_slot(m, key);
-	if (!s)
-		return NULL;
-	s->stamp = ++m->clock;
-	return cpu_val(m, s->value);
-}
-
-static void *n_lookup(struct abpf_map *map, const void *key)
+int altbpf_map_bind_prog(struct abpf_map *map, u32 prog_type)
 {
 	struct nmap *m = N(map);
-	void *v;
+	int err = 0;
 
-	pthread_mutex_lock(&m->lock);
-	v = n_lookup_locked(m, key);
-	pthread_mutex_unlock(&m->lock);
-	return v;
-}
-
-/* all_cpus: value holds ncpu values (syscall); else this CPU's only. */
-static long n_update_locked(struct nmap *m, const void *key, const void *value,
-			    u64 flags, bool all_cpus)
-{
-	struct nslot *s;
-	u8 kbuf[4 + 256];
-	u32 idx, c;
-
-	if (flags > BPF_EXIST)
-		return -EINVAL;
-	if (is_array(m->map.type)) {
-		memcpy(&idx, key, 4);
-		if (idx >= m->map.max_entries)
-			return -E2BIG;
-		if (flags == BPF_NOEXIST)
-			return -EEXIST;
-		for (c = 0; c < m->ncpu; c++) {
-			u8 *dst = m->values + ((size_t)idx * m->ncpu + c) * m->elem;
-
-			if (all_cpus)
-				memcpy(dst, (const u8 *)value + (size_t)c * m->elem,
-				       m->map.value_size);
-			else if (c == (m->ncpu > 1 ? abpf_native_cpu : 0))
-				memcpy(dst, value, m->map.value_size);
-		}
+	if (map->type != ABPF_MAP_PROG_ARRAY)
 		return 0;
-	}
-	if (m->map.type == ABPF_MAP_LPM_TRIE) {
-		u32 plen;
-
-		memcpy(&plen, key, 4);
-		if (plen > (m->map.key_size - 4) * 8)
-			return -EINVAL;
-		memcpy(kbuf, key, m->map.key_size);
-		lpm_canon(m, kbuf);
-		key = kbuf;
-	}
-	s = find_slot(m, key);
-	if (s && flags == BPF_NOEXIST)
-		return -EEXIST;
-	if (!s && flags == BPF_EXIST)
-		return -ENOENT;
-	if (!s) {
-		s = free_slot(m);
-		if (!s)
-			return -E2BIG;
-		memcpy(s->key, key, m->map.key_size);
-		memset(s->value, 0, (size_t)m->elem * m->ncpu);
-		s->used = true;
-	}
-	s->stamp = ++m->clock;
-	for (c = 0; c < m->ncpu; c++) {
-		u8 *dst = s->value + (size_t)c * m->elem;
-
-		if (all_cpus)
-			memcpy(dst, (const u8 *)value + (size_t)c * m->elem,
-			       m->map.value_size);
-		else if (c == (m->ncpu > 1 ? abpf_native_cpu : 0))
-			memcpy(dst, value, m->map.value_size);
-	}
-	return 0;
+	pthread_mutex_lock(&m->lock);
+	if (m->km.prog_type == ~0U)
+		m->km.prog_type = prog_type;
+	else if (m->km.prog_type != prog_type)
+		err = -EINVAL;
+	pthread_mutex_unlock(&m->lock);
+	return err;
 }
 
-static long n_update(struct abpf_map *map, const void *key, const void *value,
-		     u64 flags)
+/* ---- LPM writers from programs: the map's retired list ---- */
+
+static long n_wrapped_update(struct abpf_map *map, const void *key,
+			     const void *value, u64 flags)
 {
 	struct nmap *m = N(map);
-	long r;
 
-	pthread_mutex_lock(&m->lock);
-	r = n_update_locked(m, key, value, flags, false);
-	pthread_mutex_unlock(&m->lock);
-	return r;
+	return WITH_LIMBO(m, m->inner->update(map, key, value, flags));
 }
 
-static long n_delete(struct abpf_map *map, const void *key)
+static long n_wrapped_delete(struct abpf_map *map, const void *key)
 {
 	struct nmap *m = N(map);
-	struct nslot *s;
-	u8 kbuf[4 + 256];
 
-	if (is_array(map->type))
-		return -EINVAL;
-	pthread_mutex_lock(&m->lock);
-	if (map->type == ABPF_MAP_LPM_TRIE) {
-		memcpy(kbuf, key, map->key_size);
-		lpm_canon(m, kbuf);
-		key = kbuf;
-	}
-	s = find_slot(m, key);
-	if (s)
-		s->used = false;
-	pthread_mutex_unlock(&m->lock);
-	return s ? 0 : -ENOENT;
+	return WITH_LIMBO(m, m->inner->delete(map, key));
 }
+
+/* ---- prog arrays and ring buffers (native) ---- */
 
 static const struct abpf_prog *n_prog_at(struct abpf_map *map, u32 index)
 {
@@ -312,62 +223,26 @@ static const struct abpf_prog *const *n_prog_slots(struct abpf_map *map)
 	return N(map)->progs;
 }
 
-static int n_direct_value(struct abpf_map *map, u64 *addr)
-{
-	struct nmap *m = N(map);
-
-	if (map->type != ABPF_MAP_ARRAY || map->max_entries != 1)
-		return -EOPNOTSUPP;
-	*addr = (u64)(unsigned long)m->values;
-	return 0;
-}
-
-static int n_array_layout(struct abpf_map *map, u64 *base, u32 *stride)
-{
-	struct nmap *m = N(map);
-
-	if (map->type != ABPF_MAP_ARRAY)
-		return -EOPNOTSUPP;
-	*base = (u64)(unsigned long)m->values;
-	*stride = m->elem;
-	return 0;
-}
-
-static int n_bind_prog(struct abpf_map *map, u32 prog_type)
-{
-	struct nmap *m = N(map);
-	int err = 0;
-
-	if (map->type != ABPF_MAP_PROG_ARRAY)
-		return 0;
-	pthread_mutex_lock(&m->lock);
-	if (m->prog_type == ~0U)
-		m->prog_type = prog_type;
-	else if (m->prog_type != prog_type)
-		err = -EINVAL;
-	pthread_mutex_unlock(&m->lock);
-	return err;
-}
-
-static const struct abpf_map_ops nmap_ops = {
-	.lookup = n_lookup,
-	.update = n_update,
-	.delete = n_delete,
-	.prog_at = n_prog_at,
-	.prog_slots = n_prog_slots,
-	.direct_value = n_direct_value,
-	.array_layout = n_array_layout,
-	.bind_prog = n_bind_prog,
-	.put = nmap_put,
-};
-
 /* prog arrays and ringbufs: no lookup/update/delete from programs */
 static const struct abpf_map_ops nmap_special_ops = {
 	.prog_at = n_prog_at,
 	.prog_slots = n_prog_slots,
-	.bind_prog = n_bind_prog,
+	.bind_prog = altbpf_map_bind_prog,
 	.put = nmap_put,
 };
+
+static const struct altbpf_map_kops *kops_for(u32 type)
+{
+	switch (type) {
+	case ABPF_MAP_ARRAY:		return &altbpf_array_kops;
+	case ABPF_MAP_PERCPU_ARRAY:	return &altbpf_percpu_array_kops;
+	case ABPF_MAP_HASH:
+	case ABPF_MAP_PERCPU_HASH:
+	case ABPF_MAP_LRU_HASH:		return &altbpf_hash_kops;
+	case ABPF_MAP_LPM_TRIE:		return &altbpf_lpm_kops;
+	default:			return NULL;
+	}
+}
 
 /* ---- creation and the fd table ---- */
 
@@ -382,7 +257,7 @@ int abpf_native_map_create(const union bpf_attr *attr)
 	u32 n = attr->max_entries, fl = attr->map_flags, i;
 	u32 ok_flags = BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG;
 	struct nmap *m;
-	int fd = -EMFILE;
+	int fd = -EMFILE, err;
 
 	switch (t) {
 	case ABPF_MAP_ARRAY:
@@ -426,60 +301,50 @@ int abpf_native_map_create(const union bpf_attr *attr)
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
-	m->map.type = t;
-	m->map.key_size = ks;
-	m->map.value_size = vs;
-	m->map.max_entries = n;
-	m->map.map_flags = fl;
-	memcpy(m->map.name, attr->map_name, sizeof(m->map.name));
-	m->map.name[sizeof(m->map.name) - 1] = 0;
-	m->map.ops = (t == ABPF_MAP_PROG_ARRAY || t == ABPF_MAP_RINGBUF) ?
-		     &nmap_special_ops : &nmap_ops;
+	m->km.map.type = t;
+	m->km.map.key_size = ks;
+	m->km.map.value_size = vs;
+	m->km.map.max_entries = n;
+	m->km.map.map_flags = fl;
+	memcpy(m->km.map.name, attr->map_name, sizeof(m->km.map.name));
+	m->km.map.name[sizeof(m->km.map.name) - 1] = 0;
+	m->km.prog_type = ~0U;
 	m->refcnt = 1;
-	m->elem = (vs + 7) & ~7u;
-	m->ncpu = (t == ABPF_MAP_PERCPU_ARRAY || t == ABPF_MAP_PERCPU_HASH) ?
-		  ABPF_NATIVE_NR_CPUS : 1;
-	m->prog_type = ~0U;
 	pthread_mutex_init(&m->lock, NULL);
 	__atomic_add_fetch(&live, 1, __ATOMIC_SEQ_CST);
 
-	if (is_array(t)) {
-		m->values = aligned_alloc(8, (size_t)n * m->elem * m->ncpu);
-		if (m->values)
-			memset(m->values, 0, (size_t)n * m->elem * m->ncpu);
+	if (module_type(t)) {
+		/* the type's alloc cleans up after itself on error */
+		err = kops_for(t)->alloc(&m->km, attr);
+		if (err) {
+			nmap_put(&m->km.map);
+			return err;
+		}
+		m->km.kops = kops_for(t);
+		if (t == ABPF_MAP_LPM_TRIE) {
+			m->inner = m->km.map.ops;
+			m->ops = *m->inner;
+			m->ops.update = n_wrapped_update;
+			m->ops.delete = n_wrapped_delete;
+			m->km.map.ops = &m->ops;
+		}
 	} else if (t == ABPF_MAP_PROG_ARRAY) {
+		m->km.map.ops = &nmap_special_ops;
 		m->progs = calloc(n, sizeof(*m->progs));
-	} else if (t == ABPF_MAP_RINGBUF) {
+	} else {
+		m->km.map.ops = &nmap_special_ops;
 		m->rb = aligned_alloc(8, 8 + (size_t)n);
 		if (m->rb) {
 			memset(m->rb, 0, 8 + (size_t)n);
 			memcpy(m->rb, &m, sizeof(m));	/* back pointer */
 		}
-	} else {
-		m->slots = calloc(n, sizeof(*m->slots));
-		for (i = 0; m->slots && i < n; i++) {
-			m->slots[i].key = calloc(1, ks);
-			m->slots[i].value = aligned_alloc(8, (size_t)m->elem *
-							  m->ncpu);
-			if (!m->slots[i].key || !m->slots[i].value)
-				break;
-		}
-		if (m->slots && i < n) {
-			free(m->slots[i].key);
-			free(m->slots[i].value);
-			m->slots[i].key = NULL;
-			m->slots[i].value = NULL;
-			/* nmap_put frees the rest */
-			nmap_put(&m->map);
-			return -ENOMEM;
-		}
 	}
-	if (!m->values && !m->progs && !m->rb && !m->slots) {
-		nmap_put(&m->map);
+	if (!m->km.kops && !m->progs && !m->rb) {
+		nmap_put(&m->km.map);
 		return -ENOMEM;
 	}
 	pthread_mutex_lock(&fds_lock);
-	m->map.id = next_id++;
+	m->km.map.id = next_id++;
 	for (i = 0; i < NMAP_MAX_FDS; i++)
 		if (!fds[i]) {
 			fds[i] = m;
@@ -488,7 +353,7 @@ int abpf_native_map_create(const union bpf_attr *attr)
 		}
 	pthread_mutex_unlock(&fds_lock);
 	if (fd < 0)
-		nmap_put(&m->map);
+		nmap_put(&m->km.map);
 	return fd;
 }
 
@@ -513,7 +378,7 @@ struct abpf_map *abpf_native_map_get(int fd)
 	if (m)
 		nmap_get(m);
 	pthread_mutex_unlock(&fds_lock);
-	return m ? &m->map : NULL;
+	return m ? &m->km.map : NULL;
 }
 
 static struct abpf_map *resolve(void *host, int fd)
@@ -540,64 +405,38 @@ int abpf_native_map_close(int fd)
 		return -EBADF;
 	/* like the kernel: the last user fd of a prog array clears it */
 	if (m->progs)
-		for (i = 0; i < m->map.max_entries; i++)
+		for (i = 0; i < m->km.map.max_entries; i++)
 			__atomic_store_n(&m->progs[i], NULL, __ATOMIC_RELEASE);
-	nmap_put(&m->map);
+	nmap_put(&m->km.map);
 	return 0;
 }
 
-/* ---- syscall side ---- */
+/* ---- syscall side: common.c's altbpf_map_lookup() and friends ---- */
 
 int abpf_native_map_lookup(int fd, const void *key, void *value)
 {
 	struct nmap *m = fd_map(fd);
-	struct nslot *s;
-	u8 *src = NULL;
-	u32 idx, c;
 
 	if (!m)
 		return -EBADF;
-	if (m->map.type == ABPF_MAP_PROG_ARRAY ||
-	    m->map.type == ABPF_MAP_RINGBUF)
+	if (!m->km.kops || !m->km.kops->sys_lookup)
 		return -EOPNOTSUPP;
-	pthread_mutex_lock(&m->lock);
-	if (is_array(m->map.type)) {
-		memcpy(&idx, key, 4);
-		if (idx < m->map.max_entries)
-			src = m->values + (size_t)idx * m->elem * m->ncpu;
-	} else if (m->map.type == ABPF_MAP_LPM_TRIE) {
-		src = n_lookup_locked(m, key);
-	} else {
-		s = find_slot(m, key);	/* syscall lookups do not touch LRU */
-		src = s ? s->value : NULL;
-	}
-	if (src) {
-		if (m->ncpu > 1)
-			for (c = 0; c < m->ncpu; c++)
-				memcpy((u8 *)value + (size_t)c * m->elem,
-				       src + (size_t)c * m->elem, m->elem);
-		else
-			memcpy(value, src, m->map.value_size);
-	}
-	pthread_mutex_unlock(&m->lock);
-	return src ? 0 : -ENOENT;
+	return m->km.kops->sys_lookup(&m->km, key, value);
 }
 
 int abpf_native_map_update(int fd, const void *key, const void *value,
 			   u64 flags)
 {
 	struct nmap *m = fd_map(fd);
-	long r;
 
 	if (!m)
 		return -EBADF;
-	if (m->map.type == ABPF_MAP_PROG_ARRAY ||
-	    m->map.type == ABPF_MAP_RINGBUF)
+	if (!m->km.kops || !m->km.kops->sys_update)
 		return -EINVAL;
-	pthread_mutex_lock(&m->lock);
-	r = n_update_locked(m, key, value, flags, m->ncpu > 1);
-	pthread_mutex_unlock(&m->lock);
-	return (int)r;
+	if ((flags & ~(u64)BPF_F_LOCK) > BPF_EXIST || (flags & BPF_F_LOCK))
+		return -EINVAL;
+	return WITH_LIMBO(m, m->km.kops->sys_update(&m->km, key, value,
+						     flags));
 }
 
 int abpf_native_map_delete(int fd, const void *key)
@@ -607,56 +446,40 @@ int abpf_native_map_delete(int fd, const void *key)
 
 	if (!m)
 		return -EBADF;
-	if (m->map.type == ABPF_MAP_PROG_ARRAY) {
+	if (m->km.map.type == ABPF_MAP_PROG_ARRAY) {
 		memcpy(&idx, key, 4);
-		if (idx >= m->map.max_entries)
+		if (idx >= m->km.map.max_entries)
 			return -E2BIG;
 		return __atomic_exchange_n(&m->progs[idx], NULL,
 					   __ATOMIC_ACQ_REL) ? 0 : -ENOENT;
 	}
-	if (m->map.type == ABPF_MAP_RINGBUF)
+	if (!m->km.kops || !m->km.kops->sys_delete)
 		return -EINVAL;
-	return (int)n_delete(&m->map, key);
+	return WITH_LIMBO(m, m->km.kops->sys_delete(&m->km, key));
 }
 
 int abpf_native_map_get_next_key(int fd, const void *key, void *next)
 {
 	struct nmap *m = fd_map(fd);
-	u32 idx, i, start = 0;
-	int r = -ENOENT;
+	u32 idx;
 
 	if (!m)
 		return -EBADF;
-	if (is_array(m->map.type) || m->map.type == ABPF_MAP_PROG_ARRAY) {
+	if (m->km.map.type == ABPF_MAP_PROG_ARRAY) {
 		if (!key) {
 			idx = 0;
 		} else {
 			memcpy(&idx, key, 4);
-			idx = idx >= m->map.max_entries ? 0 : idx + 1;
+			idx = idx >= m->km.map.max_entries ? 0 : idx + 1;
 		}
-		if (idx >= m->map.max_entries)
+		if (idx >= m->km.map.max_entries)
 			return -ENOENT;
 		memcpy(next, &idx, 4);
 		return 0;
 	}
-	if (m->map.type == ABPF_MAP_RINGBUF)
+	if (!m->km.kops || !m->km.kops->get_next_key)
 		return -EINVAL;
-	pthread_mutex_lock(&m->lock);
-	if (key) {
-		struct nslot *s = find_slot(m, key);
-
-		/* unknown key: start over, like the kernel's hash */
-		if (s)
-			start = (u32)(s - m->slots) + 1;
-	}
-	for (i = start; i < m->map.max_entries; i++)
-		if (m->slots[i].used) {
-			memcpy(next, m->slots[i].key, m->map.key_size);
-			r = 0;
-			break;
-		}
-	pthread_mutex_unlock(&m->lock);
-	return r;
+	return m->km.kops->get_next_key(&m->km, key, next);
 }
 
 int abpf_native_prog_array_set(int fd, u32 index, struct abpf_prog *prog)
@@ -664,12 +487,12 @@ int abpf_native_prog_array_set(int fd, u32 index, struct abpf_prog *prog)
 	struct nmap *m = fd_map(fd);
 	int err;
 
-	if (!m || m->map.type != ABPF_MAP_PROG_ARRAY)
+	if (!m || m->km.map.type != ABPF_MAP_PROG_ARRAY)
 		return -EINVAL;
-	if (index >= m->map.max_entries)
+	if (index >= m->km.map.max_entries)
 		return -E2BIG;
 	if (prog) {
-		err = n_bind_prog(&m->map, prog->type);
+		err = altbpf_map_bind_prog(&m->km.map, prog->type);
 		if (err)
 			return err;
 	}
@@ -681,18 +504,18 @@ int abpf_native_prog_array_set(int fd, u32 index, struct abpf_prog *prog)
 
 static void *rb_reserve(struct nmap *m, u64 size)
 {
-	u64 mask = m->map.max_entries - 1, total, pos, pad;
+	u64 mask = m->km.map.max_entries - 1, total, pos, pad;
 	u8 *data = m->rb + 8, *hdr;
 	u32 w;
 
-	if (size > m->map.max_entries - RB_HDR)
+	if (size > m->km.map.max_entries - RB_HDR)
 		return NULL;
 	total = (size + RB_HDR + 7) & ~7ULL;
 	pthread_mutex_lock(&m->lock);
 	pos = m->rb_prod & mask;
 	/* no wrapping records: pad to the end with a discarded one */
-	pad = pos + total > m->map.max_entries ? m->map.max_entries - pos : 0;
-	if (m->rb_prod - m->rb_cons + pad + total > m->map.max_entries) {
+	pad = pos + total > m->km.map.max_entries ? m->km.map.max_entries - pos : 0;
+	if (m->rb_prod - m->rb_cons + pad + total > m->km.map.max_entries) {
 		pthread_mutex_unlock(&m->lock);
 		return NULL;
 	}
@@ -772,9 +595,9 @@ int abpf_native_ringbuf_consume(int fd, void (*fn)(const void *data, u32 len,
 	u64 mask;
 	int n = 0;
 
-	if (!m || m->map.type != ABPF_MAP_RINGBUF)
+	if (!m || m->km.map.type != ABPF_MAP_RINGBUF)
 		return -EINVAL;
-	mask = m->map.max_entries - 1;
+	mask = m->km.map.max_entries - 1;
 	for (;;) {
 		u8 *hdr;
 		u32 w;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * maps_native.h - native maps (userspace/maps_native.c): the core's map
- * interface (module/core/maps.h) with one mutex per map, an in-process fd
- * table and bpf(2)-like calls, for the native tests and tools.
+ * interface (module/core/maps.h) on the module's map code (module/maps/,
+ * compiled through userspace/kcompat/), an in-process fd table and
+ * bpf(2)-like calls, for the native tests and tools.
  */
 #ifndef ALTBPF_MAPS_NATIVE_H
 #define ALTBPF_MAPS_NATIVE_H

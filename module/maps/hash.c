@@ -213,6 +213,8 @@ static long htab_update_common(struct altbpf_map *m, const void *key,
 		goto out;
 	}
 	e = get_free(h);
+	if (e && e == old)	/* LRU: evicted the element it replaces */
+		old = NULL;
 	if (!e) {
 		if (old) {
 			/* full: overwrite in place */
