@@ -281,6 +281,38 @@ static const struct abpf_run_test abpf_jit_x86_tests[] = {
 		.result = (u64)-83,
 	},
 	{
+		/*
+		 * 32-bit pairs become lea r32 (the upper half zeroed, the
+		 * sum wrapped); the r7 (r13) base needs a disp8; a movsx
+		 * (off != 0) is no plain mov and stays unfused.
+		 */
+		"jit: w mov + w add imm/reg become a 32-bit lea",
+		{ ABPF_LD_IMM64(3, 0xfffffffffffffff0ULL),
+		  ABPF_LD_IMM64(4, 0x100000020ULL),
+		  ABPF_LD_IMM64(7, 0x180000000ULL),
+		  ABPF_MOV32_REG(2, 3), ABPF_ALU32_IMM(BPF_ADD, 2, 0x20),
+		  ABPF_MOV32_REG(6, 3), ABPF_ALU32_REG(BPF_ADD, 6, 4),
+		  ABPF_MOV32_REG(8, 7), ABPF_ALU32_IMM(BPF_ADD, 8, -0x7fffffff),
+		  ABPF_MOV32_REG(9, 7), ABPF_ALU32_REG(BPF_ADD, 9, 3),
+		  ABPF_MOVSX32_REG(5, 3, 8), ABPF_ALU32_IMM(BPF_ADD, 5, 1),
+		  ABPF_MOV64_REG(0, 2),
+		  ABPF_ALU64_IMM(BPF_LSH, 6, 4), ABPF_ALU64_REG(BPF_XOR, 0, 6),
+		  ABPF_ALU64_IMM(BPF_LSH, 8, 8), ABPF_ALU64_REG(BPF_XOR, 0, 8),
+		  ABPF_ALU64_IMM(BPF_LSH, 9, 12), ABPF_ALU64_REG(BPF_XOR, 0, 9),
+		  ABPF_ALU64_IMM(BPF_LSH, 5, 32), ABPF_ALU64_REG(BPF_XOR, 0, 5),
+		  ABPF_EXIT() },
+		.result = 0xfffff80effff0010ULL,
+	},
+	{
+		/* a jump onto the add: the pair runs unfused on that path */
+		"jit: w mov + w add with a jump onto the add",
+		{ ABPF_LD_IMM64(3, 0x1fffffffeULL), ABPF_MOV64_IMM(2, -1),
+		  ABPF_JMP_IMM(BPF_JEQ, 2, -1, 1),
+		  ABPF_MOV32_REG(2, 3), ABPF_ALU32_IMM(BPF_ADD, 2, 3),
+		  ABPF_MOV64_REG(0, 2), ABPF_EXIT() },
+		.result = 2,
+	},
+	{
 		/* r13 (r7) and rbp (r10) bases need a disp8 in the lea */
 		"jit: lea with rbp and r13 bases",
 		{ ABPF_MOV64_IMM(8, -16), ABPF_MOV64_REG(7, 10),
