@@ -646,8 +646,9 @@ static const struct abpf_map_prog_test abpf_maps_prog_tests[] = {
 		},
 		.tails = {
 			{ 2, { ABPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
-			       /* a call's return address would land here
-				* if rsp stayed at the caller's */
+			       /* where a call's return address lands if
+				* rsp stayed at the caller's
+				*/
 			       ABPF_ST_MEM(BPF_DW, BPF_REG_10, -64, 10),
 			       ABPF_ST_MEM(BPF_DW, BPF_REG_10, -48, 10),
 			       ABPF_ST_MEM(BPF_DW, BPF_REG_10, -40, 10),
@@ -675,6 +676,34 @@ static const struct abpf_map_prog_test abpf_maps_prog_tests[] = {
 			       ABPF_EXIT() } },
 		},
 		.result = 50,
+	},
+	{
+		/*
+		 * A helper sees r3-r5 the checker knows nothing of: the
+		 * target starts them at 0 (the JIT's tail entry too), not
+		 * at the caller's 12345 and 678.
+		 */
+		.name = "tail call: the target's r3-r5 start at 0 for helpers",
+		.maps = { MDEF(PROG_ARRAY, 4, 4, 4) },
+		.insns = {
+			ABPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+			ABPF_MOV64_IMM(BPF_REG_4, 12345),
+			ABPF_MOV64_IMM(BPF_REG_5, 678),
+			TAIL_CALL(0, 1),
+			ABPF_MOV64_IMM(BPF_REG_0, 99),
+			ABPF_EXIT(),
+		},
+		.tails = {
+			/* "%d%d%d\0": prints r3, r4, r5 */
+			{ 2, { ABPF_ST_MEM(BPF_W, BPF_REG_10, -8, 0x64256425),
+			       ABPF_ST_MEM(BPF_W, BPF_REG_10, -4, 0x6425),
+			       ABPF_MOV64_REG(BPF_REG_1, BPF_REG_10),
+			       ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, -8),
+			       ABPF_MOV64_IMM(BPF_REG_2, 7),
+			       ABPF_CALL_HELPER(BPF_FUNC_trace_printk),
+			       ABPF_EXIT() } },
+		},
+		.result = 3,	/* "000" */
 	},
 	{
 		.name = "trace_printk formats integers",

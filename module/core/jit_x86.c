@@ -199,7 +199,7 @@ struct jit {
 	u32 sub_prologue;	/* bytes of a subprogram's pushes */
 	u32 tail_entry;		/* image offset of prog->jit_tail */
 	u16 used;		/* BPF registers the program names */
-	u16 entry_dead;		/* of r1, r2: written before read (prescan) */
+	u16 entry_dead;		/* of r1-r9: written before read (prescan) */
 	bool calls;		/* helper calls or callx: r1-r5 are arguments */
 	bool ccalls;		/* any C call (helpers, inline tail calls) */
 	bool rc_stack;		/* rc->stack_lo/hi may be read: set them */
@@ -289,6 +289,22 @@ static void patch32(struct jit *j, u32 at)
  * ModRM [SIB] [disp8/32].  reg is a register or an opcode extension; rm a
  * register, or the base of [rm + disp] with F_MEM.  Immediates follow.
  */
+/* ModRM mod for [base + disp]: rbp/r13 bases always take a disp8 */
+static u8 disp_mod(u8 base, s32 disp)
+{
+	if (disp == 0 && (base & 7) != RBP)
+		return 0;
+	return is_s8(disp) ? 1 : 2;
+}
+
+static void emit_disp(struct jit *j, u8 mod, s32 disp)
+{
+	if (mod == 1)
+		b1(j, disp);
+	else if (mod == 2)
+		b4(j, disp);
+}
+
 static void emit_rm(struct jit *j, u32 f, u32 opc, u8 reg, u8 rm, s32 disp)
 {
 	u8 rex = 0x40, mod;
@@ -324,19 +340,29 @@ static void emit_rm(struct jit *j, u32 f, u32 opc, u8 reg, u8 rm, s32 disp)
 		b1(j, 0xc0 | (reg & 7) << 3 | (rm & 7));
 		return;
 	}
-	if (disp == 0 && (rm & 7) != RBP)
-		mod = 0;
-	else if (is_s8(disp))
-		mod = 1;
-	else
-		mod = 2;
+	mod = disp_mod(rm, disp);
 	b1(j, mod << 6 | (reg & 7) << 3 | (rm & 7));
 	if ((rm & 7) == RSP)
 		b1(j, 0x24);
-	if (mod == 1)
-		b1(j, disp);
-	else if (mod == 2)
-		b4(j, disp);
+	emit_disp(j, mod, disp);
+}
+
+/* op reg, [base + index + disp] (loads: no prefixes, no byte registers) */
+static void emit_rm_bi(struct jit *j, u32 f, u32 opc, u8 reg, u8 base,
+		       u8 index, s32 disp)
+{
+	u8 rex = (f & F_W ? 8 : 0) | (reg & 8 ? 4 : 0) | (index & 8 ? 2 : 0) |
+		 (base & 8 ? 1 : 0), mod;
+
+	if (rex)
+		b1(j, 0x40 | rex);
+	if (opc > 0xff)
+		b1(j, opc >> 8);
+	b1(j, opc);
+	mod = disp_mod(base, disp);
+	b1(j, mod << 6 | (reg & 7) << 3 | 4);			/* SIB */
+	b1(j, (index & 7) << 3 | (base & 7));
+	emit_disp(j, mod, disp);
 }
 
 /* ---- one emitter per form ---- */
@@ -476,6 +502,30 @@ static void emit_ldx_sx(struct jit *j, u32 size, u8 dst, u8 base, s16 off)
 		emit_mem(j, F_W, 0x63, dst, base, off);
 		break;
 	}
+}
+
+/*
+ * The load of ldx (its size and mode) into dst from [base + disp], or
+ * [base + index + disp] when index is not NO_INDEX.
+ */
+#define NO_INDEX	0xff
+static void emit_ldx_at(struct jit *j, const struct bpf_insn *ldx, u8 dst,
+			u8 base, u8 index, s32 disp)
+{
+	u32 size = abpf_size_bytes(ldx->code), f = 0, opc = 0x8b;
+
+	if (BPF_MODE(ldx->code) == BPF_MEMSX) {
+		f = F_W;
+		opc = size == 1 ? 0x0fbe : size == 2 ? 0x0fbf : 0x63;
+	} else if (size < 4) {
+		opc = size == 1 ? 0x0fb6 : 0x0fb7;
+	} else if (size == 8) {
+		f = F_W;
+	}
+	if (index == NO_INDEX)
+		emit_mem(j, f, opc, dst, base, disp);
+	else
+		emit_rm_bi(j, f, opc, dst, base, index, disp);
 }
 
 /* *(size *)(base + disp) = src */
@@ -892,7 +942,8 @@ static bool zero_late(const struct jit *j, u32 k)
 /* Does main's entry zero BPF register k (3-9) before the tail entry? */
 static bool zero_before_tail(const struct jit *j, u32 k)
 {
-	return (j->used & (1u << k)) && !zero_late(j, k);
+	return (j->used & (1u << k)) && !zero_late(j, k) &&
+	       !(j->entry_dead & (1u << k));
 }
 
 static void emit_prologue(struct jit *j)
@@ -920,7 +971,8 @@ static void emit_prologue(struct jit *j)
 	 * r3-r9 start at 0, as in the interpreter: those the program names
 	 * (here), and r3-r5 also when a helper may see them as arguments
 	 * (after the tail entry: bpf_trace_printk() prints r3-r5 whatever
-	 * the checker knows of them).
+	 * the checker knows of them); not those the program's first
+	 * instructions write before anything reads them (entry_dead).
 	 */
 	for (k = 3; k <= 9; k++)
 		if (zero_before_tail(j, k))
@@ -973,7 +1025,7 @@ static void emit_prologue(struct jit *j)
 			emit_mem(j, F_W, 0x8b, j->map[k], REG_CTX,
 				 k == 1 ? RC_R1 : RC_R2);
 	for (k = 3; k <= 5; k++)
-		if (zero_late(j, k))
+		if (zero_late(j, k) && !(j->entry_dead & (1u << k)))
 			emit_rm(j, 0, 0x31, j->map[k], j->map[k], 0);
 }
 
@@ -1863,17 +1915,7 @@ static void emit_atomic(struct jit *j, const struct bpf_insn *insn)
 /* lea dst, [base + index] */
 static void emit_lea_bi(struct jit *j, bool is64, u8 dst, u8 base, u8 index)
 {
-	bool d8 = (base & 7) == RBP;	/* rbp/r13 bases need a disp8 */
-	u8 rex = (is64 ? 8 : 0) | (dst & 8 ? 4 : 0) | (index & 8 ? 2 : 0) |
-		 (base & 8 ? 1 : 0);
-
-	if (rex)
-		b1(j, 0x40 | rex);
-	b1(j, 0x8d);
-	b1(j, (d8 ? 0x40 : 0) | (dst & 7) << 3 | 4);		/* SIB */
-	b1(j, (index & 7) << 3 | (base & 7));
-	if (d8)
-		b1(j, 0);
+	emit_rm_bi(j, is64 ? F_W : 0, 0x8d, dst, base, index, 0);
 }
 
 /*
@@ -1889,11 +1931,33 @@ enum {
 	FUSE_LEA32_REG,	/* w_a = w_b; w_a += w_c */
 	FUSE_SEXT32,	/* lsh a, 32; arsh a, 32 -> movsxd a, a32 */
 	FUSE_ZEXT32,	/* lsh a, 32; rsh a, 32	-> mov a32, a32 */
+	/* the same after a = b: the three insns in one */
+	FUSE_SEXT32_MOV,	/* movsxd a, b32 */
+	FUSE_ZEXT32_MOV,	/* mov a32, b32 */
+	/* a = b; a += imm (c); a = *(size *)(a + off), no run-time check */
+	FUSE_LDX_IMM,	/* ldx a, [b + imm + off] */
+	FUSE_LDX_REG,	/* ldx a, [b + c + off] */
 	/* after t = x; t <<= k (or >>= w - k), a rotate by k: */
 	FUSE_ROL3,	/* d = x; d >>= w - k; d |= t -> mov d, x; rol d, k */
 	FUSE_ROL2,	/* x >>= w - k; x |= t	-> rol x, k */
 	FUSE_TAIL,	/* emitted with an earlier insn */
 };
+
+/* How many insns a group of kind k covers. */
+static u32 fuse_len(u32 k)
+{
+	switch (k) {
+	case FUSE_NONE:
+		return 1;
+	case FUSE_ROL3:
+	case FUSE_SEXT32_MOV:
+	case FUSE_ZEXT32_MOV:
+	case FUSE_LDX_IMM:
+	case FUSE_LDX_REG:
+		return 3;
+	}
+	return 2;
+}
 
 /* The rol count of a rotate whose shift insn for the result is sh. */
 static u8 rol_count(const struct bpf_insn *sh)
@@ -1925,6 +1989,20 @@ static void emit_fused(struct jit *j, u32 i)
 		break;
 	case FUSE_SEXT32:
 		emit_rm(j, F_W, 0x63, dst, dst, 0);
+		break;
+	case FUSE_SEXT32_MOV:
+		emit_rm(j, F_W, 0x63, dst, j->map[a->src_reg], 0);
+		break;
+	case FUSE_ZEXT32_MOV:
+		emit_mov_reg(j, false, dst, j->map[a->src_reg]);
+		break;
+	case FUSE_LDX_IMM:
+		emit_ldx_at(j, b + 1, dst, j->map[a->src_reg], NO_INDEX,
+			    b->imm + b[1].off);
+		break;
+	case FUSE_LDX_REG:
+		emit_ldx_at(j, b + 1, dst, j->map[a->src_reg],
+			    j->map[b->src_reg], b[1].off);
 		break;
 	case FUSE_ROL3:		/* a: d = x, b: d >>= / <<=, c: d |= t */
 		emit_mov_reg(j, BPF_CLASS(a->code) == BPF_ALU64, dst,
@@ -2306,6 +2384,52 @@ static u32 fuse_kind(struct jit *j, u32 i)
 	return FUSE_NONE;
 }
 
+/*
+ * a = b; a <<= 32; a s>>= 32 (or >>= 32): one movsxd (mov) from b32,
+ * nothing jumping in after the mov.
+ */
+static u32 ext_kind(struct jit *j, u32 i, const u8 *tgt)
+{
+	const struct bpf_insn *a = &j->prog->insns[i];
+
+	if (i + 2 >= j->prog->len || tgt[i + 1] || tgt[i + 2] ||
+	    a->code != (BPF_ALU64 | BPF_MOV | BPF_X) || a->off ||
+	    a->dst_reg == a->src_reg || a[1].dst_reg != a->dst_reg)
+		return FUSE_NONE;
+	switch (fuse_kind(j, i + 1)) {
+	case FUSE_SEXT32:
+		return FUSE_SEXT32_MOV;
+	case FUSE_ZEXT32:
+		return FUSE_ZEXT32_MOV;
+	}
+	return FUSE_NONE;
+}
+
+/*
+ * a = b; a += imm (or c); a = *(size *)(a + off) with no run-time check:
+ * one load from [b + imm + off] ([b + c + off]), nothing jumping in
+ * after the mov.
+ */
+static u32 ldx_kind(struct jit *j, u32 i, const u8 *tgt)
+{
+	const struct bpf_insn *a = &j->prog->insns[i], *c = a + 2;
+	u32 k;
+	u8 m;
+
+	if (i + 2 >= j->prog->len || tgt[i + 1] || tgt[i + 2] ||
+	    (j->prog->aux[i + 2].flags & ABPF_AUX_MEMCHK))
+		return FUSE_NONE;
+	k = fuse_kind(j, i);
+	m = BPF_MODE(c->code);
+	if ((k != FUSE_LEA_IMM && k != FUSE_LEA_REG) ||
+	    BPF_CLASS(c->code) != BPF_LDX || (m != BPF_MEM && m != BPF_MEMSX) ||
+	    c->dst_reg != a->dst_reg || c->src_reg != a->dst_reg)
+		return FUSE_NONE;
+	if (k == FUSE_LEA_REG)
+		return FUSE_LDX_REG;
+	return is_s32((s64)a[1].imm + c->off) ? FUSE_LDX_IMM : FUSE_NONE;
+}
+
 /* x op k with op lsh or rsh, 0 < k < w: returns op, else 0 */
 static u8 shift_k(const struct bpf_insn *insn, u8 cls, u8 reg)
 {
@@ -2659,10 +2783,14 @@ static int jit_prescan(struct jit *j)
 		    (prog->aux[i].flags & ABPF_AUX_SUBPROG_START) ||
 		    (prog->aux[i].flags & ABPF_AUX_LDDW_HI))
 			continue;
-		j->fuse[i] = rol_kind(j, i, tgt);
+		j->fuse[i] = ldx_kind(j, i, tgt);
+		if (!j->fuse[i])
+			j->fuse[i] = ext_kind(j, i, tgt);
+		if (!j->fuse[i])
+			j->fuse[i] = rol_kind(j, i, tgt);
 		if (!j->fuse[i])
 			j->fuse[i] = fuse_kind(j, i);
-		n = j->fuse[i] == FUSE_ROL3 ? 3 : j->fuse[i] ? 2 : 1;
+		n = fuse_len(j->fuse[i]);
 		for (k = 1; k < n; k++)
 			j->fuse[i + k] = FUSE_TAIL;
 	}
@@ -2672,7 +2800,7 @@ static int jit_prescan(struct jit *j)
 			j->hint[i] |= HINT_ZF;
 	for (i = 0; i < prog->len; i++)
 		tail_prescan(j, i, tgt);
-	j->entry_dead = entry_dead_regs(j, 1u << 1 | 1u << 2);
+	j->entry_dead = entry_dead_regs(j, 0x3fe);		/* r1-r9 */
 	abpf_free(tgt);
 	return 0;
 }
