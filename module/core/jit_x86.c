@@ -284,11 +284,6 @@ static void patch32(struct jit *j, u32 at)
 	}
 }
 
-/*
- * The generic form: [lock] [66] [REX] opcode (1-3 bytes, 0x0fXX = two)
- * ModRM [SIB] [disp8/32].  reg is a register or an opcode extension; rm a
- * register, or the base of [rm + disp] with F_MEM.  Immediates follow.
- */
 /* ModRM mod for [base + disp]: rbp/r13 bases always take a disp8 */
 static u8 disp_mod(u8 base, s32 disp)
 {
@@ -305,6 +300,11 @@ static void emit_disp(struct jit *j, u8 mod, s32 disp)
 		b4(j, disp);
 }
 
+/*
+ * The generic form: [lock] [66] [REX] opcode (1-3 bytes, 0x0fXX = two)
+ * ModRM [SIB] [disp8/32].  reg is a register or an opcode extension; rm a
+ * register, or the base of [rm + disp] with F_MEM.  Immediates follow.
+ */
 static void emit_rm(struct jit *j, u32 f, u32 opc, u8 reg, u8 rm, s32 disp)
 {
 	u8 rex = 0x40, mod;
@@ -469,44 +469,10 @@ static void emit_mem(struct jit *j, u32 f, u32 opc, u8 reg, u8 base, s32 disp)
 	emit_rm(j, f | F_MEM, opc, reg, base, disp);
 }
 
-/* dst = *(size *)(base + disp), zero-extended (ldx) */
-static void emit_ldx(struct jit *j, u32 size, u8 dst, u8 base, s16 off)
-{
-	switch (size) {
-	case 1:
-		emit_mem(j, 0, 0x0fb6, dst, base, off);
-		break;
-	case 2:
-		emit_mem(j, 0, 0x0fb7, dst, base, off);
-		break;
-	case 4:
-		emit_mem(j, 0, 0x8b, dst, base, off);
-		break;
-	default:
-		emit_mem(j, F_W, 0x8b, dst, base, off);
-		break;
-	}
-}
-
-/* dst = *(s size *)(base + disp), sign-extended to 64 bits (ldxs) */
-static void emit_ldx_sx(struct jit *j, u32 size, u8 dst, u8 base, s16 off)
-{
-	switch (size) {
-	case 1:
-		emit_mem(j, F_W, 0x0fbe, dst, base, off);
-		break;
-	case 2:
-		emit_mem(j, F_W, 0x0fbf, dst, base, off);
-		break;
-	default:
-		emit_mem(j, F_W, 0x63, dst, base, off);
-		break;
-	}
-}
-
 /*
- * The load of ldx (its size and mode) into dst from [base + disp], or
- * [base + index + disp] when index is not NO_INDEX.
+ * dst = *(size *)(base + disp), zero- or sign-extended as ldx says (its
+ * size and mode), or from [base + index + disp] when index is not
+ * NO_INDEX.
  */
 #define NO_INDEX	0xff
 static void emit_ldx_at(struct jit *j, const struct bpf_insn *ldx, u8 dst,
@@ -2073,10 +2039,7 @@ static void emit_insn(struct jit *j, u32 i)
 	case BPF_LDX:
 		if (flags & ABPF_AUX_MEMCHK)
 			emit_memchk(j, src, insn->off, size, false, false);
-		if (BPF_MODE(insn->code) == BPF_MEMSX)
-			emit_ldx_sx(j, size, dst, src, insn->off);
-		else
-			emit_ldx(j, size, dst, src, insn->off);
+		emit_ldx_at(j, insn, dst, src, NO_INDEX, insn->off);
 		return;
 	case BPF_ST:
 		if (flags & ABPF_AUX_MEMCHK)
