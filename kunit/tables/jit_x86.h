@@ -281,6 +281,130 @@ static const struct abpf_run_test abpf_jit_x86_tests[] = {
 		.result = (u64)-83,
 	},
 	{
+		/*
+		 * 32-bit pairs become lea r32 (the upper half zeroed, the
+		 * sum wrapped); the r7 (r13) base needs a disp8; a movsx
+		 * (off != 0) is no plain mov and stays unfused.
+		 */
+		"jit: w mov + w add imm/reg become a 32-bit lea",
+		{ ABPF_LD_IMM64(3, 0xfffffffffffffff0ULL),
+		  ABPF_LD_IMM64(4, 0x100000020ULL),
+		  ABPF_LD_IMM64(7, 0x180000000ULL),
+		  ABPF_MOV32_REG(2, 3), ABPF_ALU32_IMM(BPF_ADD, 2, 0x20),
+		  ABPF_MOV32_REG(6, 3), ABPF_ALU32_REG(BPF_ADD, 6, 4),
+		  ABPF_MOV32_REG(8, 7), ABPF_ALU32_IMM(BPF_ADD, 8, -0x7fffffff),
+		  ABPF_MOV32_REG(9, 7), ABPF_ALU32_REG(BPF_ADD, 9, 3),
+		  ABPF_MOVSX32_REG(5, 3, 8), ABPF_ALU32_IMM(BPF_ADD, 5, 1),
+		  ABPF_MOV64_REG(0, 2),
+		  ABPF_ALU64_IMM(BPF_LSH, 6, 4), ABPF_ALU64_REG(BPF_XOR, 0, 6),
+		  ABPF_ALU64_IMM(BPF_LSH, 8, 8), ABPF_ALU64_REG(BPF_XOR, 0, 8),
+		  ABPF_ALU64_IMM(BPF_LSH, 9, 12), ABPF_ALU64_REG(BPF_XOR, 0, 9),
+		  ABPF_ALU64_IMM(BPF_LSH, 5, 32), ABPF_ALU64_REG(BPF_XOR, 0, 5),
+		  ABPF_EXIT() },
+		.result = 0xfffff80effff0010ULL,
+	},
+	{
+		/* a jump onto the add: the pair runs unfused on that path */
+		"jit: w mov + w add with a jump onto the add",
+		{ ABPF_LD_IMM64(3, 0x1fffffffeULL), ABPF_MOV64_IMM(2, -1),
+		  ABPF_JMP_IMM(BPF_JEQ, 2, -1, 1),
+		  ABPF_MOV32_REG(2, 3), ABPF_ALU32_IMM(BPF_ADD, 2, 3),
+		  ABPF_MOV64_REG(0, 2), ABPF_EXIT() },
+		.result = 2,
+	},
+	{
+		/*
+		 * a = b; a <<= 32; a s>>= 32 (>>= 32) is one movsxd (mov)
+		 * from b32; b keeps its value; a shift of another register
+		 * after the mov is no such group.
+		 */
+		"jit: mov + lsh/arsh 32 and mov + lsh/rsh 32 triples",
+		{ ABPF_LD_IMM64(2, 0x1234567887654321ULL),
+		  ABPF_MOV64_REG(3, 2), ABPF_ALU64_IMM(BPF_LSH, 3, 32),
+		  ABPF_ALU64_IMM(BPF_ARSH, 3, 32),
+		  ABPF_MOV64_REG(4, 2), ABPF_ALU64_IMM(BPF_LSH, 4, 32),
+		  ABPF_ALU64_IMM(BPF_RSH, 4, 32),
+		  ABPF_MOV64_REG(5, 2), ABPF_ALU64_IMM(BPF_LSH, 2, 32),
+		  ABPF_ALU64_IMM(BPF_ARSH, 2, 32),
+		  ABPF_MOV64_REG(0, 3), ABPF_ALU64_REG(BPF_XOR, 0, 4),
+		  ABPF_ALU64_REG(BPF_XOR, 0, 5), ABPF_ALU64_REG(BPF_XOR, 0, 2),
+		  ABPF_EXIT() },
+		.result = 0xffffffff87654321ULL ^ 0x87654321ULL ^
+			  0x1234567887654321ULL ^ 0xffffffff87654321ULL,
+	},
+	{
+		/* jumps onto the lsh and onto the arsh: run unfused */
+		"jit: mov + lsh/arsh 32 with jumps into the triple",
+		{ ABPF_LD_IMM64(2, 0x80000001ULL), ABPF_MOV64_IMM(3, 7),
+		  ABPF_LD_IMM64(4, 0x900000000ULL),
+		  ABPF_JMP_IMM(BPF_JEQ, 3, 7, 1),
+		  ABPF_MOV64_REG(3, 2), ABPF_ALU64_IMM(BPF_LSH, 3, 32),
+		  ABPF_ALU64_IMM(BPF_ARSH, 3, 32),
+		  ABPF_JMP_IMM(BPF_JNE, 4, 0, 2),
+		  ABPF_MOV64_REG(4, 2), ABPF_ALU64_IMM(BPF_LSH, 4, 32),
+		  ABPF_ALU64_IMM(BPF_ARSH, 4, 32),
+		  ABPF_MOV64_REG(0, 3), ABPF_ALU64_REG(BPF_XOR, 0, 4),
+		  ABPF_EXIT() },
+		.result = 7 ^ 9,
+	},
+	{
+		/*
+		 * a = b; a += c (imm); a = *(a + off), unchecked (stack
+		 * offsets the checker knows): one load from [b + c + off];
+		 * rbp and r13 (r7) bases need a disp8, r8 (r14) as index
+		 * needs REX.X; every size, zero- and sign-extending.
+		 */
+		"jit: mov + add + ldx become one load, every size",
+		{ ABPF_LD_IMM64(2, 0x8182838485868788ULL),
+		  ABPF_STX_MEM(BPF_DW, 10, 2, -8),
+		  ABPF_MOV64_IMM(3, -8), ABPF_MOV64_IMM(8, -8),
+		  ABPF_MOV64_REG(6, 10), ABPF_ALU64_REG(BPF_ADD, 6, 3),
+		  ABPF_LDX_MEM(BPF_B, 6, 6, 0),
+		  ABPF_MOV64_REG(7, 10),
+		  ABPF_MOV64_REG(0, 7), ABPF_ALU64_REG(BPF_ADD, 0, 8),
+		  ABPF_LDX_MEM(BPF_W, 0, 0, 4),
+		  ABPF_MOV64_REG(9, 10), ABPF_ALU64_IMM(BPF_ADD, 9, -8),
+		  ABPF_LDX_MEM(BPF_H, 9, 9, 2),
+		  ABPF_MOV64_REG(5, 10), ABPF_ALU64_REG(BPF_ADD, 5, 3),
+		  ABPF_LDX_MEM(BPF_DW, 5, 5, 0),
+		  ABPF_ALU64_REG(BPF_XOR, 0, 6), ABPF_ALU64_REG(BPF_XOR, 0, 9),
+		  ABPF_ALU64_REG(BPF_XOR, 0, 5),
+		  ABPF_MOV64_REG(4, 10), ABPF_ALU64_REG(BPF_ADD, 4, 8),
+		  ABPF_LDX_MEMSX(BPF_B, 4, 4, 0),
+		  ABPF_MOV64_REG(6, 7), ABPF_ALU64_IMM(BPF_ADD, 6, -6),
+		  ABPF_LDX_MEMSX(BPF_H, 6, 6, 0),
+		  ABPF_MOV64_REG(9, 10), ABPF_ALU64_REG(BPF_ADD, 9, 3),
+		  ABPF_LDX_MEMSX(BPF_W, 9, 9, 4),
+		  ABPF_ALU64_REG(BPF_XOR, 4, 6), ABPF_ALU64_REG(BPF_XOR, 4, 9),
+		  ABPF_ALU64_IMM(BPF_LSH, 4, 16), ABPF_ALU64_REG(BPF_XOR, 0, 4),
+		  ABPF_EXIT() },
+		.result = 0x8182838404048102ULL ^
+			  (0xffffffff8182f98aULL << 16),
+	},
+	{
+		/* a jump onto the ldx: unfused on that path */
+		"jit: mov + add + ldx with a jump onto the ldx",
+		{ ABPF_ST_MEM(BPF_DW, 10, -8, 0x66), ABPF_MOV64_REG(3, 10),
+		  ABPF_ALU64_IMM(BPF_ADD, 3, -8), ABPF_MOV64_IMM(4, 1),
+		  ABPF_JMP_IMM(BPF_JEQ, 4, 1, 2),
+		  ABPF_MOV64_REG(3, 10), ABPF_ALU64_IMM(BPF_ADD, 3, -8),
+		  ABPF_LDX_MEM(BPF_DW, 3, 3, 0),
+		  ABPF_MOV64_REG(0, 3), ABPF_EXIT() },
+		.result = 0x66,
+	},
+	{
+		/* a checked ldx (through r1) is never fused: it aborts */
+		"jit: mov + add + checked ldx out of bounds",
+		{ ABPF_MOV64_REG(2, 1), ABPF_ALU64_IMM(BPF_ADD, 2, 6),
+		  ABPF_LDX_MEM(BPF_B, 3, 2, 0),
+		  ABPF_MOV64_REG(2, 1), ABPF_ALU64_IMM(BPF_ADD, 2, 8),
+		  ABPF_LDX_MEM(BPF_B, 2, 2, 0),
+		  ABPF_MOV64_REG(0, 2), ABPF_ALU64_REG(BPF_ADD, 0, 3),
+		  ABPF_EXIT() },
+		.mem = { 1, 2, 3, 4, 5, 6, 7, 8 }, .mem_len = 8,
+		.result = 0, .run_error = -ERANGE,
+	},
+	{
 		/* r13 (r7) and rbp (r10) bases need a disp8 in the lea */
 		"jit: lea with rbp and r13 bases",
 		{ ABPF_MOV64_IMM(8, -16), ABPF_MOV64_REG(7, 10),

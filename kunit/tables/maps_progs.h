@@ -539,6 +539,172 @@ static const struct abpf_map_prog_test abpf_maps_prog_tests[] = {
 		},
 		.result = 70,
 	},
+	/*
+	 * The JIT's inline tail call: a constant index (a mov of an
+	 * immediate in the call's block) is checked at compile time and
+	 * drops the r1-r3 setup only the call reads; anything else tests
+	 * the index at run time.
+	 */
+	{
+		.name = "tail call: run-time index: empty, out of range, -1, high bits",
+		.maps = { MDEF(PROG_ARRAY, 4, 4, 4) },
+		.insns = {
+			ABPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+			/* r3 = 0 + 1 (slot 1, empty), 2 + 2 (out of range) */
+			ABPF_MOV64_REG(BPF_REG_1, BPF_REG_6),
+			ABPF_LD_MAP(BPF_REG_2, 0),
+			ABPF_MOV64_IMM(BPF_REG_3, 0),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_3, 1),
+			ABPF_CALL_HELPER(BPF_FUNC_tail_call),
+			ABPF_MOV64_REG(BPF_REG_1, BPF_REG_6),
+			ABPF_LD_MAP(BPF_REG_2, 0),
+			ABPF_MOV64_IMM(BPF_REG_3, 2),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_3, 2),
+			ABPF_CALL_HELPER(BPF_FUNC_tail_call),
+			/* -1 as a u32 */
+			ABPF_MOV64_REG(BPF_REG_1, BPF_REG_6),
+			ABPF_LD_MAP(BPF_REG_2, 0),
+			ABPF_MOV64_IMM(BPF_REG_3, 0),
+			ABPF_ALU64_IMM(BPF_SUB, BPF_REG_3, 1),
+			ABPF_CALL_HELPER(BPF_FUNC_tail_call),
+			/* 2 | 1 << 32: slot 2 (the low 32 bits) */
+			ABPF_MOV64_REG(BPF_REG_1, BPF_REG_6),
+			ABPF_LD_MAP(BPF_REG_2, 0),
+			ABPF_LD_IMM64(BPF_REG_3, 0x100000002ULL),
+			ABPF_CALL_HELPER(BPF_FUNC_tail_call),
+			ABPF_MOV64_IMM(BPF_REG_0, 99),
+			ABPF_EXIT(),
+		},
+		.tails = { { 3, { ABPF_MOV64_IMM(BPF_REG_0, 7), ABPF_EXIT() } } },
+		.result = 7,
+	},
+	{
+		/* r3 is 2 on the jump onto the call, 1 falling into it */
+		.name = "tail call: a jump onto the call: its index is no constant",
+		.maps = { MDEF(PROG_ARRAY, 4, 4, 4) },
+		.insns = {
+			ABPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+			ABPF_MOV64_IMM(BPF_REG_7, 1),
+			ABPF_MOV64_REG(BPF_REG_1, BPF_REG_6),
+			ABPF_LD_MAP(BPF_REG_2, 0),
+			ABPF_MOV64_IMM(BPF_REG_3, 2),
+			ABPF_JMP_IMM(BPF_JNE, BPF_REG_7, 0, 1),
+			ABPF_MOV64_IMM(BPF_REG_3, 1),
+			ABPF_CALL_HELPER(BPF_FUNC_tail_call),
+			ABPF_MOV64_IMM(BPF_REG_0, 99),
+			ABPF_EXIT(),
+		},
+		.tails = {
+			{ 2, { ABPF_MOV64_IMM(BPF_REG_0, 11), ABPF_EXIT() } },
+			{ 3, { ABPF_MOV64_IMM(BPF_REG_0, 22), ABPF_EXIT() } },
+		},
+		.result = 22,
+	},
+	{
+		/*
+		 * r3 = 3 is read past a jump before the call (and r3 = 1
+		 * by a mov before the next call): the movs must stay.
+		 */
+		.name = "tail call: constant index still read elsewhere",
+		.maps = { MDEF(PROG_ARRAY, 4, 4, 4) },
+		.insns = {
+			ABPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+			ABPF_MOV64_IMM(BPF_REG_7, 1),
+			ABPF_MOV64_REG(BPF_REG_1, BPF_REG_6),
+			ABPF_LD_MAP(BPF_REG_2, 0),
+			ABPF_MOV64_IMM(BPF_REG_3, 1),
+			ABPF_MOV64_REG(BPF_REG_8, BPF_REG_3),
+			ABPF_CALL_HELPER(BPF_FUNC_tail_call),
+			ABPF_MOV64_REG(BPF_REG_1, BPF_REG_6),
+			ABPF_LD_MAP(BPF_REG_2, 0),
+			ABPF_MOV64_IMM(BPF_REG_3, 3),
+			ABPF_JMP_IMM(BPF_JNE, BPF_REG_7, 0, 3),
+			ABPF_CALL_HELPER(BPF_FUNC_tail_call),
+			ABPF_MOV64_IMM(BPF_REG_0, 99),
+			ABPF_EXIT(),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_3),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_8),
+			ABPF_EXIT(),
+		},
+		.result = 4,
+	},
+	{
+		/*
+		 * Same registers (the JIT's tail entry), the caller with
+		 * 8 bytes of stack, targets with 64 and with none, both
+		 * calling a helper (each sets its own rsp).
+		 */
+		.name = "tail call: same registers, other stack sizes",
+		.maps = { MDEF(PROG_ARRAY, 4, 4, 4) },
+		.insns = {
+			ABPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+			ABPF_MOV64_IMM(BPF_REG_7, 0),
+			ABPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 5),
+			TAIL_CALL(0, 1),
+			ABPF_MOV64_IMM(BPF_REG_0, 99),
+			ABPF_EXIT(),
+		},
+		.tails = {
+			{ 2, { ABPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+			       /* where a call's return address lands if
+				* rsp stayed at the caller's
+				*/
+			       ABPF_ST_MEM(BPF_DW, BPF_REG_10, -64, 10),
+			       ABPF_ST_MEM(BPF_DW, BPF_REG_10, -48, 10),
+			       ABPF_ST_MEM(BPF_DW, BPF_REG_10, -40, 10),
+			       ABPF_ST_MEM(BPF_DW, BPF_REG_10, -32, 10),
+			       ABPF_ST_MEM(BPF_DW, BPF_REG_10, -24, 2),
+			       ABPF_CALL_HELPER(BPF_FUNC_get_smp_processor_id),
+			       ABPF_LDX_MEM(BPF_DW, BPF_REG_7, BPF_REG_10, -64),
+			       ABPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, -48),
+			       ABPF_ALU64_REG(BPF_ADD, BPF_REG_7, BPF_REG_1),
+			       ABPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, -40),
+			       ABPF_ALU64_REG(BPF_ADD, BPF_REG_7, BPF_REG_1),
+			       ABPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, -32),
+			       ABPF_ALU64_REG(BPF_ADD, BPF_REG_7, BPF_REG_1),
+			       ABPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, -24),
+			       ABPF_ALU64_REG(BPF_ADD, BPF_REG_7, BPF_REG_1),
+			       ABPF_STX_MEM(BPF_DW, BPF_REG_6, BPF_REG_7, 8),
+			       TAIL_CALL(0, 2),
+			       ABPF_MOV64_IMM(BPF_REG_0, 98),
+			       ABPF_EXIT() } },
+			{ 3, { ABPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+			       ABPF_MOV64_IMM(BPF_REG_7, 8),
+			       ABPF_CALL_HELPER(BPF_FUNC_get_smp_processor_id),
+			       ABPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_6, 8),
+			       ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_7),
+			       ABPF_EXIT() } },
+		},
+		.result = 50,
+	},
+	{
+		/*
+		 * A helper sees r3-r5 the checker knows nothing of: the
+		 * target starts them at 0 (the JIT's tail entry too), not
+		 * at the caller's 12345 and 678.
+		 */
+		.name = "tail call: the target's r3-r5 start at 0 for helpers",
+		.maps = { MDEF(PROG_ARRAY, 4, 4, 4) },
+		.insns = {
+			ABPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+			ABPF_MOV64_IMM(BPF_REG_4, 12345),
+			ABPF_MOV64_IMM(BPF_REG_5, 678),
+			TAIL_CALL(0, 1),
+			ABPF_MOV64_IMM(BPF_REG_0, 99),
+			ABPF_EXIT(),
+		},
+		.tails = {
+			/* "%d%d%d\0": prints r3, r4, r5 */
+			{ 2, { ABPF_ST_MEM(BPF_W, BPF_REG_10, -8, 0x64256425),
+			       ABPF_ST_MEM(BPF_W, BPF_REG_10, -4, 0x6425),
+			       ABPF_MOV64_REG(BPF_REG_1, BPF_REG_10),
+			       ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, -8),
+			       ABPF_MOV64_IMM(BPF_REG_2, 7),
+			       ABPF_CALL_HELPER(BPF_FUNC_trace_printk),
+			       ABPF_EXIT() } },
+		},
+		.result = 3,	/* "000" */
+	},
 	{
 		.name = "trace_printk formats integers",
 		.maps = { ARRAY_4x8(1) },

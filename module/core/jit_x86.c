@@ -147,6 +147,8 @@ void abpf_jit_reg_map(u32 reg_perm, u8 map[ABPF_NR_REGS])
 #define HINT_STACK_FIRST 0x01	/* checked access: test the stack first */
 #define HINT_ZF		0x02	/* jeq/jne 0: ZF of the insn before is it */
 #define HINT_CTX	0x04	/* checked access through main's r1 + k */
+#define HINT_TAIL_CONST	0x08	/* inline tail call, r3 a constant */
+#define HINT_DEAD	0x10	/* sets only an argument the tail call ignores */
 
 /* Size caps: no single BPF instruction may emit more. */
 #define JIT_INSN_CAP		256
@@ -197,6 +199,7 @@ struct jit {
 	u32 sub_prologue;	/* bytes of a subprogram's pushes */
 	u32 tail_entry;		/* image offset of prog->jit_tail */
 	u16 used;		/* BPF registers the program names */
+	u16 entry_dead;		/* of r1-r9: written before read (prescan) */
 	bool calls;		/* helper calls or callx: r1-r5 are arguments */
 	bool ccalls;		/* any C call (helpers, inline tail calls) */
 	bool rc_stack;		/* rc->stack_lo/hi may be read: set them */
@@ -281,6 +284,22 @@ static void patch32(struct jit *j, u32 at)
 	}
 }
 
+/* ModRM mod for [base + disp]: rbp/r13 bases always take a disp8 */
+static u8 disp_mod(u8 base, s32 disp)
+{
+	if (disp == 0 && (base & 7) != RBP)
+		return 0;
+	return is_s8(disp) ? 1 : 2;
+}
+
+static void emit_disp(struct jit *j, u8 mod, s32 disp)
+{
+	if (mod == 1)
+		b1(j, disp);
+	else if (mod == 2)
+		b4(j, disp);
+}
+
 /*
  * The generic form: [lock] [66] [REX] opcode (1-3 bytes, 0x0fXX = two)
  * ModRM [SIB] [disp8/32].  reg is a register or an opcode extension; rm a
@@ -321,19 +340,29 @@ static void emit_rm(struct jit *j, u32 f, u32 opc, u8 reg, u8 rm, s32 disp)
 		b1(j, 0xc0 | (reg & 7) << 3 | (rm & 7));
 		return;
 	}
-	if (disp == 0 && (rm & 7) != RBP)
-		mod = 0;
-	else if (is_s8(disp))
-		mod = 1;
-	else
-		mod = 2;
+	mod = disp_mod(rm, disp);
 	b1(j, mod << 6 | (reg & 7) << 3 | (rm & 7));
 	if ((rm & 7) == RSP)
 		b1(j, 0x24);
-	if (mod == 1)
-		b1(j, disp);
-	else if (mod == 2)
-		b4(j, disp);
+	emit_disp(j, mod, disp);
+}
+
+/* op reg, [base + index + disp] (loads: no prefixes, no byte registers) */
+static void emit_rm_bi(struct jit *j, u32 f, u32 opc, u8 reg, u8 base,
+		       u8 index, s32 disp)
+{
+	u8 rex = (f & F_W ? 8 : 0) | (reg & 8 ? 4 : 0) | (index & 8 ? 2 : 0) |
+		 (base & 8 ? 1 : 0), mod;
+
+	if (rex)
+		b1(j, 0x40 | rex);
+	if (opc > 0xff)
+		b1(j, opc >> 8);
+	b1(j, opc);
+	mod = disp_mod(base, disp);
+	b1(j, mod << 6 | (reg & 7) << 3 | 4);			/* SIB */
+	b1(j, (index & 7) << 3 | (base & 7));
+	emit_disp(j, mod, disp);
 }
 
 /* ---- one emitter per form ---- */
@@ -440,39 +469,29 @@ static void emit_mem(struct jit *j, u32 f, u32 opc, u8 reg, u8 base, s32 disp)
 	emit_rm(j, f | F_MEM, opc, reg, base, disp);
 }
 
-/* dst = *(size *)(base + disp), zero-extended (ldx) */
-static void emit_ldx(struct jit *j, u32 size, u8 dst, u8 base, s16 off)
+/*
+ * dst = *(size *)(base + disp), zero- or sign-extended as ldx says (its
+ * size and mode), or from [base + index + disp] when index is not
+ * NO_INDEX.
+ */
+#define NO_INDEX	0xff
+static void emit_ldx_at(struct jit *j, const struct bpf_insn *ldx, u8 dst,
+			u8 base, u8 index, s32 disp)
 {
-	switch (size) {
-	case 1:
-		emit_mem(j, 0, 0x0fb6, dst, base, off);
-		break;
-	case 2:
-		emit_mem(j, 0, 0x0fb7, dst, base, off);
-		break;
-	case 4:
-		emit_mem(j, 0, 0x8b, dst, base, off);
-		break;
-	default:
-		emit_mem(j, F_W, 0x8b, dst, base, off);
-		break;
-	}
-}
+	u32 size = abpf_size_bytes(ldx->code), f = 0, opc = 0x8b;
 
-/* dst = *(s size *)(base + disp), sign-extended to 64 bits (ldxs) */
-static void emit_ldx_sx(struct jit *j, u32 size, u8 dst, u8 base, s16 off)
-{
-	switch (size) {
-	case 1:
-		emit_mem(j, F_W, 0x0fbe, dst, base, off);
-		break;
-	case 2:
-		emit_mem(j, F_W, 0x0fbf, dst, base, off);
-		break;
-	default:
-		emit_mem(j, F_W, 0x63, dst, base, off);
-		break;
+	if (BPF_MODE(ldx->code) == BPF_MEMSX) {
+		f = F_W;
+		opc = size == 1 ? 0x0fbe : size == 2 ? 0x0fbf : 0x63;
+	} else if (size < 4) {
+		opc = size == 1 ? 0x0fb6 : 0x0fb7;
+	} else if (size == 8) {
+		f = F_W;
 	}
+	if (index == NO_INDEX)
+		emit_mem(j, f, opc, dst, base, disp);
+	else
+		emit_rm_bi(j, f, opc, dst, base, index, disp);
 }
 
 /* *(size *)(base + disp) = src */
@@ -874,6 +893,25 @@ static void emit_main_unwind(struct jit *j)
 	emit_ret(j);
 }
 
+/*
+ * r3-r5 are zeroed after the tail entry when a helper may see them, or
+ * when rep stosq (rdi, rcx) clears the stack there.
+ */
+static bool zero_late(const struct jit *j, u32 k)
+{
+	return k <= 5 &&
+	       (j->calls || ((j->used & (1u << k)) &&
+			     (j->prog->flags & ABPF_PROG_ZERO_STACK) &&
+			     j->stack > 128));
+}
+
+/* Does main's entry zero BPF register k (3-9) before the tail entry? */
+static bool zero_before_tail(const struct jit *j, u32 k)
+{
+	return (j->used & (1u << k)) && !zero_late(j, k) &&
+	       !(j->entry_dead & (1u << k));
+}
+
 static void emit_prologue(struct jit *j)
 {
 	struct abpf_prog *prog = j->prog;
@@ -887,15 +925,40 @@ static void emit_prologue(struct jit *j)
 	if (j->budget_reg)
 		emit_mem(j, F_W, 0x8b, j->budget_reg, REG_CTX, RC_BUDGET);
 	emit_mov_reg(j, true, RBP, RSP);
+	emit_rm(j, 0, 0x31, RAX, RAX, 0);			/* r0 = 0 */
+	if (RC_ERROR_PC - RC_ERROR == 4) {
+		emit_mem(j, F_W, 0x89, RAX, REG_CTX, RC_ERROR);	/* both */
+	} else {
+		emit_mem(j, 0, 0x89, RAX, REG_CTX, RC_ERROR);
+		emit_mem(j, 0, 0x89, RAX, REG_CTX, RC_ERROR_PC);
+	}
+	emit_mem(j, F_B8, 0x88, RAX, REG_CTX, RC_STOP);
+	/*
+	 * r3-r9 start at 0, as in the interpreter: those the program names
+	 * (here), and r3-r5 also when a helper may see them as arguments
+	 * (after the tail entry: bpf_trace_printk() prints r3-r5 whatever
+	 * the checker knows of them); not those the program's first
+	 * instructions write before anything reads them (entry_dead).
+	 */
+	for (k = 3; k <= 9; k++)
+		if (zero_before_tail(j, k))
+			emit_rm(j, 0, 0x31, j->map[k], j->map[k], 0);
 	/*
 	 * A tail call from a program with our frame (frame_key()) lands
-	 * here: its registers are pushed, r12 and the budget register set.
+	 * here: its registers are pushed, r12, rbp and the budget register
+	 * set, rsp anywhere below rbp.  It skips what a running program
+	 * already has: rc->error, error_pc and stop are 0 (or it would
+	 * have ended), and r0 and r3-r9 hold values the checker lets no
+	 * one read (r6-r9 and r0 are never a helper's argument; r3-r5 are
+	 * cleared below when helpers are called: zero_late()).
 	 */
 	j->tail_entry = pos(j);
 	if (j->host->flags & ABPF_JIT_IBT)
 		b4(j, 0xfa1e0ff3);				/* endbr64 */
 	if (j->frame)
-		emit_alu_imm(j, true, 5, RSP, j->frame);	/* sub rsp */
+		emit_mem(j, F_W, 0x8d, RSP, RBP, -(s32)j->frame); /* lea rsp */
+	else
+		emit_mov_reg(j, true, RSP, RBP);
 	if (j->rc_stack) {
 		emit_mem(j, F_W, 0x89, RBP, REG_CTX, RC_STACK_HI);
 		if (j->stack) {
@@ -905,15 +968,8 @@ static void emit_prologue(struct jit *j)
 			emit_mem(j, F_W, 0x89, RBP, REG_CTX, RC_STACK_LO);
 		}
 	}
-	emit_rm(j, 0, 0x31, RAX, RAX, 0);			/* r0 = 0 */
-	if (RC_ERROR_PC - RC_ERROR == 4) {
-		emit_mem(j, F_W, 0x89, RAX, REG_CTX, RC_ERROR);	/* both */
-	} else {
-		emit_mem(j, 0, 0x89, RAX, REG_CTX, RC_ERROR);
-		emit_mem(j, 0, 0x89, RAX, REG_CTX, RC_ERROR_PC);
-	}
-	emit_mem(j, F_B8, 0x88, RAX, REG_CTX, RC_STOP);
 	if ((prog->flags & ABPF_PROG_ZERO_STACK) && j->stack) {
+		emit_rm(j, 0, 0x31, RAX, RAX, 0);
 		if (j->stack <= 128) {
 			for (k = 8; k <= j->stack; k += 8)
 				emit_mem(j, F_W, 0x89, RAX, RBP, -(s32)k);
@@ -926,16 +982,16 @@ static void emit_prologue(struct jit *j)
 		}
 	}
 	/*
-	 * r1, r2 from rc, r3-r9 start at 0, as in the interpreter: those the
-	 * program names, and r1-r5 also when a helper may see them as
-	 * arguments.
+	 * r1, r2 from rc: those the program names, all with helper calls,
+	 * unless the program writes them before anything reads them.
 	 */
 	for (k = 1; k <= 2; k++)
-		if ((j->used & (1u << k)) || j->calls)
+		if (((j->used & (1u << k)) || j->calls) &&
+		    !(j->entry_dead & (1u << k)))
 			emit_mem(j, F_W, 0x8b, j->map[k], REG_CTX,
 				 k == 1 ? RC_R1 : RC_R2);
-	for (k = 3; k <= 9; k++)
-		if ((j->used & (1u << k)) || (k <= 5 && j->calls))
+	for (k = 3; k <= 5; k++)
+		if (zero_late(j, k) && !(j->entry_dead & (1u << k)))
 			emit_rm(j, 0, 0x31, j->map[k], j->map[k], 0);
 }
 
@@ -1548,14 +1604,51 @@ static void emit_tail_jmp(struct jit *j)
 		b1(j, 0xcc);
 }
 
+/* jmp [rax + off] (a code pointer in the target's struct abpf_prog) */
+static void emit_tail_jmp_mem(struct jit *j, s32 off)
+{
+	if (j->host->flags & ABPF_JIT_RETPOLINE) {
+		emit_mem(j, F_W, 0x8b, RAX, RAX, off);
+		emit_rel32_abs(j, 0xe9, j->host->indirect_thunk_rax);
+	} else {
+		emit_mem(j, 0, 0xff, 4, RAX, off);		/* jmp [rax+off] */
+	}
+	if (j->host->flags & ABPF_JIT_SLS)
+		b1(j, 0xcc);
+}
+
+static u16 insn_writes(const struct bpf_insn *insn);
+
+/*
+ * The index of a tail call whose r3 is a constant (HINT_TAIL_CONST): the
+ * mov of an immediate jit_prescan() found in the call's block.
+ */
+static u32 tail_const_index(struct jit *j, u32 i)
+{
+	const struct bpf_insn *in = j->prog->insns;
+	u32 k = i;
+
+	while (k-- > 0)
+		if (!(j->prog->aux[k].flags & ABPF_AUX_LDDW_HI) &&
+		    (insn_writes(&in[k]) & (1u << BPF_REG_3)))
+			break;
+	return (u32)in[k].imm;
+}
+
 static void emit_tail_call(struct jit *j, u32 i)
 {
 	struct abpf_map *m = call_map(j, i);
 	const struct abpf_prog *const *slots = tail_slots(j, i);
 	u8 r2 = j->map[2], r3 = j->map[3];
-	u32 p_idx, p_cnt, p_null, p_slow, p_other;
+	u32 p_idx = 0, p_cnt, p_null, p_slow, p_other, idx = 0;
+	bool konst = j->hint[i] & HINT_TAIL_CONST;
 
-	if (slots) {
+	if (konst) {
+		/* slots[] has max_entries entries: no run-time index test */
+		idx = tail_const_index(j, i);
+		if (idx >= m->max_entries)
+			return;				/* always a miss */
+	} else if (slots) {
 		emit_tail_index(j, i, &p_idx);
 	} else {
 		emit_mem(j, 0, 0x3b, r3, r2,
@@ -1567,7 +1660,11 @@ static void emit_tail_call(struct jit *j, u32 i)
 	p_cnt = emit_jcc32_fwd(j, CC_AE);
 	emit_mem(j, 0, 0x83, 0, REG_CTX, RC_TAIL_CNT);		/* add dword */
 	b1(j, 1);
-	if (slots) {
+	if (konst) {
+		b1(j, 0x48);			/* mov rax, [moffs64] */
+		b1(j, 0xa1);
+		b8(j, (u64)(unsigned long)&slots[idx]);
+	} else if (slots) {
 		emit_tail_slot(j, slots);
 	} else {
 		/* prog_at(map, index): r1-r5 die at calls, any order works */
@@ -1579,19 +1676,16 @@ static void emit_tail_call(struct jit *j, u32 i)
 	emit_alu_reg(j, true, 0x85, RAX, RAX);
 	p_null = emit_jcc32_fwd(j, CC_E);
 	/*
-	 * Same frame as ours: keep it (registers, r12, budget register)
-	 * and enter past the target's frame setup, like the kernel's
-	 * X86_TAIL_CALL_OFFSET.
+	 * Same frame as ours: keep it (registers, r12, rbp, budget
+	 * register) and enter past the target's frame setup, like the
+	 * kernel's X86_TAIL_CALL_OFFSET; the target sets rsp itself.
 	 */
 	emit_mem(j, 0, 0x81, 7, RAX, offsetof(struct abpf_prog, jit_tail_key));
 	b4(j, frame_key(j));					/* cmp dword */
 	p_other = emit_jcc8_fwd(j, CC_NE);
-	emit_mem(j, F_W, 0x8b, REG_AUX, RAX,
-		 offsetof(struct abpf_prog, jit_tail));
 	if (j->rc_stack)	/* the target may not set them */
 		emit_clear_rc_stack(j, REG_AX);
-	emit_mov_reg(j, true, RSP, RBP);
-	emit_tail_jmp(j);
+	emit_tail_jmp_mem(j, offsetof(struct abpf_prog, jit_tail));
 	/* another frame: unwind ours and take the target's entry */
 	patch8(j, p_other);
 	emit_mem(j, F_W, 0x8b, REG_AUX, RAX,
@@ -1613,7 +1707,8 @@ static void emit_tail_call(struct jit *j, u32 i)
 	b1(j, 1);
 	emit_jmp(j, j->lbl[L_EXIT0]);
 	/* the misses: past everything, which outgrows rel8 when hardened */
-	patch32(j, p_idx);
+	if (!konst)
+		patch32(j, p_idx);
 	patch32(j, p_cnt);
 	patch32(j, p_null);
 }
@@ -1784,17 +1879,9 @@ static void emit_atomic(struct jit *j, const struct bpf_insn *insn)
 }
 
 /* lea dst, [base + index] */
-static void emit_lea_bi(struct jit *j, u8 dst, u8 base, u8 index)
+static void emit_lea_bi(struct jit *j, bool is64, u8 dst, u8 base, u8 index)
 {
-	bool d8 = (base & 7) == RBP;	/* rbp/r13 bases need a disp8 */
-
-	b1(j, 0x48 | (dst & 8 ? 4 : 0) | (index & 8 ? 2 : 0) |
-	      (base & 8 ? 1 : 0));
-	b1(j, 0x8d);
-	b1(j, (d8 ? 0x40 : 0) | (dst & 7) << 3 | 4);		/* SIB */
-	b1(j, (index & 7) << 3 | (base & 7));
-	if (d8)
-		b1(j, 0);
+	emit_rm_bi(j, is64 ? F_W : 0, 0x8d, dst, base, index, 0);
 }
 
 /*
@@ -1805,13 +1892,38 @@ enum {
 	FUSE_NONE,
 	FUSE_LEA_IMM,	/* mov a, b; add a, imm	-> lea a, [b + imm] */
 	FUSE_LEA_REG,	/* mov a, b; add a, c	-> lea a, [b + c] */
+	/* the same in 32 bits: lea a32, [b + imm] (the upper half zeroed) */
+	FUSE_LEA32_IMM,	/* w_a = w_b; w_a += imm */
+	FUSE_LEA32_REG,	/* w_a = w_b; w_a += w_c */
 	FUSE_SEXT32,	/* lsh a, 32; arsh a, 32 -> movsxd a, a32 */
 	FUSE_ZEXT32,	/* lsh a, 32; rsh a, 32	-> mov a32, a32 */
+	/* the same after a = b: the three insns in one */
+	FUSE_SEXT32_MOV,	/* movsxd a, b32 */
+	FUSE_ZEXT32_MOV,	/* mov a32, b32 */
+	/* a = b; a += imm (c); a = *(size *)(a + off), no run-time check */
+	FUSE_LDX_IMM,	/* ldx a, [b + imm + off] */
+	FUSE_LDX_REG,	/* ldx a, [b + c + off] */
 	/* after t = x; t <<= k (or >>= w - k), a rotate by k: */
 	FUSE_ROL3,	/* d = x; d >>= w - k; d |= t -> mov d, x; rol d, k */
 	FUSE_ROL2,	/* x >>= w - k; x |= t	-> rol x, k */
 	FUSE_TAIL,	/* emitted with an earlier insn */
 };
+
+/* How many insns a group of kind k covers. */
+static u32 fuse_len(u32 k)
+{
+	switch (k) {
+	case FUSE_NONE:
+		return 1;
+	case FUSE_ROL3:
+	case FUSE_SEXT32_MOV:
+	case FUSE_ZEXT32_MOV:
+	case FUSE_LDX_IMM:
+	case FUSE_LDX_REG:
+		return 3;
+	}
+	return 2;
+}
 
 /* The rol count of a rotate whose shift insn for the result is sh. */
 static u8 rol_count(const struct bpf_insn *sh)
@@ -1831,10 +1943,32 @@ static void emit_fused(struct jit *j, u32 i)
 		emit_mem(j, F_W, 0x8d, dst, j->map[a->src_reg], b->imm);
 		break;
 	case FUSE_LEA_REG:
-		emit_lea_bi(j, dst, j->map[a->src_reg], j->map[b->src_reg]);
+		emit_lea_bi(j, true, dst, j->map[a->src_reg],
+			    j->map[b->src_reg]);
+		break;
+	case FUSE_LEA32_IMM:
+		emit_mem(j, 0, 0x8d, dst, j->map[a->src_reg], b->imm);
+		break;
+	case FUSE_LEA32_REG:
+		emit_lea_bi(j, false, dst, j->map[a->src_reg],
+			    j->map[b->src_reg]);
 		break;
 	case FUSE_SEXT32:
 		emit_rm(j, F_W, 0x63, dst, dst, 0);
+		break;
+	case FUSE_SEXT32_MOV:
+		emit_rm(j, F_W, 0x63, dst, j->map[a->src_reg], 0);
+		break;
+	case FUSE_ZEXT32_MOV:
+		emit_mov_reg(j, false, dst, j->map[a->src_reg]);
+		break;
+	case FUSE_LDX_IMM:
+		emit_ldx_at(j, b + 1, dst, j->map[a->src_reg], NO_INDEX,
+			    b->imm + b[1].off);
+		break;
+	case FUSE_LDX_REG:
+		emit_ldx_at(j, b + 1, dst, j->map[a->src_reg],
+			    j->map[b->src_reg], b[1].off);
 		break;
 	case FUSE_ROL3:		/* a: d = x, b: d >>= / <<=, c: d |= t */
 		emit_mov_reg(j, BPF_CLASS(a->code) == BPF_ALU64, dst,
@@ -1905,10 +2039,7 @@ static void emit_insn(struct jit *j, u32 i)
 	case BPF_LDX:
 		if (flags & ABPF_AUX_MEMCHK)
 			emit_memchk(j, src, insn->off, size, false, false);
-		if (BPF_MODE(insn->code) == BPF_MEMSX)
-			emit_ldx_sx(j, size, dst, src, insn->off);
-		else
-			emit_ldx(j, size, dst, src, insn->off);
+		emit_ldx_at(j, insn, dst, src, NO_INDEX, insn->off);
 		return;
 	case BPF_ST:
 		if (flags & ABPF_AUX_MEMCHK)
@@ -2044,7 +2175,7 @@ static u32 jit_pass(struct jit *j)
 			j->off[i] = at;
 		}
 		if ((prog->aux[i].flags & ABPF_AUX_LDDW_HI) ||
-		    j->fuse[i] == FUSE_TAIL) {
+		    j->fuse[i] == FUSE_TAIL || (j->hint[i] & HINT_DEAD)) {
 			j->size[i] = 0;		/* emitted with an earlier insn */
 			continue;
 		}
@@ -2198,6 +2329,14 @@ static u32 fuse_kind(struct jit *j, u32 i)
 		    b->src_reg != a->dst_reg)
 			return FUSE_LEA_REG;
 	}
+	if (a->code == (BPF_ALU | BPF_MOV | BPF_X) && !a->off &&
+	    a->dst_reg != a->src_reg && b->dst_reg == a->dst_reg && !b->off) {
+		if (b->code == (BPF_ALU | BPF_ADD | BPF_K) && !j->blind)
+			return FUSE_LEA32_IMM;
+		if (b->code == (BPF_ALU | BPF_ADD | BPF_X) &&
+		    b->src_reg != a->dst_reg)
+			return FUSE_LEA32_REG;
+	}
 	if (a->code == (BPF_ALU64 | BPF_LSH | BPF_K) && a->imm == 32 &&
 	    b->dst_reg == a->dst_reg && b->imm == 32 && !b->off) {
 		if (b->code == (BPF_ALU64 | BPF_ARSH | BPF_K))
@@ -2206,6 +2345,52 @@ static u32 fuse_kind(struct jit *j, u32 i)
 			return FUSE_ZEXT32;
 	}
 	return FUSE_NONE;
+}
+
+/*
+ * a = b; a <<= 32; a s>>= 32 (or >>= 32): one movsxd (mov) from b32,
+ * nothing jumping in after the mov.
+ */
+static u32 ext_kind(struct jit *j, u32 i, const u8 *tgt)
+{
+	const struct bpf_insn *a = &j->prog->insns[i];
+
+	if (i + 2 >= j->prog->len || tgt[i + 1] || tgt[i + 2] ||
+	    a->code != (BPF_ALU64 | BPF_MOV | BPF_X) || a->off ||
+	    a->dst_reg == a->src_reg || a[1].dst_reg != a->dst_reg)
+		return FUSE_NONE;
+	switch (fuse_kind(j, i + 1)) {
+	case FUSE_SEXT32:
+		return FUSE_SEXT32_MOV;
+	case FUSE_ZEXT32:
+		return FUSE_ZEXT32_MOV;
+	}
+	return FUSE_NONE;
+}
+
+/*
+ * a = b; a += imm (or c); a = *(size *)(a + off) with no run-time check:
+ * one load from [b + imm + off] ([b + c + off]), nothing jumping in
+ * after the mov.
+ */
+static u32 ldx_kind(struct jit *j, u32 i, const u8 *tgt)
+{
+	const struct bpf_insn *a = &j->prog->insns[i], *c = a + 2;
+	u32 k;
+	u8 m;
+
+	if (i + 2 >= j->prog->len || tgt[i + 1] || tgt[i + 2] ||
+	    (j->prog->aux[i + 2].flags & ABPF_AUX_MEMCHK))
+		return FUSE_NONE;
+	k = fuse_kind(j, i);
+	m = BPF_MODE(c->code);
+	if ((k != FUSE_LEA_IMM && k != FUSE_LEA_REG) ||
+	    BPF_CLASS(c->code) != BPF_LDX || (m != BPF_MEM && m != BPF_MEMSX) ||
+	    c->dst_reg != a->dst_reg || c->src_reg != a->dst_reg)
+		return FUSE_NONE;
+	if (k == FUSE_LEA_REG)
+		return FUSE_LDX_REG;
+	return is_s32((s64)a[1].imm + c->off) ? FUSE_LDX_IMM : FUSE_NONE;
 }
 
 /* x op k with op lsh or rsh, 0 < k < w: returns op, else 0 */
@@ -2312,6 +2497,116 @@ static u16 insn_writes(const struct bpf_insn *insn)
 		return BPF_OP(insn->code) == BPF_CALL ? 0x3f : 0;
 	}
 	return 0;
+}
+
+/* Which BPF registers insn i reads (exact for what tail_prescan() keeps) */
+static u16 insn_reads(const struct bpf_insn *insn)
+{
+	u8 cls = BPF_CLASS(insn->code), op = BPF_OP(insn->code);
+	u16 d = 1u << insn->dst_reg, sx = 1u << (insn->src_reg & 0xf);
+
+	switch (cls) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		if (op == BPF_MOV)
+			return BPF_SRC(insn->code) == BPF_X ? sx : 0;
+		return d | (BPF_SRC(insn->code) == BPF_X ? sx : 0);
+	case BPF_LDX:
+		return sx;
+	case BPF_ST:
+		return d;
+	case BPF_STX:
+		return d | sx | 1u;		/* cmpxchg: r0 */
+	case BPF_LD:
+		return BPF_MODE(insn->code) == BPF_IMM ? 0 : 0x7ff;
+	}
+	return 0x7ff;		/* jumps: never asked (tail_prescan() stops) */
+}
+
+/*
+ * An inline tail call through the slot array (tail_slots()) whose index
+ * is a constant: r3 set by a mov of an immediate in the call's block
+ * (nothing jumps in after it): HINT_TAIL_CONST, no run-time index test.
+ * Such a call reads none of r1-r3 (the checker knows r1 is the context
+ * and which map r2 is); the mov/lddw that set them for it only are
+ * dropped (HINT_DEAD): no jump, no read of the register between them
+ * and the call, which clobbers r1-r5.
+ */
+static void tail_prescan(struct jit *j, u32 i, const u8 *tgt)
+{
+	const struct abpf_prog *prog = j->prog;
+	const struct bpf_insn *in = prog->insns;
+	u16 found = 0, read = 0;
+	bool jumps = false, konst = false;
+	u32 dead[4] = { 0 }, k, r, n = 0;
+
+	if (tgt[i] || inline_kind(j, i) != INL_TAIL || !tail_slots(j, i))
+		return;
+	for (k = i; k-- > 0 && found != 0xe;) {
+		const struct bpf_insn *x = &in[k];
+		u8 cls = BPF_CLASS(x->code), op = BPF_OP(x->code);
+		u16 w;
+
+		if (prog->aux[k].flags & ABPF_AUX_LDDW_HI)
+			continue;
+		if (cls == BPF_JMP || cls == BPF_JMP32) {
+			if (op == BPF_CALL || op == BPF_EXIT)
+				return;
+			jumps = true;
+		} else {
+			w = insn_writes(x);
+			if ((w & 8) && !(found & 8))
+				konst = (x->code == (BPF_ALU | BPF_MOV | BPF_K) ||
+					 x->code == (BPF_ALU64 | BPF_MOV | BPF_K)) &&
+					!x->off;
+			for (r = 1; r <= 3; r++) {
+				if (!(w & (1u << r)) || (found & (1u << r)))
+					continue;
+				found |= 1u << r;
+				if (!jumps && !(read & (1u << r)) && !j->fuse[k] &&
+				    !(prog->aux[k].flags & ABPF_AUX_SUBPROG_START) &&
+				    w == 1u << r &&
+				    (x->code == (BPF_ALU64 | BPF_MOV | BPF_X) ||
+				     x->code == (BPF_ALU64 | BPF_MOV | BPF_K) ||
+				     x->code == (BPF_ALU | BPF_MOV | BPF_K) ||
+				     abpf_is_lddw(x)) && !x->off)
+					dead[n++] = k;
+			}
+			read |= insn_reads(x);
+		}
+		if (tgt[k] || (prog->aux[k].flags & ABPF_AUX_SUBPROG_START))
+			break;
+	}
+	if (!(found & 8) || !konst)
+		return;
+	j->hint[i] |= HINT_TAIL_CONST;
+	while (n--)
+		j->hint[dead[n]] |= HINT_DEAD;
+}
+
+/*
+ * Registers main's first instructions write before anything reads them:
+ * every path from the entry runs insns 0, 1, ... up to the first jump,
+ * call or exit (where the scan stops: live), whatever jumps back later.
+ */
+static u16 entry_dead_regs(struct jit *j, u16 want)
+{
+	const struct abpf_prog *prog = j->prog;
+	u16 dead = 0, live = 0;
+	u32 i;
+
+	for (i = 0; i < prog->len && (dead | live) != want; i++) {
+		const struct bpf_insn *x = &prog->insns[i];
+		u8 cls = BPF_CLASS(x->code);
+
+		if (prog->aux[i].flags & ABPF_AUX_LDDW_HI)
+			continue;
+		if (cls == BPF_JMP || cls == BPF_JMP32)
+			break;
+		live |= insn_reads(x) & want & ~dead;
+		dead |= insn_writes(x) & want & ~live;
+	}
+	return dead;
 }
 
 /* r10 and the registers derived from it after insn (stack_hint()) */
@@ -2451,10 +2746,14 @@ static int jit_prescan(struct jit *j)
 		    (prog->aux[i].flags & ABPF_AUX_SUBPROG_START) ||
 		    (prog->aux[i].flags & ABPF_AUX_LDDW_HI))
 			continue;
-		j->fuse[i] = rol_kind(j, i, tgt);
+		j->fuse[i] = ldx_kind(j, i, tgt);
+		if (!j->fuse[i])
+			j->fuse[i] = ext_kind(j, i, tgt);
+		if (!j->fuse[i])
+			j->fuse[i] = rol_kind(j, i, tgt);
 		if (!j->fuse[i])
 			j->fuse[i] = fuse_kind(j, i);
-		n = j->fuse[i] == FUSE_ROL3 ? 3 : j->fuse[i] ? 2 : 1;
+		n = fuse_len(j->fuse[i]);
 		for (k = 1; k < n; k++)
 			j->fuse[i + k] = FUSE_TAIL;
 	}
@@ -2462,6 +2761,9 @@ static int jit_prescan(struct jit *j)
 	for (i = 1; i < prog->len; i++)
 		if (!tgt[i] && !j->fuse[i - 1] && zf_reusable(j, i))
 			j->hint[i] |= HINT_ZF;
+	for (i = 0; i < prog->len; i++)
+		tail_prescan(j, i, tgt);
+	j->entry_dead = entry_dead_regs(j, 0x3fe);		/* r1-r9 */
 	abpf_free(tgt);
 	return 0;
 }
