@@ -126,11 +126,27 @@ struct vreg {
 	};
 };
 
+/*
+ * Spilled registers: an 8-byte aligned store of a register to this frame
+ * at a constant offset keeps the register's state in the slot (up to
+ * SPILL_MAX slots, sorted by slot, unused entries zero); an 8-byte load
+ * from the slot gives it back.  Any other write that may touch the slot
+ * (partial, variable offset, checked, a call) forgets it.
+ */
+#define SPILL_MAX	6
+#define SPILL_SLOTS	(ABPF_MAX_STACK / 8)
+
 struct vstate {
 	struct vreg regs[ABPF_NR_REGS];
 	/* bit b set: byte fp - ABPF_MAX_STACK + b written on every path */
 	u64 stack_init[ABPF_STACK_WORDS];
+	u8 nr_spills;
+	u8 spill_slot[SPILL_MAX];	/* fp - ABPF_MAX_STACK + 8 * slot */
+	struct vreg spill[SPILL_MAX];
 };
+
+/* join_changes per join slot: one per register, one for the spills */
+#define JOIN_COUNTERS	(ABPF_NR_REGS + 1)
 
 #define JOIN_HAS_STATE	0x1
 #define JOIN_PENDING	0x2
@@ -146,7 +162,7 @@ struct verifier {
 	u32 *join_slot;			/* insn -> join slot + 1 (0: none) */
 	u32 *join_insn;			/* join slot -> insn (ascending) */
 	u8 *join_flags;
-	u16 *join_changes;		/* per slot and register: widening */
+	u16 *join_changes;		/* per slot, JOIN_COUNTERS: widening */
 	struct vstate *join_state;
 	u32 nr_joins;
 	u32 *heap;			/* pending join slots, min-heap */
@@ -1056,6 +1072,120 @@ static void join_links(struct vstate *a, struct vstate *bc, bool adopt)
 	}
 }
 
+/* ---- spilled registers ---- */
+
+static void spill_remove(struct vstate *st, u32 k)
+{
+	u32 n = st->nr_spills - 1;
+
+	memmove(&st->spill_slot[k], &st->spill_slot[k + 1], n - k);
+	memmove(&st->spill[k], &st->spill[k + 1], (n - k) * sizeof(st->spill[0]));
+	st->spill_slot[n] = 0;
+	memset(&st->spill[n], 0, sizeof(st->spill[n]));
+	st->nr_spills = n;
+}
+
+static void spill_clear(struct vstate *st)
+{
+	st->nr_spills = 0;
+	memset(st->spill_slot, 0, sizeof(st->spill_slot));
+	memset(st->spill, 0, sizeof(st->spill));
+}
+
+/* Forget every slot that bytes [lo, hi) of the frame (fp-relative) touch. */
+static void spill_forget(struct vstate *st, s64 lo, s64 hi)
+{
+	u32 k = 0;
+
+	while (k < st->nr_spills) {
+		s64 o = (s64)st->spill_slot[k] * 8 - ABPF_MAX_STACK;
+
+		if (o < hi && o + 8 > lo)
+			spill_remove(st, k);
+		else
+			k++;
+	}
+}
+
+/* The state spilled at fp + o (8-byte aligned), or NULL. */
+static const struct vreg *spill_find(const struct vstate *st, s64 o)
+{
+	u32 k;
+
+	if (o < -ABPF_MAX_STACK || o > -8 || (o & 7))
+		return NULL;
+	for (k = 0; k < st->nr_spills; k++)
+		if (st->spill_slot[k] * 8 - ABPF_MAX_STACK == o)
+			return &st->spill[k];
+	return NULL;
+}
+
+/*
+ * An 8-byte store of r at fp + o (aligned, in the frame; the old slot is
+ * forgotten already).  Ids that name other registers' state are dropped:
+ * a spilled scalar is linked to nothing, a packet pointer keeps its own
+ * proof but no shared base (id 0, data itself, stays), a maybe-NULL
+ * pointer is refined only when filled and checked.  Ringbuf records keep
+ * theirs (a release forgets them anyway: calls forget every slot).
+ */
+static void spill_store(struct vstate *st, s64 o, const struct vreg *r)
+{
+	u32 slot = (u32)(o + ABPF_MAX_STACK) / 8, k;
+
+	if (st->nr_spills >= SPILL_MAX || r->type == RT_UNINIT ||
+	    r->type == RT_PTR_UNKNOWN)
+		return;
+	for (k = st->nr_spills; k > 0 && st->spill_slot[k - 1] > slot; k--) {
+		st->spill_slot[k] = st->spill_slot[k - 1];
+		st->spill[k] = st->spill[k - 1];
+	}
+	st->spill_slot[k] = slot;
+	st->spill[k] = *r;
+	st->nr_spills++;
+	if (r->type == RT_SCALAR) {
+		st->spill[k].id = 0;
+		st->spill[k].loff = 0;
+	} else if (r->type == RT_PTR_PKT && r->id) {
+		st->spill[k].id = PKT_ID_ANON;
+	} else if (is_or_null(r->type)) {
+		st->spill[k].id = 0;
+	}
+}
+
+/*
+ * Slots spilled in both a and b, joined (widened past the spill counter);
+ * true if a changed.
+ */
+static bool join_spills(struct vstate *a, const struct vstate *b,
+			u16 *changes, bool widen_all)
+{
+	bool widen = changes && (widen_all || changes[ABPF_NR_REGS] >= WIDEN_AFTER);
+	u8 old_nr = a->nr_spills;
+	bool changed = false;
+	u32 k = 0, j = 0;
+
+	while (k < a->nr_spills) {
+		while (j < b->nr_spills && b->spill_slot[j] < a->spill_slot[k])
+			j++;
+		if (j < b->nr_spills && b->spill_slot[j] == a->spill_slot[k]) {
+			struct vreg *x = &a->spill[k];
+
+			if (join_reg(x, &b->spill[j], widen))
+				changed = true;
+			if (x->type != RT_UNINIT && x->type != RT_PTR_UNKNOWN) {
+				k++;
+				continue;
+			}
+		}
+		spill_remove(a, k);
+	}
+	if (a->nr_spills != old_nr)
+		changed = true;
+	if (changed && changes && !widen)
+		changes[ABPF_NR_REGS]++;
+	return changed;
+}
+
 /*
  * changes (NULL: never widen): per register, how often it changed at this
  * join point; past WIDEN_AFTER (or the budget), growing bounds widen.
@@ -1084,6 +1214,8 @@ static bool join_state(struct vstate *a, const struct vstate *b, u16 *changes,
 			changes[k]++;
 	}
 	changed = memcmp(a->regs, old.regs, sizeof(old.regs)) != 0;
+	if (join_spills(a, b, changes, widen_all))
+		changed = true;
 	for (k = 0; k < ABPF_STACK_WORDS; k++) {
 		u64 w = a->stack_init[k] & b->stack_init[k];
 
@@ -1147,7 +1279,7 @@ static void propagate(struct verifier *v, u32 t, const struct vstate *st)
 		changed = true;
 	} else {
 		changed = join_state(&v->join_state[slot], st,
-				     &v->join_changes[slot * ABPF_NR_REGS],
+				     &v->join_changes[slot * JOIN_COUNTERS],
 				     v->processed > WIDEN_BUDGET);
 	}
 	if (changed && !(v->join_flags[slot] & JOIN_PENDING)) {
@@ -1278,6 +1410,35 @@ static int check_obj(struct verifier *v, u32 i, u8 reg, const struct vreg *r,
 	return 0;
 }
 
+/*
+ * A stack access at a variable offset, r10 + [omin, omax] + off: proven
+ * when every offset keeps it in the frame and, for reads, every byte it
+ * may read was written (like the kernel's check_stack_range_initialized()).
+ * A write may hit any slot of the range: those slots are forgotten (the
+ * bytes stay written).  Anything else (atomics too) keeps its run-time
+ * check: false.
+ */
+static bool stack_var_ok(struct verifier *v, u32 i, struct vstate *st,
+			 const struct vreg *base, s16 off, u32 size, u32 acc)
+{
+	u16 sub = v->aux[i].subprog;
+	s64 lo, hi, bad;
+
+	if ((acc & ACC_ATOMIC) || !off_bounded(base))
+		return false;
+	lo = base->omin + off;
+	hi = base->omax + off + size;
+	if (lo < -ABPF_MAX_STACK || hi > 0)
+		return false;
+	if ((acc & ACC_READ) && !stack_bits(st, lo, hi - lo, &bad))
+		return false;
+	if (-lo > v->sub_depth[sub])
+		v->sub_depth[sub] = -lo;
+	if (acc & ACC_WRITE)
+		spill_forget(st, lo, hi);
+	return true;
+}
+
 /* One load/store/atomic of size bytes at base (register reg) + off. */
 static int check_mem(struct verifier *v, u32 i, struct vstate *st, u8 reg,
 		     const struct vreg *base, s16 off, u32 size, u32 acc)
@@ -1299,9 +1460,13 @@ static int check_mem(struct verifier *v, u32 i, struct vstate *st, u8 reg,
 			    reg);
 	case RT_PTR_STACK:
 		if (!base->known) {
+			if (stack_var_ok(v, i, st, base, off, size, acc))
+				return 0;
 			v->aux[i].flags |= ABPF_AUX_MEMCHK;
 			v->sub_depth[sub] = ABPF_MAX_STACK;
 			v->zero_stack = true;
+			if (acc & ACC_WRITE)
+				spill_clear(st);
 			return 0;
 		}
 		o = (s64)((u64)base->val + off);
@@ -1320,8 +1485,10 @@ static int check_mem(struct verifier *v, u32 i, struct vstate *st, u8 reg,
 			return verr(v, -EACCES, i,
 				    "read of uninitialised stack at fp%lld",
 				    (long long)bad);
-		if (acc & ACC_WRITE)
+		if (acc & ACC_WRITE) {
 			stack_set(st, o, size);
+			spill_forget(st, o, o + size);
+		}
 		return 0;
 	case RT_PTR_PKT:
 		/*
@@ -1333,6 +1500,8 @@ static int check_mem(struct verifier *v, u32 i, struct vstate *st, u8 reg,
 			return 0;
 		v->aux[i].flags |= ABPF_AUX_MEMCHK;
 		v->zero_stack = true;
+		if (acc & ACC_WRITE)	/* a checked write may hit the stack */
+			spill_clear(st);
 		return 0;
 	case RT_PTR_CTX:
 		/*
@@ -1348,11 +1517,15 @@ static int check_mem(struct verifier *v, u32 i, struct vstate *st, u8 reg,
 		v->aux[i].flags |= ABPF_AUX_MEMCHK;
 		if (o < 0 || o >= ABPF_CTX_NEAR)
 			v->zero_stack = true;
+		if (acc & ACC_WRITE)
+			spill_clear(st);
 		return 0;
 	default:
 		/* A scalar or unknown pointer could point into the stack. */
 		v->aux[i].flags |= ABPF_AUX_MEMCHK;
 		v->zero_stack = true;
+		if (acc & ACC_WRITE)
+			spill_clear(st);
 		return 0;
 	}
 }
@@ -1765,6 +1938,11 @@ static void call_clobber(struct vstate *st)
 	set_scalar(&st->regs[BPF_REG_0], false, 0);
 	for (k = BPF_REG_1; k <= BPF_REG_5; k++)
 		set_uninit(&st->regs[k]);
+	/*
+	 * Helpers write into the stack they are handed, callees through
+	 * pointers to this frame, and a released record must not come back.
+	 */
+	spill_clear(st);
 }
 
 /*
@@ -2137,6 +2315,25 @@ static void ldx_result(struct verifier *v, const struct bpf_insn *insn,
 		set_scalar(dst, false, 0);
 }
 
+/*
+ * An unchecked 8-byte BPF_MEM access at a constant, aligned stack offset:
+ * a spill (st NULL: true) or a fill (the slot's state, if it has one).
+ */
+static const struct vreg *spill_at(struct verifier *v, u32 i,
+				   const struct bpf_insn *insn,
+				   const struct vreg *base, const struct vstate *st)
+{
+	static const struct vreg yes;
+	s64 o = (s64)((u64)base->val + insn->off);
+
+	if (base->type != RT_PTR_STACK || !base->known ||
+	    (v->aux[i].flags & ABPF_AUX_MEMCHK) ||
+	    BPF_MODE(insn->code) != BPF_MEM || BPF_SIZE(insn->code) != BPF_DW ||
+	    o < -ABPF_MAX_STACK || o > -8 || (o & 7))
+		return NULL;
+	return st ? spill_find(st, o) : &yes;
+}
+
 /* Transfer function and checks of one instruction. */
 static int do_insn(struct verifier *v, u32 i, struct vstate *st)
 {
@@ -2144,7 +2341,8 @@ static int do_insn(struct verifier *v, u32 i, struct vstate *st)
 	u8 form = insn_form(insn);
 	u32 size = abpf_size_bytes(insn->code);
 	struct vreg *dst = &st->regs[insn->dst_reg];
-	struct vreg base;
+	const struct vreg *spilled;
+	struct vreg base, src;
 	int err;
 
 	switch (form) {
@@ -2195,14 +2393,26 @@ static int do_insn(struct verifier *v, u32 i, struct vstate *st)
 				ACC_READ);
 		if (err)
 			return err;
-		ldx_result(v, insn, &base, dst);
+		spilled = spill_at(v, i, insn, &base, st);
+		if (spilled)
+			*dst = *spilled;	/* a fill */
+		else
+			ldx_result(v, insn, &base, dst);
 		return 0;
 	case ABPF_FORM_ST:
 		err = read_reg(v, i, st, insn->dst_reg);
 		if (err)
 			return err;
-		return check_mem(v, i, st, insn->dst_reg, dst, insn->off, size,
-				 ACC_WRITE);
+		base = *dst;
+		err = check_mem(v, i, st, insn->dst_reg, &base, insn->off, size,
+				ACC_WRITE);
+		if (!err && spill_at(v, i, insn, &base, NULL)) {
+			struct vreg k;
+
+			set_scalar(&k, true, insn->imm);
+			spill_store(st, (s64)((u64)base.val + insn->off), &k);
+		}
+		return err;
 	case ABPF_FORM_STX:
 		err = read_reg(v, i, st, insn->dst_reg);
 		if (!err)
@@ -2211,8 +2421,12 @@ static int do_insn(struct verifier *v, u32 i, struct vstate *st)
 			return err;
 		escape(v, i, &st->regs[insn->src_reg]);
 		base = *dst;
-		return check_mem(v, i, st, insn->dst_reg, &base, insn->off, size,
-				 ACC_WRITE);
+		src = st->regs[insn->src_reg];
+		err = check_mem(v, i, st, insn->dst_reg, &base, insn->off, size,
+				ACC_WRITE);
+		if (!err && spill_at(v, i, insn, &base, NULL))
+			spill_store(st, (s64)((u64)base.val + insn->off), &src);
+		return err;
 	case ABPF_FORM_ATOMIC:
 		err = read_reg(v, i, st, insn->dst_reg);
 		if (!err)
@@ -2258,7 +2472,7 @@ static int alloc_joins(struct verifier *v)
 	v->nr_joins = n;
 	v->join_insn = abpf_zalloc(n * sizeof(u32));
 	v->join_flags = abpf_zalloc(n);
-	v->join_changes = abpf_zalloc((size_t)n * ABPF_NR_REGS * sizeof(u16));
+	v->join_changes = abpf_zalloc((size_t)n * JOIN_COUNTERS * sizeof(u16));
 	v->join_state = abpf_zalloc((size_t)n * sizeof(struct vstate));
 	v->heap = abpf_zalloc(n * sizeof(u32));
 	if (!v->join_insn || !v->join_flags || !v->join_state || !v->heap ||
@@ -2495,6 +2709,49 @@ static bool refine_pkt_cmp(struct vstate *taken, struct vstate *fall,
 	return true;
 }
 
+/*
+ * "a op b", a and b scalars with bounds: each is bounded by the other's
+ * (a < b <= b.umax: a < b.umax; a > b >= b.umin: a > b.umin; == both).
+ * Only when both fit the compare's width (signed: are non-negative there),
+ * so that it means the same on their whole ranges.
+ */
+static void refine_range(struct vstate *st, u8 ra, u8 rb, u8 op, bool is32)
+{
+	const struct vreg a = st->regs[ra], b = st->regs[rb];
+	u64 top = is32 ? V_U32_MAX : V_U64_MAX;
+	u8 sop = swap_op(op);
+
+	if (a.type != RT_SCALAR || b.type != RT_SCALAR || ra == rb)
+		return;
+	if (op == BPF_JSGT || op == BPF_JSGE || op == BPF_JSLT ||
+	    op == BPF_JSLE)
+		top >>= 1;
+	if (a.umax > top || b.umax > top)
+		return;
+	switch (op) {
+	case BPF_JLT:
+	case BPF_JLE:
+	case BPF_JSLT:
+	case BPF_JSLE:
+		refine_linked(st, ra, op, b.umax, is32);
+		refine_linked(st, rb, sop, a.umin, is32);
+		break;
+	case BPF_JGT:
+	case BPF_JGE:
+	case BPF_JSGT:
+	case BPF_JSGE:
+		refine_linked(st, ra, op, b.umin, is32);
+		refine_linked(st, rb, sop, a.umax, is32);
+		break;
+	case BPF_JEQ:
+		refine_linked(st, ra, BPF_JGE, b.umin, is32);
+		refine_linked(st, ra, BPF_JLE, b.umax, is32);
+		refine_linked(st, rb, BPF_JGE, a.umin, is32);
+		refine_linked(st, rb, BPF_JLE, a.umax, is32);
+		break;
+	}
+}
+
 /* Refine the jump at insn's two successors: taken, and fall (through). */
 static void refine_branch(const struct bpf_insn *insn, struct vstate *taken,
 			  struct vstate *fall)
@@ -2524,6 +2781,9 @@ static void refine_branch(const struct bpf_insn *insn, struct vstate *taken,
 
 		refine_linked(taken, sr, swap_op(op), c, is32);
 		refine_linked(fall, sr, swap_op(negate_op(op)), c, is32);
+	} else {
+		refine_range(taken, dr, sr, op, is32);
+		refine_range(fall, dr, sr, negate_op(op), is32);
 	}
 }
 
