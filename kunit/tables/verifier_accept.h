@@ -100,6 +100,25 @@
 	ABPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_4, 0),			\
 	ABPF_EXIT()
 
+/*
+ * jhash's shape: sum of N words at a pointer moved 4 bytes per iteration,
+ * counted by another register; 32 bytes checked.  Proven only with split
+ * states (the pointer is not linked to the counter).
+ */
+#define ABPF_STEP_PTR_LOOP(N)						\
+	ABPF_PKT_PROLOGUE,						\
+	ABPF_MOV64_REG(BPF_REG_4, BPF_REG_2),				\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 32),				\
+	ABPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 7),			\
+	ABPF_MOV64_REG(BPF_REG_5, BPF_REG_2),				\
+	ABPF_MOV64_IMM(BPF_REG_6, 0),					\
+	ABPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_5, 0),			\
+	ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),			\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_5, 4),				\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_6, 1),				\
+	ABPF_JMP_IMM(BPF_JNE, BPF_REG_6, N, -5),			\
+	ABPF_EXIT()
+
 /* fp-24 = 42, r1 = fp - 24 spilled at fp-8, fp-16 = 0 */
 #define ABPF_SPILL_STACK_PTR						\
 	ABPF_ST_MEM(BPF_DW, BPF_REG_10, -24, 42),			\
@@ -620,6 +639,46 @@ static const struct abpf_run_test abpf_verifier_accept_tests[] = {
 		.prog_type = ABPF_PROG_TYPE_PACKET,
 	},
 	{
+		.name = "split states: pointer moved by a constant step",
+		.insns = { ABPF_STEP_PTR_LOOP(8) },
+		.mem = { 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0,
+			 5, 0, 0, 0, 6, 0, 0, 0, 7, 0, 0, 0, 8, 0, 0, 0 },
+		.mem_len = 32,
+		.result = 36,
+		.prog_type = ABPF_PROG_TYPE_PACKET,
+	},
+	{
+		/* one word more: the ninth read is past the checked 32 bytes */
+		.name = "split states: one step past the check stays checked",
+		.insns = { ABPF_STEP_PTR_LOOP(9) },
+		.mem = { [0 ... 31] = 1 }, .mem_len = 32,
+		.run_error = -ERANGE,
+		.prog_type = ABPF_PROG_TYPE_PACKET,
+	},
+	{
+		/*
+		 * A store walking down the stack while i != len: split states
+		 * see it leave the frame at i = 64 (a known offset, which they
+		 * reject); the program is analysed again without splitting and
+		 * accepted, the store checked (len = 3: three stores).
+		 */
+		.name = "split states: a reject of theirs falls back to joined states",
+		.insns = {
+			ABPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 0),
+			ABPF_MOV64_REG(BPF_REG_5, BPF_REG_10),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_5, -8),
+			ABPF_MOV64_IMM(BPF_REG_6, 0),
+			ABPF_ST_MEM(BPF_DW, BPF_REG_5, 0, 7),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_5, -8),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_6, 1),
+			ABPF_JMP_REG(BPF_JNE, BPF_REG_6, BPF_REG_2, -4),
+			ABPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, -8),
+			ABPF_EXIT(),
+		},
+		.mem = { 0 }, .mem_len = 3,
+		.result = 7,
+	},
+	{
 		.name = "stack: index bounded by a variable limit",
 		.insns = { ABPF_VAR_LIMIT_LOOP(1) },
 		.mem = { 0 }, .mem_len = 3,
@@ -687,6 +746,12 @@ __attribute__((unused)) = {
 	{ .name = "spill: partial overwrite of a spilled packet pointer",
 	  .nr_proven = 3, .proven = { 6, 7, 8 },
 	  .nr_checked = 1, .checked = { 9 } },
+	{ .name = "split states: pointer moved by a constant step",
+	  .nr_proven = 1, .proven = { 8 } },
+	{ .name = "split states: one step past the check stays checked",
+	  .nr_checked = 1, .checked = { 8 } },
+	{ .name = "split states: a reject of theirs falls back to joined states",
+	  .nr_checked = 1, .checked = { 4 } },
 	{ .name = "stack: index bounded by a variable limit",
 	  .nr_proven = 1, .proven = { 14 } },
 	{ .name = "stack: variable limit one past the array stays checked",

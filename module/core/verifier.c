@@ -141,6 +141,7 @@ struct vstate {
 	/* bit b set: byte fp - ABPF_MAX_STACK + b written on every path */
 	u64 stack_init[ABPF_STACK_WORDS];
 	u8 nr_spills;
+	u8 dead;			/* came over an edge the bounds rule out */
 	u8 spill_slot[SPILL_MAX];	/* fp - ABPF_MAX_STACK + 8 * slot */
 	struct vreg spill[SPILL_MAX];
 };
@@ -164,7 +165,13 @@ struct verifier {
 	u8 *join_flags;
 	u16 *join_changes;		/* per slot, JOIN_COUNTERS: widening */
 	struct vstate *join_state;
-	u32 nr_joins;
+	u32 nr_joins;			/* join points: slots 0 .. nr_joins-1 */
+	u32 nr_slots, cap_slots;	/* with the split-off states */
+	u32 *slot_next;			/* next state of the insn, + 1 */
+	u32 *slot_sig;			/* consts_sig() of its state */
+	u32 *chain_len, *chain_tail;	/* per join point: its states */
+	bool split;			/* states may be split (see propagate) */
+	u8 *seen;			/* insn analysed */
 	u32 *heap;			/* pending join slots, min-heap */
 	u32 heap_len;
 
@@ -1231,6 +1238,11 @@ static bool join_state(struct vstate *a, const struct vstate *b, u16 *changes,
  * Pending join points are processed lowest index first (a min-heap), which
  * visits forward code in order and revisits loop heads only on change.
  */
+static u64 slot_key(const struct verifier *v, u32 slot)
+{
+	return (u64)v->join_insn[slot] << 32 | slot;
+}
+
 static void heap_push(struct verifier *v, u32 slot)
 {
 	u32 k = v->heap_len++;
@@ -1238,7 +1250,7 @@ static void heap_push(struct verifier *v, u32 slot)
 	while (k) {
 		u32 parent = (k - 1) / 2;
 
-		if (v->heap[parent] <= slot)
+		if (slot_key(v, v->heap[parent]) <= slot_key(v, slot))
 			break;
 		v->heap[k] = v->heap[parent];
 		k = parent;
@@ -1255,9 +1267,10 @@ static u32 heap_pop(struct verifier *v)
 
 		if (c >= v->heap_len)
 			break;
-		if (c + 1 < v->heap_len && v->heap[c + 1] < v->heap[c])
+		if (c + 1 < v->heap_len &&
+		    slot_key(v, v->heap[c + 1]) < slot_key(v, v->heap[c]))
 			c++;
-		if (last <= v->heap[c])
+		if (slot_key(v, last) <= slot_key(v, v->heap[c]))
 			break;
 		v->heap[k] = v->heap[c];
 		k = c;
@@ -1267,14 +1280,153 @@ static u32 heap_pop(struct verifier *v)
 	return top;
 }
 
+/*
+ * Split states: a join point keeps one state per combination of known
+ * scalar values (up to SPLIT_PER_INSN of them, SPLIT_SLOTS in all, while
+ * fewer than SPLIT_BUDGET instructions were analysed), so that a loop
+ * with a constant trip count is analysed iteration by iteration (the
+ * kernel walks such loops path by path) and what moves with its counter
+ * (a pointer advanced by a constant step) keeps known offsets.  A state
+ * that finds no state of its combination and no room is joined into the
+ * last one (a loop past its first SPLIT_PER_INSN iterations goes on from
+ * there as without splitting).  Every state that reaches the point is
+ * covered by one of them.  States on edges that the bounds rule out are
+ * dropped (check_dataflow() falls back to not splitting, where they are
+ * kept, if that leaves an instruction unanalysed).
+ */
+#define SPLIT_PER_INSN	96
+#define SPLIT_SLOTS	2048
+#define SPLIT_BUDGET	(64 * 1024)
+
+/* A hash of what same_consts() compares. */
+static u32 consts_sig(const struct vstate *st)
+{
+	u64 h = 0;
+	u32 k;
+
+	for (k = 0; k < ABPF_NR_REGS; k++) {
+		const struct vreg *x = &st->regs[k];
+
+		h = (h ^ (x->type == RT_SCALAR && x->known ?
+			  (u64)x->val + k + 1 : 0)) * 0x9e3779b97f4a7c15ULL;
+	}
+	return (u32)(h >> 32);
+}
+
+static bool same_consts(const struct vstate *a, const struct vstate *b)
+{
+	u32 k;
+
+	for (k = 0; k < ABPF_NR_REGS; k++) {
+		const struct vreg *x = &a->regs[k], *y = &b->regs[k];
+		bool kx = x->type == RT_SCALAR && x->known;
+		bool ky = y->type == RT_SCALAR && y->known;
+
+		if (kx != ky || (kx && x->val != y->val))
+			return false;
+	}
+	return true;
+}
+
+/* Room for one more slot (the arrays grow by doubling); false: none. */
+static bool grow_slots(struct verifier *v)
+{
+	u32 cap = v->cap_slots * 2, n = v->nr_slots;
+	u32 *insn, *heap, *next, *sig;
+	struct vstate *state;
+	u16 *changes;
+	u8 *flags;
+
+	if (n < v->cap_slots)
+		return true;
+	if (cap > v->nr_joins + SPLIT_SLOTS)
+		cap = v->nr_joins + SPLIT_SLOTS;
+	if (cap <= n)
+		return false;
+	insn = abpf_zalloc(cap * sizeof(u32));
+	heap = abpf_zalloc(cap * sizeof(u32));
+	next = abpf_zalloc(cap * sizeof(u32));
+	sig = abpf_zalloc(cap * sizeof(u32));
+	flags = abpf_zalloc(cap);
+	changes = abpf_zalloc((size_t)cap * JOIN_COUNTERS * sizeof(u16));
+	state = abpf_zalloc((size_t)cap * sizeof(struct vstate));
+	if (!insn || !heap || !next || !sig || !flags || !changes || !state) {
+		abpf_free(insn);
+		abpf_free(heap);
+		abpf_free(next);
+		abpf_free(sig);
+		abpf_free(flags);
+		abpf_free(changes);
+		abpf_free(state);
+		return false;
+	}
+	memcpy(insn, v->join_insn, n * sizeof(u32));
+	memcpy(heap, v->heap, v->heap_len * sizeof(u32));
+	memcpy(next, v->slot_next, n * sizeof(u32));
+	memcpy(sig, v->slot_sig, n * sizeof(u32));
+	memcpy(flags, v->join_flags, n);
+	memcpy(changes, v->join_changes, (size_t)n * JOIN_COUNTERS * sizeof(u16));
+	memcpy(state, v->join_state, (size_t)n * sizeof(struct vstate));
+	abpf_free(v->join_insn);
+	abpf_free(v->heap);
+	abpf_free(v->slot_next);
+	abpf_free(v->slot_sig);
+	abpf_free(v->join_flags);
+	abpf_free(v->join_changes);
+	abpf_free(v->join_state);
+	v->join_insn = insn;
+	v->heap = heap;
+	v->slot_next = next;
+	v->slot_sig = sig;
+	v->join_flags = flags;
+	v->join_changes = changes;
+	v->join_state = state;
+	v->cap_slots = cap;
+	return true;
+}
+
+/* The slot of insn t's join point that st goes to (a new one, maybe). */
+static u32 split_slot(struct verifier *v, u32 t, const struct vstate *st)
+{
+	u32 first = v->join_slot[t] - 1, slot = first, sig, tail;
+
+	if (!(v->join_flags[first] & JOIN_HAS_STATE))
+		return first;
+	tail = v->chain_len[first] ? v->chain_tail[first] : first;
+	/* full: straight to the last one */
+	if (!v->split || v->chain_len[first] + 1 >= SPLIT_PER_INSN)
+		return tail;
+	sig = consts_sig(st);
+	for (;;) {
+		if (v->slot_sig[slot] == sig &&
+		    same_consts(&v->join_state[slot], st))
+			return slot;
+		if (!v->slot_next[slot])
+			break;
+		slot = v->slot_next[slot] - 1;
+	}
+	if (st->dead || v->processed > SPLIT_BUDGET || !grow_slots(v))
+		return tail;
+	v->join_insn[v->nr_slots] = t;
+	v->slot_next[tail] = v->nr_slots + 1;
+	v->chain_tail[first] = v->nr_slots;
+	v->chain_len[first]++;
+	return v->nr_slots++;
+}
+
 /* Hand st to the join point at insn t. */
 static void propagate(struct verifier *v, u32 t, const struct vstate *st)
 {
-	u32 slot = v->join_slot[t] - 1;
+	u32 slot;
 	bool changed;
+
+	if (st->dead && v->split)
+		return;		/* an edge the bounds rule out */
+	slot = split_slot(v, t, st);
 
 	if (!(v->join_flags[slot] & JOIN_HAS_STATE)) {
 		v->join_state[slot] = *st;
+		v->join_state[slot].dead = 0;
 		v->join_flags[slot] |= JOIN_HAS_STATE;
 		changed = true;
 	} else {
@@ -1282,6 +1434,8 @@ static void propagate(struct verifier *v, u32 t, const struct vstate *st)
 				     &v->join_changes[slot * JOIN_COUNTERS],
 				     v->processed > WIDEN_BUDGET);
 	}
+	if (changed)
+		v->slot_sig[slot] = consts_sig(&v->join_state[slot]);
 	if (changed && !(v->join_flags[slot] & JOIN_PENDING)) {
 		v->join_flags[slot] |= JOIN_PENDING;
 		heap_push(v, slot);
@@ -2470,13 +2624,21 @@ static int alloc_joins(struct verifier *v)
 		if (v->join_slot[i])
 			v->join_slot[i] = ++n;
 	v->nr_joins = n;
+	v->nr_slots = n;
+	v->cap_slots = n;
 	v->join_insn = abpf_zalloc(n * sizeof(u32));
 	v->join_flags = abpf_zalloc(n);
 	v->join_changes = abpf_zalloc((size_t)n * JOIN_COUNTERS * sizeof(u16));
 	v->join_state = abpf_zalloc((size_t)n * sizeof(struct vstate));
 	v->heap = abpf_zalloc(n * sizeof(u32));
+	v->slot_next = abpf_zalloc(n * sizeof(u32));
+	v->slot_sig = abpf_zalloc(n * sizeof(u32));
+	v->chain_len = abpf_zalloc(n * sizeof(u32));
+	v->chain_tail = abpf_zalloc(n * sizeof(u32));
+	v->seen = abpf_zalloc(v->len);
 	if (!v->join_insn || !v->join_flags || !v->join_state || !v->heap ||
-	    !v->join_changes)
+	    !v->join_changes || !v->slot_next || !v->slot_sig || !v->seen ||
+	    !v->chain_len || !v->chain_tail)
 		return -ENOMEM;
 	for (i = 0; i < v->len; i++)
 		if (v->join_slot[i])
@@ -2546,12 +2708,12 @@ static u8 swap_op(u8 op)
  * the compare means the same on r's whole unsigned range; an edge that
  * cannot be taken keeps its unrefined state.
  */
-static void refine_scalar(struct vreg *r, u8 op, u64 c, bool is32)
+static bool refine_scalar(struct vreg *r, u8 op, u64 c, bool is32)
 {
 	u64 lo = r->umin, hi = r->umax, top = is32 ? V_U32_MAX : V_U64_MAX;
 
 	if (r->type != RT_SCALAR || hi > top)
-		return;
+		return false;
 	c &= top;
 	switch (op) {
 	case BPF_JSGT:
@@ -2560,7 +2722,7 @@ static void refine_scalar(struct vreg *r, u8 op, u64 c, bool is32)
 	case BPF_JSLE:
 		/* both sides non-negative: signed order is unsigned order */
 		if (hi > top >> 1 || c > top >> 1)
-			return;
+			return false;
 		op = op == BPF_JSGT ? BPF_JGT : op == BPF_JSGE ? BPF_JGE :
 		     op == BPF_JSLT ? BPF_JLT : BPF_JLE;
 		break;
@@ -2571,14 +2733,16 @@ static void refine_scalar(struct vreg *r, u8 op, u64 c, bool is32)
 		hi = c;
 		break;
 	case BPF_JNE:
-		if (c == lo && lo < hi)
+		if (c == lo && lo == hi)
+			return true;	/* infeasible */
+		if (c == lo)
 			lo++;
-		else if (c == hi && lo < hi)
+		else if (c == hi)
 			hi--;
 		break;
 	case BPF_JGT:
 		if (c == top)
-			return;
+			return false;
 		if (c + 1 > lo)
 			lo = c + 1;
 		break;
@@ -2588,7 +2752,7 @@ static void refine_scalar(struct vreg *r, u8 op, u64 c, bool is32)
 		break;
 	case BPF_JLT:
 		if (!c)
-			return;
+			return false;
 		if (c - 1 < hi)
 			hi = c - 1;
 		break;
@@ -2597,13 +2761,14 @@ static void refine_scalar(struct vreg *r, u8 op, u64 c, bool is32)
 			hi = c;
 		break;
 	default:
-		return;
+		return false;
 	}
 	if (lo > hi || lo < r->umin || hi > r->umax)
-		return;			/* infeasible: keep it as it was */
+		return true;		/* infeasible: keep it as it was */
 	r->umin = lo;
 	r->umax = hi;
 	reg_sync(r);
+	return false;
 }
 
 /* reg's bounds, shifted by the offsets, bound the scalars linked to it. */
@@ -2637,7 +2802,8 @@ static void sync_links(struct vstate *st, u8 reg)
 
 static void refine_linked(struct vstate *st, u8 reg, u8 op, u64 c, bool is32)
 {
-	refine_scalar(&st->regs[reg], op, c, is32);
+	if (refine_scalar(&st->regs[reg], op, c, is32))
+		st->dead = 1;
 	sync_links(st, reg);
 }
 
@@ -2851,6 +3017,7 @@ static int run_block(struct verifier *v, u32 slot)
 		u32 n;
 
 		v->processed++;
+		v->seen[i] = 1;
 #ifdef ABPF_CHECKER_FACTS
 		if (v->facts)
 			record_facts(v, i, &st);
@@ -2885,6 +3052,8 @@ static int run_block(struct verifier *v, u32 slot)
 
 			refine_branch(insn, &taken, &st);
 			propagate(v, jump_target(insn, i), &taken);
+			if (st.dead && v->split)
+				return 0;
 		} else if (is_jump_form(form)) {
 			propagate(v, jump_target(insn, i), &st);
 			if (form == ABPF_FORM_JA || form == ABPF_FORM_JA32)
@@ -2900,7 +3069,7 @@ static int run_block(struct verifier *v, u32 slot)
 	}
 }
 
-static int check_dataflow(struct verifier *v)
+static int run_dataflow(struct verifier *v)
 {
 	struct vstate entry;
 	u32 rounds = 0;
@@ -2933,15 +3102,85 @@ static int check_dataflow(struct verifier *v)
 	return 0;
 }
 
-static void verifier_free(struct verifier *v)
+static void free_joins(struct verifier *v)
 {
-	abpf_free(v->work);
 	abpf_free(v->join_slot);
 	abpf_free(v->join_insn);
 	abpf_free(v->join_flags);
 	abpf_free(v->join_changes);
 	abpf_free(v->join_state);
 	abpf_free(v->heap);
+	abpf_free(v->slot_next);
+	abpf_free(v->slot_sig);
+	abpf_free(v->chain_len);
+	abpf_free(v->chain_tail);
+	abpf_free(v->seen);
+	v->slot_sig = NULL;
+	v->chain_len = NULL;
+	v->chain_tail = NULL;
+	v->seen = NULL;
+	v->join_slot = NULL;
+	v->join_insn = NULL;
+	v->join_flags = NULL;
+	v->join_changes = NULL;
+	v->join_state = NULL;
+	v->heap = NULL;
+	v->slot_next = NULL;
+	v->heap_len = 0;
+}
+
+/*
+ * With split states first.  They are more precise, which can also turn a
+ * checked access into a rejected one (a known offset out of bounds where
+ * the joined state had a range): a program they reject is analysed again
+ * without splitting, so that splitting only ever accepts more.
+ */
+static int check_dataflow(struct verifier *v)
+{
+	u32 n = v->prog->nr_subprogs, log_len = v->log ? v->log->len : 0, i;
+	bool log_trunc = v->log && v->log->truncated;
+	u32 *depth;
+	int err;
+
+	depth = abpf_zalloc(n * sizeof(u32));
+	if (!depth)
+		return -ENOMEM;
+	memcpy(depth, v->sub_depth, n * sizeof(u32));
+	v->split = true;
+	err = run_dataflow(v);
+	for (i = 0; !err && i < v->len; i++)
+		if (!v->seen[i])
+			err = -EAGAIN;	/* only behind edges ruled out */
+	if (err && err != -ENOMEM) {
+		free_joins(v);
+		for (i = 0; i < v->len; i++) {
+			v->aux[i].flags &= ~ABPF_AUX_MEMCHK;
+			v->aux[i].map = 0;
+		}
+		memcpy(v->sub_depth, depth, n * sizeof(u32));
+		v->zero_stack = false;
+		v->processed = 0;
+#ifdef ABPF_CHECKER_FACTS
+		if (v->facts_seen)
+			memset(v->facts_seen, 0, v->len);
+#endif
+		if (v->log && v->log->buf && v->log->size) {
+			v->log->len = log_len;
+			v->log->truncated = log_trunc;
+			v->log->buf[log_len < v->log->size ?
+				    log_len : v->log->size - 1] = 0;
+		}
+		v->split = false;
+		err = run_dataflow(v);
+	}
+	abpf_free(depth);
+	return err;
+}
+
+static void verifier_free(struct verifier *v)
+{
+	abpf_free(v->work);
+	free_joins(v);
 	abpf_free(v->sub_end);
 	abpf_free(v->sub_depth);
 	abpf_free(v->sub_frames);
