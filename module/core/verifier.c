@@ -23,11 +23,14 @@
  *     values, packet and packet end, unknown; offsets as bounds); each
  *     frame keeps a must-be-written bitmap of its 512 bytes.  Branches
  *     refine both successors: scalar bounds against constants, packet
- *     ranges against data_end (docs/checker.md).  A callee starts with
+ *     ranges against data_end (docs/checker.md).  8-byte spills keep a
+ *     register's state in its stack slot; join points keep one state per
+ *     combination of known scalars (split states).  A callee starts with
  *     r1-r5 initialised iff they are at every call.  Proven here: stack
- *     accesses at a known offset (bounds, written), map values at bounded
- *     offsets, packet reads inside a proven range, packet programs' ctx
- *     reads; every other access gets ABPF_AUX_MEMCHK.  When stale
+ *     accesses at a known or bounded offset (in the frame; reads: every
+ *     byte written), map values at bounded offsets, packet reads inside a
+ *     proven range, packet programs' ctx reads; every other access gets
+ *     ABPF_AUX_MEMCHK.  When stale
  *     stack could be observed (a checked access that may hit the stack, or
  *     a stack pointer escaping: stored, passed to a call, returned, turned
  *     into a number) the program gets ABPF_PROG_ZERO_STACK;
@@ -170,6 +173,7 @@ struct verifier {
 	u32 *slot_next;			/* next state of the insn, + 1 */
 	u32 *slot_sig;			/* consts_sig() of its state */
 	u32 *chain_len, *chain_tail;	/* per join point: its states */
+	struct vstate **xstate;		/* states of slots >= nr_joins */
 	bool split;			/* states may be split (see propagate) */
 	u8 *seen;			/* insn analysed */
 	u32 *heap;			/* pending join slots, min-heap */
@@ -1296,7 +1300,17 @@ static u32 heap_pop(struct verifier *v)
  */
 #define SPLIT_PER_INSN	96
 #define SPLIT_SLOTS	2048
+#define SPLIT_CHUNK	64		/* split states allocated at a time */
 #define SPLIT_BUDGET	(64 * 1024)
+
+static struct vstate *slot_state(const struct verifier *v, u32 slot)
+{
+	u32 x = slot - v->nr_joins;
+
+	if (slot < v->nr_joins)
+		return &v->join_state[slot];
+	return &v->xstate[x / SPLIT_CHUNK][x % SPLIT_CHUNK];
+}
 
 /* A hash of what same_consts() compares. */
 static u32 consts_sig(const struct vstate *st)
@@ -1328,36 +1342,48 @@ static bool same_consts(const struct vstate *a, const struct vstate *b)
 	return true;
 }
 
-/* Room for one more slot (the arrays grow by doubling); false: none. */
+/*
+ * Room for one more slot (the per-slot arrays grow by doubling, states by
+ * SPLIT_CHUNK, never moved); false: none.
+ */
 static bool grow_slots(struct verifier *v)
 {
-	u32 cap = v->cap_slots * 2, n = v->nr_slots;
+	u32 cap = v->cap_slots * 2, n = v->nr_slots, x = n - v->nr_joins;
 	u32 *insn, *heap, *next, *sig;
-	struct vstate *state;
 	u16 *changes;
 	u8 *flags;
 
+	if (x >= SPLIT_SLOTS)
+		return false;
+	if (!v->xstate) {
+		v->xstate = abpf_zalloc(SPLIT_SLOTS / SPLIT_CHUNK *
+					sizeof(*v->xstate));
+		if (!v->xstate)
+			return false;
+	}
+	if (!v->xstate[x / SPLIT_CHUNK]) {
+		v->xstate[x / SPLIT_CHUNK] =
+			abpf_zalloc(SPLIT_CHUNK * sizeof(struct vstate));
+		if (!v->xstate[x / SPLIT_CHUNK])
+			return false;
+	}
 	if (n < v->cap_slots)
 		return true;
-	if (cap > v->nr_joins + SPLIT_SLOTS)
-		cap = v->nr_joins + SPLIT_SLOTS;
-	if (cap <= n)
-		return false;
+	if (cap < 16)
+		cap = 16;
 	insn = abpf_zalloc(cap * sizeof(u32));
 	heap = abpf_zalloc(cap * sizeof(u32));
 	next = abpf_zalloc(cap * sizeof(u32));
 	sig = abpf_zalloc(cap * sizeof(u32));
 	flags = abpf_zalloc(cap);
 	changes = abpf_zalloc((size_t)cap * JOIN_COUNTERS * sizeof(u16));
-	state = abpf_zalloc((size_t)cap * sizeof(struct vstate));
-	if (!insn || !heap || !next || !sig || !flags || !changes || !state) {
+	if (!insn || !heap || !next || !sig || !flags || !changes) {
 		abpf_free(insn);
 		abpf_free(heap);
 		abpf_free(next);
 		abpf_free(sig);
 		abpf_free(flags);
 		abpf_free(changes);
-		abpf_free(state);
 		return false;
 	}
 	memcpy(insn, v->join_insn, n * sizeof(u32));
@@ -1366,21 +1392,18 @@ static bool grow_slots(struct verifier *v)
 	memcpy(sig, v->slot_sig, n * sizeof(u32));
 	memcpy(flags, v->join_flags, n);
 	memcpy(changes, v->join_changes, (size_t)n * JOIN_COUNTERS * sizeof(u16));
-	memcpy(state, v->join_state, (size_t)n * sizeof(struct vstate));
 	abpf_free(v->join_insn);
 	abpf_free(v->heap);
 	abpf_free(v->slot_next);
 	abpf_free(v->slot_sig);
 	abpf_free(v->join_flags);
 	abpf_free(v->join_changes);
-	abpf_free(v->join_state);
 	v->join_insn = insn;
 	v->heap = heap;
 	v->slot_next = next;
 	v->slot_sig = sig;
 	v->join_flags = flags;
 	v->join_changes = changes;
-	v->join_state = state;
 	v->cap_slots = cap;
 	return true;
 }
@@ -1399,7 +1422,7 @@ static u32 split_slot(struct verifier *v, u32 t, const struct vstate *st)
 	sig = consts_sig(st);
 	for (;;) {
 		if (v->slot_sig[slot] == sig &&
-		    same_consts(&v->join_state[slot], st))
+		    same_consts(slot_state(v, slot), st))
 			return slot;
 		if (!v->slot_next[slot])
 			break;
@@ -1417,6 +1440,7 @@ static u32 split_slot(struct verifier *v, u32 t, const struct vstate *st)
 /* Hand st to the join point at insn t. */
 static void propagate(struct verifier *v, u32 t, const struct vstate *st)
 {
+	struct vstate *js;
 	u32 slot;
 	bool changed;
 
@@ -1424,18 +1448,19 @@ static void propagate(struct verifier *v, u32 t, const struct vstate *st)
 		return;		/* an edge the bounds rule out */
 	slot = split_slot(v, t, st);
 
+	js = slot_state(v, slot);
 	if (!(v->join_flags[slot] & JOIN_HAS_STATE)) {
-		v->join_state[slot] = *st;
-		v->join_state[slot].dead = 0;
+		*js = *st;
+		js->dead = 0;
 		v->join_flags[slot] |= JOIN_HAS_STATE;
 		changed = true;
 	} else {
-		changed = join_state(&v->join_state[slot], st,
+		changed = join_state(js, st,
 				     &v->join_changes[slot * JOIN_COUNTERS],
 				     v->processed > WIDEN_BUDGET);
 	}
 	if (changed)
-		v->slot_sig[slot] = consts_sig(&v->join_state[slot]);
+		v->slot_sig[slot] = consts_sig(js);
 	if (changed && !(v->join_flags[slot] & JOIN_PENDING)) {
 		v->join_flags[slot] |= JOIN_PENDING;
 		heap_push(v, slot);
@@ -3007,7 +3032,7 @@ static void export_facts(struct verifier *v, struct abpf_insn_facts *out)
 /* Run one straight-line stretch from the join point in slot. */
 static int run_block(struct verifier *v, u32 slot)
 {
-	struct vstate st = v->join_state[slot];
+	struct vstate st = *slot_state(v, slot);
 	u32 i = v->join_insn[slot];
 	int err;
 
@@ -3104,6 +3129,8 @@ static int run_dataflow(struct verifier *v)
 
 static void free_joins(struct verifier *v)
 {
+	u32 i;
+
 	abpf_free(v->join_slot);
 	abpf_free(v->join_insn);
 	abpf_free(v->join_flags);
@@ -3115,6 +3142,12 @@ static void free_joins(struct verifier *v)
 	abpf_free(v->chain_len);
 	abpf_free(v->chain_tail);
 	abpf_free(v->seen);
+	if (v->xstate) {
+		for (i = 0; i < SPLIT_SLOTS / SPLIT_CHUNK; i++)
+			abpf_free(v->xstate[i]);
+		abpf_free(v->xstate);
+	}
+	v->xstate = NULL;
 	v->slot_sig = NULL;
 	v->chain_len = NULL;
 	v->chain_tail = NULL;
