@@ -679,6 +679,20 @@ static const struct abpf_run_test abpf_verifier_accept_tests[] = {
 		.result = 7,
 	},
 	{
+		/* insn 4 only behind "5 == 6": analysed all the same, checked */
+		.name = "split states: code behind an edge ruled out is analysed",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_1, 5),
+			ABPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 6, 2),
+			ABPF_MOV64_IMM(BPF_REG_0, 1),
+			ABPF_EXIT(),
+			ABPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_1, 0),
+			ABPF_EXIT(),
+		},
+		.mem = { 0 }, .mem_len = 3,
+		.result = 1,
+	},
+	{
 		.name = "stack: index bounded by a variable limit",
 		.insns = { ABPF_VAR_LIMIT_LOOP(1) },
 		.mem = { 0 }, .mem_len = 3,
@@ -751,6 +765,8 @@ __attribute__((unused)) = {
 	{ .name = "split states: one step past the check stays checked",
 	  .nr_checked = 1, .checked = { 8 } },
 	{ .name = "split states: a reject of theirs falls back to joined states",
+	  .nr_checked = 1, .checked = { 4 } },
+	{ .name = "split states: code behind an edge ruled out is analysed",
 	  .nr_checked = 1, .checked = { 4 } },
 	{ .name = "stack: index bounded by a variable limit",
 	  .nr_proven = 1, .proven = { 14 } },

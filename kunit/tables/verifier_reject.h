@@ -613,6 +613,15 @@ static const struct abpf_reject_test abpf_verifier_reject_tests[] = {
 		.err = -EACCES, .msg = "insn 6: read of uninitialised stack at fp-40",
 	},
 	{
+		/* dead code (5 != 6) is checked like any other */
+		.name = "uninitialised r0 behind an edge the bounds rule out",
+		.insns = { ABPF_MOV64_IMM(BPF_REG_1, 5),
+			   ABPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 6, 2),
+			   ABPF_MOV64_IMM(BPF_REG_0, 1), ABPF_EXIT(),
+			   ABPF_EXIT() },
+		.err = -EACCES, .msg = "insn 4: exit with uninitialised r0",
+	},
+	{
 		.name = "atomic add on never written stack",
 		.insns = { ABPF_MOV64_IMM(BPF_REG_0, 1),
 			   ABPF_ATOMIC_OP(BPF_W, BPF_ADD, BPF_REG_10, BPF_REG_0, -4),

@@ -174,6 +174,11 @@ struct verifier {
 	u32 *slot_sig;			/* consts_sig() of its state */
 	u32 *chain_len, *chain_tail;	/* per join point: its states */
 	struct vstate **xstate;		/* states of slots >= nr_joins */
+	/* split: states of edges the bounds rule out, per target insn */
+	u32 *park_at;			/* insn -> index in park + 1 */
+	struct vstate *park;
+	u32 nr_park;
+	bool park_full;
 	bool split;			/* states may be split (see propagate) */
 	u8 *seen;			/* insn analysed */
 	u32 *heap;			/* pending join slots, min-heap */
@@ -1437,6 +1442,37 @@ static u32 split_slot(struct verifier *v, u32 t, const struct vstate *st)
 	return v->nr_slots++;
 }
 
+#define PARK_MAX	256
+
+/*
+ * A state on an edge to insn t that the bounds rule out: kept aside (not
+ * analysed) unless t is never reached otherwise (check_dataflow()).
+ */
+static void park(struct verifier *v, u32 t, const struct vstate *st)
+{
+	if (v->park_full)
+		return;
+	if (!v->park_at) {
+		v->park_at = abpf_zalloc(v->len * sizeof(u32));
+		v->park = abpf_zalloc(PARK_MAX * sizeof(struct vstate));
+		if (!v->park_at || !v->park) {
+			v->park_full = true;
+			return;
+		}
+	}
+	if (v->park_at[t]) {
+		join_state(&v->park[v->park_at[t] - 1], st, NULL, false);
+		return;
+	}
+	if (v->nr_park >= PARK_MAX) {
+		v->park_full = true;
+		return;
+	}
+	v->park[v->nr_park] = *st;
+	v->park[v->nr_park].dead = 0;
+	v->park_at[t] = ++v->nr_park;
+}
+
 /* Hand st to the join point at insn t. */
 static void propagate(struct verifier *v, u32 t, const struct vstate *st)
 {
@@ -1444,8 +1480,10 @@ static void propagate(struct verifier *v, u32 t, const struct vstate *st)
 	u32 slot;
 	bool changed;
 
-	if (st->dead && v->split)
-		return;		/* an edge the bounds rule out */
+	if (st->dead && v->split) {
+		park(v, t, st);		/* an edge the bounds rule out */
+		return;
+	}
 	slot = split_slot(v, t, st);
 
 	js = slot_state(v, slot);
@@ -3029,11 +3067,10 @@ static void export_facts(struct verifier *v, struct abpf_insn_facts *out)
 }
 #endif
 
-/* Run one straight-line stretch from the join point in slot. */
-static int run_block(struct verifier *v, u32 slot)
+/* Run one straight-line stretch from insn i, state st. */
+static int run_from(struct verifier *v, u32 i, struct vstate *stp)
 {
-	struct vstate st = *slot_state(v, slot);
-	u32 i = v->join_insn[slot];
+	struct vstate st = *stp;
 	int err;
 
 	for (;;) {
@@ -3077,8 +3114,10 @@ static int run_block(struct verifier *v, u32 slot)
 
 			refine_branch(insn, &taken, &st);
 			propagate(v, jump_target(insn, i), &taken);
-			if (st.dead && v->split)
+			if (st.dead && v->split) {
+				park(v, next_insn(v, i), &st);
 				return 0;
+			}
 		} else if (is_jump_form(form)) {
 			propagate(v, jump_target(insn, i), &st);
 			if (form == ABPF_FORM_JA || form == ABPF_FORM_JA32)
@@ -3094,10 +3133,72 @@ static int run_block(struct verifier *v, u32 slot)
 	}
 }
 
+/* Run one straight-line stretch from the join point in slot. */
+static int run_block(struct verifier *v, u32 slot)
+{
+	struct vstate st = *slot_state(v, slot);
+
+	return run_from(v, v->join_insn[slot], &st);
+}
+
+static int run_worklist(struct verifier *v)
+{
+	u32 rounds = 0;
+	int err;
+
+	/* Terminates: a join state only ever loses information. */
+	while (v->heap_len) {
+		u32 slot = heap_pop(v);
+
+		v->join_flags[slot] &= ~JOIN_PENDING;
+		err = run_block(v, slot);
+		if (err)
+			return err;
+		if ((++rounds & 1023) == 0)
+			abpf_cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * Split states dropped edges the bounds rule out: what only they reach is
+ * analysed now, from the states they had (-EAGAIN: too many of them).
+ */
+static int run_parked(struct verifier *v)
+{
+	bool again = true;
+	u32 t;
+	int err;
+
+	while (again) {
+		again = false;
+		if (v->park_full)
+			return -EAGAIN;
+		for (t = 0; v->park_at && t < v->len; t++) {
+			struct vstate st;
+
+			if (!v->park_at[t] || v->seen[t])
+				continue;
+			st = v->park[v->park_at[t] - 1];
+			again = true;
+			if (v->join_slot[t]) {
+				propagate(v, t, &st);
+				err = run_worklist(v);
+			} else {
+				err = run_from(v, t, &st);
+				if (!err)
+					err = run_worklist(v);
+			}
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
 static int run_dataflow(struct verifier *v)
 {
 	struct vstate entry;
-	u32 rounds = 0;
 	int err;
 
 	err = alloc_joins(v);
@@ -3112,19 +3213,10 @@ static int run_dataflow(struct verifier *v)
 		set_scalar(&entry.regs[BPF_REG_2], false, 0);
 	set_type(&entry.regs[ABPF_REG_FP], RT_PTR_STACK, true, 0);
 	propagate(v, 0, &entry);
-
-	/* Terminates: a join state only ever loses information. */
-	while (v->heap_len) {
-		u32 slot = heap_pop(v);
-
-		v->join_flags[slot] &= ~JOIN_PENDING;
-		err = run_block(v, slot);
-		if (err)
-			return err;
-		if ((++rounds & 1023) == 0)
-			abpf_cond_resched();
-	}
-	return 0;
+	err = run_worklist(v);
+	if (!err && v->split)
+		err = run_parked(v);
+	return err;
 }
 
 static void free_joins(struct verifier *v)
@@ -3148,6 +3240,12 @@ static void free_joins(struct verifier *v)
 		abpf_free(v->xstate);
 	}
 	v->xstate = NULL;
+	abpf_free(v->park_at);
+	abpf_free(v->park);
+	v->park_at = NULL;
+	v->park = NULL;
+	v->nr_park = 0;
+	v->park_full = false;
 	v->slot_sig = NULL;
 	v->chain_len = NULL;
 	v->chain_tail = NULL;
@@ -3182,7 +3280,7 @@ static int check_dataflow(struct verifier *v)
 	v->split = true;
 	err = run_dataflow(v);
 	for (i = 0; !err && i < v->len; i++)
-		if (!v->seen[i])
+		if (!v->seen[i] && !(v->aux[i].flags & ABPF_AUX_LDDW_HI))
 			err = -EAGAIN;	/* only behind edges ruled out */
 	if (err && err != -ENOMEM) {
 		free_joins(v);
