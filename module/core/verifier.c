@@ -1454,8 +1454,7 @@ static void park(struct verifier *v, u32 t, const struct vstate *st)
 		return;
 	if (!v->park_at) {
 		v->park_at = abpf_zalloc(v->len * sizeof(u32));
-		v->park = abpf_zalloc(PARK_MAX * sizeof(struct vstate));
-		if (!v->park_at || !v->park) {
+		if (!v->park_at) {
 			v->park_full = true;
 			return;
 		}
@@ -1467,6 +1466,24 @@ static void park(struct verifier *v, u32 t, const struct vstate *st)
 	if (v->nr_park >= PARK_MAX) {
 		v->park_full = true;
 		return;
+	}
+	if (v->nr_park >= 4 && !(v->nr_park & (v->nr_park - 1))) {
+		/* room for 4, then 8, 16, ... PARK_MAX states */
+		struct vstate *p = abpf_zalloc(2 * v->nr_park * sizeof(*p));
+
+		if (!p) {
+			v->park_full = true;
+			return;
+		}
+		memcpy(p, v->park, v->nr_park * sizeof(*p));
+		abpf_free(v->park);
+		v->park = p;
+	} else if (!v->park) {
+		v->park = abpf_zalloc(4 * sizeof(*v->park));
+		if (!v->park) {
+			v->park_full = true;
+			return;
+		}
 	}
 	v->park[v->nr_park] = *st;
 	v->park[v->nr_park].dead = 0;
