@@ -181,6 +181,7 @@ struct verifier {
 	bool park_full;
 	bool split;			/* states may be split (see propagate) */
 	u8 *seen;			/* insn analysed */
+	u8 *in_loop;			/* insn between a back edge and its target */
 	u32 *heap;			/* pending join slots, min-heap */
 	u32 heap_len;
 
@@ -1305,7 +1306,7 @@ static u32 heap_pop(struct verifier *v)
  */
 #define SPLIT_PER_INSN	96
 #define SPLIT_SLOTS	2048
-#define SPLIT_CHUNK	64		/* split states allocated at a time */
+#define SPLIT_CHUNK	16		/* split states allocated at a time */
 #define SPLIT_BUDGET	(64 * 1024)
 
 static struct vstate *slot_state(const struct verifier *v, u32 slot)
@@ -1421,8 +1422,9 @@ static u32 split_slot(struct verifier *v, u32 t, const struct vstate *st)
 	if (!(v->join_flags[first] & JOIN_HAS_STATE))
 		return first;
 	tail = v->chain_len[first] ? v->chain_tail[first] : first;
-	/* full: straight to the last one */
-	if (!v->split || v->chain_len[first] + 1 >= SPLIT_PER_INSN)
+	/* only in loops; full: straight to the last one */
+	if (!v->split || !v->in_loop[t] ||
+	    v->chain_len[first] + 1 >= SPLIT_PER_INSN)
 		return tail;
 	sig = consts_sig(st);
 	for (;;) {
@@ -2687,6 +2689,7 @@ static int do_insn(struct verifier *v, u32 i, struct vstate *st)
 static int alloc_joins(struct verifier *v)
 {
 	u32 i, n = 0;
+	s32 *depth, d;
 
 	v->join_slot = abpf_zalloc(v->len * sizeof(u32));
 	if (!v->join_slot)
@@ -2716,6 +2719,27 @@ static int alloc_joins(struct verifier *v)
 	v->chain_len = abpf_zalloc(n * sizeof(u32));
 	v->chain_tail = abpf_zalloc(n * sizeof(u32));
 	v->seen = abpf_zalloc(v->len);
+	v->in_loop = abpf_zalloc(v->len);
+	depth = abpf_zalloc((v->len + 1) * sizeof(s32));
+	if (!v->in_loop || !depth) {
+		abpf_free(depth);
+		return -ENOMEM;
+	}
+	/* a loop is (within) the range of a back edge: clang lays them out so */
+	for (i = 0; i < v->len; i++) {
+		const struct bpf_insn *insn = &v->insns[i];
+
+		if (!(v->aux[i].flags & ABPF_AUX_BACKEDGE) ||
+		    !is_jump_form(insn_form(insn)))
+			continue;
+		depth[jump_target(insn, i)]++;
+		depth[i + 1]--;
+	}
+	for (i = 0, d = 0; i < v->len; i++) {
+		d += depth[i];
+		v->in_loop[i] = d > 0;
+	}
+	abpf_free(depth);
 	if (!v->join_insn || !v->join_flags || !v->join_state || !v->heap ||
 	    !v->join_changes || !v->slot_next || !v->slot_sig || !v->seen ||
 	    !v->chain_len || !v->chain_tail)
@@ -3251,6 +3275,8 @@ static void free_joins(struct verifier *v)
 	abpf_free(v->chain_len);
 	abpf_free(v->chain_tail);
 	abpf_free(v->seen);
+	abpf_free(v->in_loop);
+	v->in_loop = NULL;
 	if (v->xstate) {
 		for (i = 0; i < SPLIT_SLOTS / SPLIT_CHUNK; i++)
 			abpf_free(v->xstate[i]);
