@@ -679,6 +679,40 @@ static const struct abpf_run_test abpf_verifier_accept_tests[] = {
 		.result = 7,
 	},
 	{
+		/*
+		 * jhash's two levels: w < 4 windows 8 bytes apart, 3 words
+		 * in each: data + 8 * w + 4 * k, 48 bytes checked.
+		 */
+		.name = "split states: nested counted loops",
+		.insns = {
+			ABPF_PKT_PROLOGUE,
+			ABPF_MOV64_REG(BPF_REG_4, BPF_REG_2),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 48),
+			ABPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 12),
+			ABPF_MOV64_REG(BPF_REG_7, BPF_REG_2),
+			ABPF_MOV64_IMM(BPF_REG_8, 0),
+			ABPF_MOV64_REG(BPF_REG_5, BPF_REG_7),
+			ABPF_MOV64_IMM(BPF_REG_6, 0),
+			ABPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_5, 0),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_5, 4),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_6, 1),
+			ABPF_JMP_IMM(BPF_JNE, BPF_REG_6, 3, -5),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_7, 8),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_8, 1),
+			ABPF_JMP_IMM(BPF_JNE, BPF_REG_8, 4, -10),
+			ABPF_EXIT(),
+		},
+		/* words 1..12 at 0, 4, ... 44 */
+		.mem = { 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0,
+			 5, 0, 0, 0, 6, 0, 0, 0, 7, 0, 0, 0, 8, 0, 0, 0,
+			 9, 0, 0, 0, 10, 0, 0, 0, 11, 0, 0, 0, 12, 0, 0, 0 },
+		.mem_len = 48,
+		/* w = 0..3 reads words 2w+1, 2w+2, 2w+3: 6 + 12 + 18 + 24 */
+		.result = 60,
+		.prog_type = ABPF_PROG_TYPE_PACKET,
+	},
+	{
 		/* insn 4 only behind "5 == 6": analysed all the same, checked */
 		.name = "split states: code behind an edge ruled out is analysed",
 		.insns = {
@@ -766,6 +800,8 @@ __attribute__((unused)) = {
 	  .nr_checked = 1, .checked = { 8 } },
 	{ .name = "split states: a reject of theirs falls back to joined states",
 	  .nr_checked = 1, .checked = { 4 } },
+	{ .name = "split states: nested counted loops",
+	  .nr_proven = 1, .proven = { 10 } },
 	{ .name = "split states: code behind an edge ruled out is analysed",
 	  .nr_checked = 1, .checked = { 4 } },
 	{ .name = "stack: index bounded by a variable limit",
