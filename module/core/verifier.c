@@ -1300,9 +1300,9 @@ static u32 heap_pop(struct verifier *v)
  * that finds no state of its combination and no room is joined into the
  * last one (a loop past its first SPLIT_PER_INSN iterations goes on from
  * there as without splitting).  Every state that reaches the point is
- * covered by one of them.  States on edges that the bounds rule out are
- * dropped (check_dataflow() falls back to not splitting, where they are
- * kept, if that leaves an instruction unanalysed).
+ * covered by one of them.  Only inside loops (in_loop).  States on edges
+ * that the bounds rule out are set aside (park()): what only they reach is
+ * analysed from them at the end (run_parked()).
  */
 #define SPLIT_PER_INSN	96
 #define SPLIT_SLOTS	2048
