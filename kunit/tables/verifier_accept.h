@@ -64,6 +64,81 @@
 	ABPF_LDX_MEM(BPF_H, BPF_REG_0, BPF_REG_2, 12),			\
 	ABPF_EXIT()
 
+/*
+ * bubble's shape: a[j] for j < n, n = (len & 3) + LIMIT a register
+ * (not a constant), 4 words at fp-32: j <= n.umax - 1.
+ */
+#define ABPF_VAR_LIMIT_LOOP(LIMIT)					\
+	ABPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 1),				\
+	ABPF_ST_MEM(BPF_DW, BPF_REG_10, -16, 2),			\
+	ABPF_ST_MEM(BPF_DW, BPF_REG_10, -24, 3),			\
+	ABPF_ST_MEM(BPF_DW, BPF_REG_10, -32, 4),			\
+	ABPF_MOV64_REG(BPF_REG_3, BPF_REG_2),				\
+	ABPF_ALU64_IMM(BPF_AND, BPF_REG_3, 3),				\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_3, LIMIT),			\
+	ABPF_MOV64_IMM(BPF_REG_0, 0),					\
+	ABPF_MOV64_IMM(BPF_REG_4, 0),					\
+	ABPF_MOV64_REG(BPF_REG_5, BPF_REG_4),				\
+	ABPF_ALU64_IMM(BPF_LSH, BPF_REG_5, 3),				\
+	ABPF_MOV64_REG(BPF_REG_6, BPF_REG_10),				\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_6, -32),			\
+	ABPF_ALU64_REG(BPF_ADD, BPF_REG_6, BPF_REG_5),			\
+	ABPF_LDX_MEM(BPF_DW, BPF_REG_7, BPF_REG_6, 0),			\
+	ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_7),			\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 1),				\
+	ABPF_JMP_REG(BPF_JLT, BPF_REG_4, BPF_REG_3, -9),		\
+	ABPF_EXIT()
+
+/* 0x04030201 at fp-8 (SIZE bytes of it), r0 = the byte at fp - 8 + (len & 7) */
+#define ABPF_MASKED_STACK_READ(SIZE)					\
+	ABPF_ST_MEM(SIZE, BPF_REG_10, -8, 0x04030201),			\
+	ABPF_MOV64_REG(BPF_REG_3, BPF_REG_2),				\
+	ABPF_ALU64_IMM(BPF_AND, BPF_REG_3, 7),				\
+	ABPF_MOV64_REG(BPF_REG_4, BPF_REG_10),				\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, -8),				\
+	ABPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_3),			\
+	ABPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_4, 0),			\
+	ABPF_EXIT()
+
+/*
+ * jhash's shape: sum of N words at a pointer moved 4 bytes per iteration,
+ * counted by another register; 32 bytes checked.  Proven only with split
+ * states (the pointer is not linked to the counter).
+ */
+#define ABPF_STEP_PTR_LOOP(N)						\
+	ABPF_PKT_PROLOGUE,						\
+	ABPF_MOV64_REG(BPF_REG_4, BPF_REG_2),				\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 32),				\
+	ABPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 7),			\
+	ABPF_MOV64_REG(BPF_REG_5, BPF_REG_2),				\
+	ABPF_MOV64_IMM(BPF_REG_6, 0),					\
+	ABPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_5, 0),			\
+	ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),			\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_5, 4),				\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_6, 1),				\
+	ABPF_JMP_IMM(BPF_JNE, BPF_REG_6, N, -5),			\
+	ABPF_EXIT()
+
+/* fp-24 = 42, r1 = fp - 24 spilled at fp-8, fp-16 = 0 */
+#define ABPF_SPILL_STACK_PTR						\
+	ABPF_ST_MEM(BPF_DW, BPF_REG_10, -24, 42),			\
+	ABPF_MOV64_REG(BPF_REG_1, BPF_REG_10),				\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, -24),			\
+	ABPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, -8),		\
+	ABPF_ST_MEM(BPF_DW, BPF_REG_10, -16, 0)
+
+/* 14 bytes checked, data spilled at fp-8, MID, r0 = u16 at fill + 12 */
+#define ABPF_SPILL_PKT_PTR(MID)						\
+	ABPF_PKT_PROLOGUE,						\
+	ABPF_MOV64_REG(BPF_REG_4, BPF_REG_2),				\
+	ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 14),				\
+	ABPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 4),			\
+	ABPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_2, -8),		\
+	MID,								\
+	ABPF_LDX_MEM(BPF_DW, BPF_REG_5, BPF_REG_10, -8),		\
+	ABPF_LDX_MEM(BPF_H, BPF_REG_0, BPF_REG_5, 12),			\
+	ABPF_EXIT()
+
 static const struct abpf_run_test abpf_verifier_accept_tests[] = {
 	{
 		/* (51 & 1) << 3 = 8 is folded: [r2 - 16] is proven fp-8. */
@@ -460,18 +535,9 @@ static const struct abpf_run_test abpf_verifier_accept_tests[] = {
 		.prog_type = ABPF_PROG_TYPE_PACKET,
 	},
 	{
-		/* x & 7 in [0, 7]: fp - 8 + x stays a checked stack access */
+		/* x & 7 in [0, 7]: fp - 8 + x, all 8 bytes written: proven */
 		.name = "scalar bounds: masked stack index",
-		.insns = {
-			ABPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 0x04030201),
-			ABPF_MOV64_REG(BPF_REG_3, BPF_REG_2),
-			ABPF_ALU64_IMM(BPF_AND, BPF_REG_3, 7),
-			ABPF_MOV64_REG(BPF_REG_4, BPF_REG_10),
-			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, -8),
-			ABPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_3),
-			ABPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_4, 0),
-			ABPF_EXIT(),
-		},
+		.insns = { ABPF_MASKED_STACK_READ(BPF_DW) },
 		.mem = { 0 }, .mem_len = 3,
 		.result = 4,
 	},
@@ -494,6 +560,184 @@ static const struct abpf_run_test abpf_verifier_accept_tests[] = {
 		.mem = { 0, 0, 0, 0, [4 ... 63] = 1 }, .mem_len = 64,
 		.run_error = -ERANGE,
 		.prog_type = ABPF_PROG_TYPE_PACKET,
+	},
+	{
+		/* fp - 8 + [0, 7]: bytes fp-4..fp-1 were never written */
+		.name = "stack: variable read over unwritten bytes stays checked",
+		.insns = { ABPF_MASKED_STACK_READ(BPF_W) },
+		.mem = { 0 }, .mem_len = 3,
+		.result = 4,
+	},
+	{
+		/* a byte at fp - 16 + [0, 15], then the word at fp-16 */
+		.name = "stack: variable write, then a constant read",
+		.insns = {
+			ABPF_ST_MEM(BPF_DW, BPF_REG_10, -16, 0),
+			ABPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 0),
+			ABPF_MOV64_REG(BPF_REG_3, BPF_REG_2),
+			ABPF_ALU64_IMM(BPF_AND, BPF_REG_3, 15),
+			ABPF_MOV64_REG(BPF_REG_4, BPF_REG_10),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, -16),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_3),
+			ABPF_ST_MEM(BPF_B, BPF_REG_4, 0, 7),
+			ABPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, -16),
+			ABPF_EXIT(),
+		},
+		.mem = { 0 }, .mem_len = 3,
+		.result = 0x07000000,
+	},
+	{
+		/*
+		 * A stack pointer spilled at fp-8, then a byte written at
+		 * fp - 16 + [0, 15] (may hit the spill): the fill is a number,
+		 * the load through it stays checked.
+		 */
+		.name = "spill: variable write may clobber a spilled pointer",
+		.insns = {
+			ABPF_SPILL_STACK_PTR,
+			ABPF_MOV64_REG(BPF_REG_3, BPF_REG_2),
+			ABPF_ALU64_IMM(BPF_AND, BPF_REG_3, 15),
+			ABPF_MOV64_REG(BPF_REG_4, BPF_REG_10),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, -16),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_4, BPF_REG_3),
+			ABPF_ST_MEM(BPF_B, BPF_REG_4, 0, 0),
+			ABPF_LDX_MEM(BPF_DW, BPF_REG_5, BPF_REG_10, -8),
+			ABPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_5, 0),
+			ABPF_EXIT(),
+		},
+		.mem = { 0 }, .mem_len = 3,
+		.result = 42,
+	},
+	{
+		/* the same without the variable write: the fill is fp-24 */
+		.name = "spill: stack pointer spilled and filled",
+		.insns = {
+			ABPF_SPILL_STACK_PTR,
+			ABPF_LDX_MEM(BPF_DW, BPF_REG_5, BPF_REG_10, -8),
+			ABPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_5, 0),
+			ABPF_EXIT(),
+		},
+		.mem = { 0 }, .mem_len = 3,
+		.result = 42,
+	},
+	{
+		/* data spilled after the check, filled: still 14 bytes proven */
+		.name = "spill: packet pointer keeps its proof through the stack",
+		.insns = { ABPF_SPILL_PKT_PTR(ABPF_MOV64_IMM(BPF_REG_2, 0)) },
+		.mem = { [12] = 0x34, [13] = 0x12 }, .mem_len = 14,
+		.result = 0x1234,
+		.prog_type = ABPF_PROG_TYPE_PACKET,
+	},
+	{
+		/* its high half overwritten: the fill is a number, the load aborts */
+		.name = "spill: partial overwrite of a spilled packet pointer",
+		.insns = {
+			ABPF_SPILL_PKT_PTR(ABPF_ST_MEM(BPF_W, BPF_REG_10, -4, 0))
+		},
+		.mem = { [12] = 0x34, [13] = 0x12 }, .mem_len = 14,
+		.run_error = -ERANGE,
+		.prog_type = ABPF_PROG_TYPE_PACKET,
+	},
+	{
+		.name = "split states: pointer moved by a constant step",
+		.insns = { ABPF_STEP_PTR_LOOP(8) },
+		.mem = { 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0,
+			 5, 0, 0, 0, 6, 0, 0, 0, 7, 0, 0, 0, 8, 0, 0, 0 },
+		.mem_len = 32,
+		.result = 36,
+		.prog_type = ABPF_PROG_TYPE_PACKET,
+	},
+	{
+		/* one word more: the ninth read is past the checked 32 bytes */
+		.name = "split states: one step past the check stays checked",
+		.insns = { ABPF_STEP_PTR_LOOP(9) },
+		.mem = { [0 ... 31] = 1 }, .mem_len = 32,
+		.run_error = -ERANGE,
+		.prog_type = ABPF_PROG_TYPE_PACKET,
+	},
+	{
+		/*
+		 * A store walking down the stack while i != len: split states
+		 * see it leave the frame at i = 64 (a known offset, which they
+		 * reject); the program is analysed again without splitting and
+		 * accepted, the store checked (len = 3: three stores).
+		 */
+		.name = "split states: a reject of theirs falls back to joined states",
+		.insns = {
+			ABPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 0),
+			ABPF_MOV64_REG(BPF_REG_5, BPF_REG_10),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_5, -8),
+			ABPF_MOV64_IMM(BPF_REG_6, 0),
+			ABPF_ST_MEM(BPF_DW, BPF_REG_5, 0, 7),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_5, -8),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_6, 1),
+			ABPF_JMP_REG(BPF_JNE, BPF_REG_6, BPF_REG_2, -4),
+			ABPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, -8),
+			ABPF_EXIT(),
+		},
+		.mem = { 0 }, .mem_len = 3,
+		.result = 7,
+	},
+	{
+		/*
+		 * jhash's two levels: w < 4 windows 8 bytes apart, 3 words
+		 * in each: data + 8 * w + 4 * k, 48 bytes checked.
+		 */
+		.name = "split states: nested counted loops",
+		.insns = {
+			ABPF_PKT_PROLOGUE,
+			ABPF_MOV64_REG(BPF_REG_4, BPF_REG_2),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 48),
+			ABPF_JMP_REG(BPF_JGT, BPF_REG_4, BPF_REG_3, 12),
+			ABPF_MOV64_REG(BPF_REG_7, BPF_REG_2),
+			ABPF_MOV64_IMM(BPF_REG_8, 0),
+			ABPF_MOV64_REG(BPF_REG_5, BPF_REG_7),
+			ABPF_MOV64_IMM(BPF_REG_6, 0),
+			ABPF_LDX_MEM(BPF_W, BPF_REG_1, BPF_REG_5, 0),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_5, 4),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_6, 1),
+			ABPF_JMP_IMM(BPF_JNE, BPF_REG_6, 3, -5),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_7, 8),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_8, 1),
+			ABPF_JMP_IMM(BPF_JNE, BPF_REG_8, 4, -10),
+			ABPF_EXIT(),
+		},
+		/* words 1..12 at 0, 4, ... 44 */
+		.mem = { 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0,
+			 5, 0, 0, 0, 6, 0, 0, 0, 7, 0, 0, 0, 8, 0, 0, 0,
+			 9, 0, 0, 0, 10, 0, 0, 0, 11, 0, 0, 0, 12, 0, 0, 0 },
+		.mem_len = 48,
+		/* w = 0..3 reads words 2w+1, 2w+2, 2w+3: 6 + 12 + 18 + 24 */
+		.result = 60,
+		.prog_type = ABPF_PROG_TYPE_PACKET,
+	},
+	{
+		/* insn 4 only behind "5 == 6": analysed all the same, checked */
+		.name = "split states: code behind an edge ruled out is analysed",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_1, 5),
+			ABPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 6, 2),
+			ABPF_MOV64_IMM(BPF_REG_0, 1),
+			ABPF_EXIT(),
+			ABPF_LDX_MEM(BPF_B, BPF_REG_0, BPF_REG_1, 0),
+			ABPF_EXIT(),
+		},
+		.mem = { 0 }, .mem_len = 3,
+		.result = 1,
+	},
+	{
+		.name = "stack: index bounded by a variable limit",
+		.insns = { ABPF_VAR_LIMIT_LOOP(1) },
+		.mem = { 0 }, .mem_len = 3,
+		.result = 10,
+	},
+	{
+		/* n up to 5: a[4] would be fp+0, outside the frame */
+		.name = "stack: variable limit one past the array stays checked",
+		.insns = { ABPF_VAR_LIMIT_LOOP(2) },
+		.mem = { 0 }, .mem_len = 2,
+		.result = 10,
 	},
 };
 
@@ -534,8 +778,36 @@ __attribute__((unused)) = {
 	{ .name = "linked scalars: one step past the check stays checked",
 	  .nr_checked = 1, .checked = { 11 } },
 	{ .name = "scalar bounds: masked stack index",
+	  .nr_proven = 2, .proven = { 0, 6 } },
+	{ .name = "stack: variable read over unwritten bytes stays checked",
 	  .nr_proven = 1, .proven = { 0 },
 	  .nr_checked = 1, .checked = { 6 } },
+	{ .name = "stack: variable write, then a constant read",
+	  .nr_proven = 4, .proven = { 0, 1, 7, 8 } },
+	{ .name = "spill: variable write may clobber a spilled pointer",
+	  .nr_proven = 4, .proven = { 3, 4, 10, 11 },
+	  .nr_checked = 1, .checked = { 12 } },
+	{ .name = "spill: stack pointer spilled and filled",
+	  .nr_proven = 3, .proven = { 3, 5, 6 } },
+	{ .name = "spill: packet pointer keeps its proof through the stack",
+	  .nr_proven = 3, .proven = { 6, 8, 9 } },
+	{ .name = "spill: partial overwrite of a spilled packet pointer",
+	  .nr_proven = 3, .proven = { 6, 7, 8 },
+	  .nr_checked = 1, .checked = { 9 } },
+	{ .name = "split states: pointer moved by a constant step",
+	  .nr_proven = 1, .proven = { 8 } },
+	{ .name = "split states: one step past the check stays checked",
+	  .nr_checked = 1, .checked = { 8 } },
+	{ .name = "split states: a reject of theirs falls back to joined states",
+	  .nr_checked = 1, .checked = { 4 } },
+	{ .name = "split states: nested counted loops",
+	  .nr_proven = 1, .proven = { 10 } },
+	{ .name = "split states: code behind an edge ruled out is analysed",
+	  .nr_checked = 1, .checked = { 4 } },
+	{ .name = "stack: index bounded by a variable limit",
+	  .nr_proven = 1, .proven = { 14 } },
+	{ .name = "stack: variable limit one past the array stays checked",
+	  .nr_checked = 1, .checked = { 14 } },
 };
 
 #endif /* ALTBPF_TABLES_VERIFIER_ACCEPT_H */

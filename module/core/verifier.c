@@ -23,11 +23,14 @@
  *     values, packet and packet end, unknown; offsets as bounds); each
  *     frame keeps a must-be-written bitmap of its 512 bytes.  Branches
  *     refine both successors: scalar bounds against constants, packet
- *     ranges against data_end (docs/checker.md).  A callee starts with
+ *     ranges against data_end (docs/checker.md).  8-byte spills keep a
+ *     register's state in its stack slot; join points keep one state per
+ *     combination of known scalars (split states).  A callee starts with
  *     r1-r5 initialised iff they are at every call.  Proven here: stack
- *     accesses at a known offset (bounds, written), map values at bounded
- *     offsets, packet reads inside a proven range, packet programs' ctx
- *     reads; every other access gets ABPF_AUX_MEMCHK.  When stale
+ *     accesses at a known or bounded offset (in the frame; reads: every
+ *     byte written), map values at bounded offsets, packet reads inside a
+ *     proven range, packet programs' ctx reads; every other access gets
+ *     ABPF_AUX_MEMCHK.  When stale
  *     stack could be observed (a checked access that may hit the stack, or
  *     a stack pointer escaping: stored, passed to a call, returned, turned
  *     into a number) the program gets ABPF_PROG_ZERO_STACK;
@@ -126,11 +129,28 @@ struct vreg {
 	};
 };
 
+/*
+ * Spilled registers: an 8-byte aligned store of a register to this frame
+ * at a constant offset keeps the register's state in the slot (up to
+ * SPILL_MAX slots, sorted by slot, unused entries zero); an 8-byte load
+ * from the slot gives it back.  Any other write that may touch the slot
+ * (partial, variable offset, checked, a call) forgets it.
+ */
+#define SPILL_MAX	6
+#define SPILL_SLOTS	(ABPF_MAX_STACK / 8)
+
 struct vstate {
 	struct vreg regs[ABPF_NR_REGS];
 	/* bit b set: byte fp - ABPF_MAX_STACK + b written on every path */
 	u64 stack_init[ABPF_STACK_WORDS];
+	u8 nr_spills;
+	u8 dead;			/* came over an edge the bounds rule out */
+	u8 spill_slot[SPILL_MAX];	/* fp - ABPF_MAX_STACK + 8 * slot */
+	struct vreg spill[SPILL_MAX];
 };
+
+/* join_changes per join slot: one per register, one for the spills */
+#define JOIN_COUNTERS	(ABPF_NR_REGS + 1)
 
 #define JOIN_HAS_STATE	0x1
 #define JOIN_PENDING	0x2
@@ -146,9 +166,22 @@ struct verifier {
 	u32 *join_slot;			/* insn -> join slot + 1 (0: none) */
 	u32 *join_insn;			/* join slot -> insn (ascending) */
 	u8 *join_flags;
-	u16 *join_changes;		/* per slot and register: widening */
+	u16 *join_changes;		/* per slot, JOIN_COUNTERS: widening */
 	struct vstate *join_state;
-	u32 nr_joins;
+	u32 nr_joins;			/* join points: slots 0 .. nr_joins-1 */
+	u32 nr_slots, cap_slots;	/* with the split-off states */
+	u32 *slot_next;			/* next state of the insn, + 1 */
+	u32 *slot_sig;			/* consts_sig() of its state */
+	u32 *chain_len, *chain_tail;	/* per join point: its states */
+	struct vstate **xstate;		/* states of slots >= nr_joins */
+	/* split: states of edges the bounds rule out, per target insn */
+	u32 *park_at;			/* insn -> index in park + 1 */
+	struct vstate *park;
+	u32 nr_park;
+	bool park_full;
+	bool split;			/* states may be split (see propagate) */
+	u8 *seen;			/* insn analysed */
+	u8 *in_loop;			/* insn between a back edge and its target */
 	u32 *heap;			/* pending join slots, min-heap */
 	u32 heap_len;
 
@@ -1056,6 +1089,120 @@ static void join_links(struct vstate *a, struct vstate *bc, bool adopt)
 	}
 }
 
+/* ---- spilled registers ---- */
+
+static void spill_remove(struct vstate *st, u32 k)
+{
+	u32 n = st->nr_spills - 1;
+
+	memmove(&st->spill_slot[k], &st->spill_slot[k + 1], n - k);
+	memmove(&st->spill[k], &st->spill[k + 1], (n - k) * sizeof(st->spill[0]));
+	st->spill_slot[n] = 0;
+	memset(&st->spill[n], 0, sizeof(st->spill[n]));
+	st->nr_spills = n;
+}
+
+static void spill_clear(struct vstate *st)
+{
+	st->nr_spills = 0;
+	memset(st->spill_slot, 0, sizeof(st->spill_slot));
+	memset(st->spill, 0, sizeof(st->spill));
+}
+
+/* Forget every slot that bytes [lo, hi) of the frame (fp-relative) touch. */
+static void spill_forget(struct vstate *st, s64 lo, s64 hi)
+{
+	u32 k = 0;
+
+	while (k < st->nr_spills) {
+		s64 o = (s64)st->spill_slot[k] * 8 - ABPF_MAX_STACK;
+
+		if (o < hi && o + 8 > lo)
+			spill_remove(st, k);
+		else
+			k++;
+	}
+}
+
+/* The state spilled at fp + o (8-byte aligned), or NULL. */
+static const struct vreg *spill_find(const struct vstate *st, s64 o)
+{
+	u32 k;
+
+	if (o < -ABPF_MAX_STACK || o > -8 || (o & 7))
+		return NULL;
+	for (k = 0; k < st->nr_spills; k++)
+		if (st->spill_slot[k] * 8 - ABPF_MAX_STACK == o)
+			return &st->spill[k];
+	return NULL;
+}
+
+/*
+ * An 8-byte store of r at fp + o (aligned, in the frame; the old slot is
+ * forgotten already).  Ids that name other registers' state are dropped:
+ * a spilled scalar is linked to nothing, a packet pointer keeps its own
+ * proof but no shared base (id 0, data itself, stays), a maybe-NULL
+ * pointer is refined only when filled and checked.  Ringbuf records keep
+ * theirs (a release forgets them anyway: calls forget every slot).
+ */
+static void spill_store(struct vstate *st, s64 o, const struct vreg *r)
+{
+	u32 slot = (u32)(o + ABPF_MAX_STACK) / 8, k;
+
+	if (st->nr_spills >= SPILL_MAX || r->type == RT_UNINIT ||
+	    r->type == RT_PTR_UNKNOWN)
+		return;
+	for (k = st->nr_spills; k > 0 && st->spill_slot[k - 1] > slot; k--) {
+		st->spill_slot[k] = st->spill_slot[k - 1];
+		st->spill[k] = st->spill[k - 1];
+	}
+	st->spill_slot[k] = slot;
+	st->spill[k] = *r;
+	st->nr_spills++;
+	if (r->type == RT_SCALAR) {
+		st->spill[k].id = 0;
+		st->spill[k].loff = 0;
+	} else if (r->type == RT_PTR_PKT && r->id) {
+		st->spill[k].id = PKT_ID_ANON;
+	} else if (is_or_null(r->type)) {
+		st->spill[k].id = 0;
+	}
+}
+
+/*
+ * Slots spilled in both a and b, joined (widened past the spill counter);
+ * true if a changed.
+ */
+static bool join_spills(struct vstate *a, const struct vstate *b,
+			u16 *changes, bool widen_all)
+{
+	bool widen = changes && (widen_all || changes[ABPF_NR_REGS] >= WIDEN_AFTER);
+	u8 old_nr = a->nr_spills;
+	bool changed = false;
+	u32 k = 0, j = 0;
+
+	while (k < a->nr_spills) {
+		while (j < b->nr_spills && b->spill_slot[j] < a->spill_slot[k])
+			j++;
+		if (j < b->nr_spills && b->spill_slot[j] == a->spill_slot[k]) {
+			struct vreg *x = &a->spill[k];
+
+			if (join_reg(x, &b->spill[j], widen))
+				changed = true;
+			if (x->type != RT_UNINIT && x->type != RT_PTR_UNKNOWN) {
+				k++;
+				continue;
+			}
+		}
+		spill_remove(a, k);
+	}
+	if (a->nr_spills != old_nr)
+		changed = true;
+	if (changed && changes && !widen)
+		changes[ABPF_NR_REGS]++;
+	return changed;
+}
+
 /*
  * changes (NULL: never widen): per register, how often it changed at this
  * join point; past WIDEN_AFTER (or the budget), growing bounds widen.
@@ -1084,6 +1231,8 @@ static bool join_state(struct vstate *a, const struct vstate *b, u16 *changes,
 			changes[k]++;
 	}
 	changed = memcmp(a->regs, old.regs, sizeof(old.regs)) != 0;
+	if (join_spills(a, b, changes, widen_all))
+		changed = true;
 	for (k = 0; k < ABPF_STACK_WORDS; k++) {
 		u64 w = a->stack_init[k] & b->stack_init[k];
 
@@ -1099,6 +1248,11 @@ static bool join_state(struct vstate *a, const struct vstate *b, u16 *changes,
  * Pending join points are processed lowest index first (a min-heap), which
  * visits forward code in order and revisits loop heads only on change.
  */
+static u64 slot_key(const struct verifier *v, u32 slot)
+{
+	return (u64)v->join_insn[slot] << 32 | slot;
+}
+
 static void heap_push(struct verifier *v, u32 slot)
 {
 	u32 k = v->heap_len++;
@@ -1106,7 +1260,7 @@ static void heap_push(struct verifier *v, u32 slot)
 	while (k) {
 		u32 parent = (k - 1) / 2;
 
-		if (v->heap[parent] <= slot)
+		if (slot_key(v, v->heap[parent]) <= slot_key(v, slot))
 			break;
 		v->heap[k] = v->heap[parent];
 		k = parent;
@@ -1123,9 +1277,10 @@ static u32 heap_pop(struct verifier *v)
 
 		if (c >= v->heap_len)
 			break;
-		if (c + 1 < v->heap_len && v->heap[c + 1] < v->heap[c])
+		if (c + 1 < v->heap_len &&
+		    slot_key(v, v->heap[c + 1]) < slot_key(v, v->heap[c]))
 			c++;
-		if (last <= v->heap[c])
+		if (slot_key(v, last) <= slot_key(v, v->heap[c]))
 			break;
 		v->heap[k] = v->heap[c];
 		k = c;
@@ -1135,21 +1290,234 @@ static u32 heap_pop(struct verifier *v)
 	return top;
 }
 
+/*
+ * Split states: a join point keeps one state per combination of known
+ * scalar values (up to SPLIT_PER_INSN of them, SPLIT_SLOTS in all, while
+ * fewer than SPLIT_BUDGET instructions were analysed), so that a loop
+ * with a constant trip count is analysed iteration by iteration (the
+ * kernel walks such loops path by path) and what moves with its counter
+ * (a pointer advanced by a constant step) keeps known offsets.  A state
+ * that finds no state of its combination and no room is joined into the
+ * last one (a loop past its first SPLIT_PER_INSN iterations goes on from
+ * there as without splitting).  Every state that reaches the point is
+ * covered by one of them.  Only inside loops (in_loop).  States on edges
+ * that the bounds rule out are set aside (park()): what only they reach is
+ * analysed from them at the end (run_parked()).
+ */
+#define SPLIT_PER_INSN	96
+#define SPLIT_SLOTS	2048
+#define SPLIT_CHUNK	16		/* split states allocated at a time */
+#define SPLIT_BUDGET	(64 * 1024)
+
+static struct vstate *slot_state(const struct verifier *v, u32 slot)
+{
+	u32 x = slot - v->nr_joins;
+
+	if (slot < v->nr_joins)
+		return &v->join_state[slot];
+	return &v->xstate[x / SPLIT_CHUNK][x % SPLIT_CHUNK];
+}
+
+/* A hash of what same_consts() compares. */
+static u32 consts_sig(const struct vstate *st)
+{
+	u64 h = 0;
+	u32 k;
+
+	for (k = 0; k < ABPF_NR_REGS; k++) {
+		const struct vreg *x = &st->regs[k];
+
+		h = (h ^ (x->type == RT_SCALAR && x->known ?
+			  (u64)x->val + k + 1 : 0)) * 0x9e3779b97f4a7c15ULL;
+	}
+	return (u32)(h >> 32);
+}
+
+static bool same_consts(const struct vstate *a, const struct vstate *b)
+{
+	u32 k;
+
+	for (k = 0; k < ABPF_NR_REGS; k++) {
+		const struct vreg *x = &a->regs[k], *y = &b->regs[k];
+		bool kx = x->type == RT_SCALAR && x->known;
+		bool ky = y->type == RT_SCALAR && y->known;
+
+		if (kx != ky || (kx && x->val != y->val))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Room for one more slot (the per-slot arrays grow by doubling, states by
+ * SPLIT_CHUNK, never moved); false: none.
+ */
+static bool grow_slots(struct verifier *v)
+{
+	u32 cap = v->cap_slots * 2, n = v->nr_slots, x = n - v->nr_joins;
+	u32 *insn, *heap, *next, *sig;
+	u16 *changes;
+	u8 *flags;
+
+	if (x >= SPLIT_SLOTS)
+		return false;
+	if (!v->xstate) {
+		v->xstate = abpf_zalloc(SPLIT_SLOTS / SPLIT_CHUNK *
+					sizeof(*v->xstate));
+		if (!v->xstate)
+			return false;
+	}
+	if (!v->xstate[x / SPLIT_CHUNK]) {
+		v->xstate[x / SPLIT_CHUNK] =
+			abpf_zalloc(SPLIT_CHUNK * sizeof(struct vstate));
+		if (!v->xstate[x / SPLIT_CHUNK])
+			return false;
+	}
+	if (n < v->cap_slots)
+		return true;
+	if (cap < 16)
+		cap = 16;
+	insn = abpf_zalloc(cap * sizeof(u32));
+	heap = abpf_zalloc(cap * sizeof(u32));
+	next = abpf_zalloc(cap * sizeof(u32));
+	sig = abpf_zalloc(cap * sizeof(u32));
+	flags = abpf_zalloc(cap);
+	changes = abpf_zalloc((size_t)cap * JOIN_COUNTERS * sizeof(u16));
+	if (!insn || !heap || !next || !sig || !flags || !changes) {
+		abpf_free(insn);
+		abpf_free(heap);
+		abpf_free(next);
+		abpf_free(sig);
+		abpf_free(flags);
+		abpf_free(changes);
+		return false;
+	}
+	memcpy(insn, v->join_insn, n * sizeof(u32));
+	memcpy(heap, v->heap, v->heap_len * sizeof(u32));
+	memcpy(next, v->slot_next, n * sizeof(u32));
+	memcpy(sig, v->slot_sig, n * sizeof(u32));
+	memcpy(flags, v->join_flags, n);
+	memcpy(changes, v->join_changes, (size_t)n * JOIN_COUNTERS * sizeof(u16));
+	abpf_free(v->join_insn);
+	abpf_free(v->heap);
+	abpf_free(v->slot_next);
+	abpf_free(v->slot_sig);
+	abpf_free(v->join_flags);
+	abpf_free(v->join_changes);
+	v->join_insn = insn;
+	v->heap = heap;
+	v->slot_next = next;
+	v->slot_sig = sig;
+	v->join_flags = flags;
+	v->join_changes = changes;
+	v->cap_slots = cap;
+	return true;
+}
+
+/* The slot of insn t's join point that st goes to (a new one, maybe). */
+static u32 split_slot(struct verifier *v, u32 t, const struct vstate *st)
+{
+	u32 first = v->join_slot[t] - 1, slot = first, sig, tail;
+
+	if (!(v->join_flags[first] & JOIN_HAS_STATE))
+		return first;
+	tail = v->chain_len[first] ? v->chain_tail[first] : first;
+	/* only in loops; full: straight to the last one */
+	if (!v->split || !v->in_loop[t] ||
+	    v->chain_len[first] + 1 >= SPLIT_PER_INSN)
+		return tail;
+	sig = consts_sig(st);
+	for (;;) {
+		if (v->slot_sig[slot] == sig &&
+		    same_consts(slot_state(v, slot), st))
+			return slot;
+		if (!v->slot_next[slot])
+			break;
+		slot = v->slot_next[slot] - 1;
+	}
+	if (st->dead || v->processed > SPLIT_BUDGET || !grow_slots(v))
+		return tail;
+	v->join_insn[v->nr_slots] = t;
+	v->slot_next[tail] = v->nr_slots + 1;
+	v->chain_tail[first] = v->nr_slots;
+	v->chain_len[first]++;
+	return v->nr_slots++;
+}
+
+#define PARK_MAX	256
+
+/*
+ * A state on an edge to insn t that the bounds rule out: kept aside (not
+ * analysed) unless t is never reached otherwise (check_dataflow()).
+ */
+static void park(struct verifier *v, u32 t, const struct vstate *st)
+{
+	if (v->park_full)
+		return;
+	if (!v->park_at) {
+		v->park_at = abpf_zalloc(v->len * sizeof(u32));
+		if (!v->park_at) {
+			v->park_full = true;
+			return;
+		}
+	}
+	if (v->park_at[t]) {
+		join_state(&v->park[v->park_at[t] - 1], st, NULL, false);
+		return;
+	}
+	if (v->nr_park >= PARK_MAX) {
+		v->park_full = true;
+		return;
+	}
+	if (v->nr_park >= 4 && !(v->nr_park & (v->nr_park - 1))) {
+		/* room for 4, then 8, 16, ... PARK_MAX states */
+		struct vstate *p = abpf_zalloc(2 * v->nr_park * sizeof(*p));
+
+		if (!p) {
+			v->park_full = true;
+			return;
+		}
+		memcpy(p, v->park, v->nr_park * sizeof(*p));
+		abpf_free(v->park);
+		v->park = p;
+	} else if (!v->park) {
+		v->park = abpf_zalloc(4 * sizeof(*v->park));
+		if (!v->park) {
+			v->park_full = true;
+			return;
+		}
+	}
+	v->park[v->nr_park] = *st;
+	v->park[v->nr_park].dead = 0;
+	v->park_at[t] = ++v->nr_park;
+}
+
 /* Hand st to the join point at insn t. */
 static void propagate(struct verifier *v, u32 t, const struct vstate *st)
 {
-	u32 slot = v->join_slot[t] - 1;
+	struct vstate *js;
+	u32 slot;
 	bool changed;
 
+	if (st->dead && v->split) {
+		park(v, t, st);		/* an edge the bounds rule out */
+		return;
+	}
+	slot = split_slot(v, t, st);
+
+	js = slot_state(v, slot);
 	if (!(v->join_flags[slot] & JOIN_HAS_STATE)) {
-		v->join_state[slot] = *st;
+		*js = *st;
+		js->dead = 0;
 		v->join_flags[slot] |= JOIN_HAS_STATE;
 		changed = true;
 	} else {
-		changed = join_state(&v->join_state[slot], st,
-				     &v->join_changes[slot * ABPF_NR_REGS],
+		changed = join_state(js, st,
+				     &v->join_changes[slot * JOIN_COUNTERS],
 				     v->processed > WIDEN_BUDGET);
 	}
+	if (changed)
+		v->slot_sig[slot] = consts_sig(js);
 	if (changed && !(v->join_flags[slot] & JOIN_PENDING)) {
 		v->join_flags[slot] |= JOIN_PENDING;
 		heap_push(v, slot);
@@ -1278,6 +1646,35 @@ static int check_obj(struct verifier *v, u32 i, u8 reg, const struct vreg *r,
 	return 0;
 }
 
+/*
+ * A stack access at a variable offset, r10 + [omin, omax] + off: proven
+ * when every offset keeps it in the frame and, for reads, every byte it
+ * may read was written (like the kernel's check_stack_range_initialized()).
+ * A write may hit any slot of the range: those slots are forgotten (the
+ * bytes stay written).  Anything else (atomics too) keeps its run-time
+ * check: false.
+ */
+static bool stack_var_ok(struct verifier *v, u32 i, struct vstate *st,
+			 const struct vreg *base, s16 off, u32 size, u32 acc)
+{
+	u16 sub = v->aux[i].subprog;
+	s64 lo, hi, bad;
+
+	if ((acc & ACC_ATOMIC) || !off_bounded(base))
+		return false;
+	lo = base->omin + off;
+	hi = base->omax + off + size;
+	if (lo < -ABPF_MAX_STACK || hi > 0)
+		return false;
+	if ((acc & ACC_READ) && !stack_bits(st, lo, hi - lo, &bad))
+		return false;
+	if (-lo > v->sub_depth[sub])
+		v->sub_depth[sub] = -lo;
+	if (acc & ACC_WRITE)
+		spill_forget(st, lo, hi);
+	return true;
+}
+
 /* One load/store/atomic of size bytes at base (register reg) + off. */
 static int check_mem(struct verifier *v, u32 i, struct vstate *st, u8 reg,
 		     const struct vreg *base, s16 off, u32 size, u32 acc)
@@ -1299,9 +1696,13 @@ static int check_mem(struct verifier *v, u32 i, struct vstate *st, u8 reg,
 			    reg);
 	case RT_PTR_STACK:
 		if (!base->known) {
+			if (stack_var_ok(v, i, st, base, off, size, acc))
+				return 0;
 			v->aux[i].flags |= ABPF_AUX_MEMCHK;
 			v->sub_depth[sub] = ABPF_MAX_STACK;
 			v->zero_stack = true;
+			if (acc & ACC_WRITE)
+				spill_clear(st);
 			return 0;
 		}
 		o = (s64)((u64)base->val + off);
@@ -1320,8 +1721,10 @@ static int check_mem(struct verifier *v, u32 i, struct vstate *st, u8 reg,
 			return verr(v, -EACCES, i,
 				    "read of uninitialised stack at fp%lld",
 				    (long long)bad);
-		if (acc & ACC_WRITE)
+		if (acc & ACC_WRITE) {
 			stack_set(st, o, size);
+			spill_forget(st, o, o + size);
+		}
 		return 0;
 	case RT_PTR_PKT:
 		/*
@@ -1333,6 +1736,8 @@ static int check_mem(struct verifier *v, u32 i, struct vstate *st, u8 reg,
 			return 0;
 		v->aux[i].flags |= ABPF_AUX_MEMCHK;
 		v->zero_stack = true;
+		if (acc & ACC_WRITE)	/* a checked write may hit the stack */
+			spill_clear(st);
 		return 0;
 	case RT_PTR_CTX:
 		/*
@@ -1348,11 +1753,15 @@ static int check_mem(struct verifier *v, u32 i, struct vstate *st, u8 reg,
 		v->aux[i].flags |= ABPF_AUX_MEMCHK;
 		if (o < 0 || o >= ABPF_CTX_NEAR)
 			v->zero_stack = true;
+		if (acc & ACC_WRITE)
+			spill_clear(st);
 		return 0;
 	default:
 		/* A scalar or unknown pointer could point into the stack. */
 		v->aux[i].flags |= ABPF_AUX_MEMCHK;
 		v->zero_stack = true;
+		if (acc & ACC_WRITE)
+			spill_clear(st);
 		return 0;
 	}
 }
@@ -1765,6 +2174,11 @@ static void call_clobber(struct vstate *st)
 	set_scalar(&st->regs[BPF_REG_0], false, 0);
 	for (k = BPF_REG_1; k <= BPF_REG_5; k++)
 		set_uninit(&st->regs[k]);
+	/*
+	 * Helpers write into the stack they are handed, callees through
+	 * pointers to this frame, and a released record must not come back.
+	 */
+	spill_clear(st);
 }
 
 /*
@@ -2137,6 +2551,25 @@ static void ldx_result(struct verifier *v, const struct bpf_insn *insn,
 		set_scalar(dst, false, 0);
 }
 
+/*
+ * An unchecked 8-byte BPF_MEM access at a constant, aligned stack offset:
+ * a spill (st NULL: true) or a fill (the slot's state, if it has one).
+ */
+static const struct vreg *spill_at(struct verifier *v, u32 i,
+				   const struct bpf_insn *insn,
+				   const struct vreg *base, const struct vstate *st)
+{
+	static const struct vreg yes;
+	s64 o = (s64)((u64)base->val + insn->off);
+
+	if (base->type != RT_PTR_STACK || !base->known ||
+	    (v->aux[i].flags & ABPF_AUX_MEMCHK) ||
+	    BPF_MODE(insn->code) != BPF_MEM || BPF_SIZE(insn->code) != BPF_DW ||
+	    o < -ABPF_MAX_STACK || o > -8 || (o & 7))
+		return NULL;
+	return st ? spill_find(st, o) : &yes;
+}
+
 /* Transfer function and checks of one instruction. */
 static int do_insn(struct verifier *v, u32 i, struct vstate *st)
 {
@@ -2144,7 +2577,8 @@ static int do_insn(struct verifier *v, u32 i, struct vstate *st)
 	u8 form = insn_form(insn);
 	u32 size = abpf_size_bytes(insn->code);
 	struct vreg *dst = &st->regs[insn->dst_reg];
-	struct vreg base;
+	const struct vreg *spilled;
+	struct vreg base, src;
 	int err;
 
 	switch (form) {
@@ -2195,14 +2629,26 @@ static int do_insn(struct verifier *v, u32 i, struct vstate *st)
 				ACC_READ);
 		if (err)
 			return err;
-		ldx_result(v, insn, &base, dst);
+		spilled = spill_at(v, i, insn, &base, st);
+		if (spilled)
+			*dst = *spilled;	/* a fill */
+		else
+			ldx_result(v, insn, &base, dst);
 		return 0;
 	case ABPF_FORM_ST:
 		err = read_reg(v, i, st, insn->dst_reg);
 		if (err)
 			return err;
-		return check_mem(v, i, st, insn->dst_reg, dst, insn->off, size,
-				 ACC_WRITE);
+		base = *dst;
+		err = check_mem(v, i, st, insn->dst_reg, &base, insn->off, size,
+				ACC_WRITE);
+		if (!err && spill_at(v, i, insn, &base, NULL)) {
+			struct vreg k;
+
+			set_scalar(&k, true, insn->imm);
+			spill_store(st, (s64)((u64)base.val + insn->off), &k);
+		}
+		return err;
 	case ABPF_FORM_STX:
 		err = read_reg(v, i, st, insn->dst_reg);
 		if (!err)
@@ -2211,8 +2657,12 @@ static int do_insn(struct verifier *v, u32 i, struct vstate *st)
 			return err;
 		escape(v, i, &st->regs[insn->src_reg]);
 		base = *dst;
-		return check_mem(v, i, st, insn->dst_reg, &base, insn->off, size,
-				 ACC_WRITE);
+		src = st->regs[insn->src_reg];
+		err = check_mem(v, i, st, insn->dst_reg, &base, insn->off, size,
+				ACC_WRITE);
+		if (!err && spill_at(v, i, insn, &base, NULL))
+			spill_store(st, (s64)((u64)base.val + insn->off), &src);
+		return err;
 	case ABPF_FORM_ATOMIC:
 		err = read_reg(v, i, st, insn->dst_reg);
 		if (!err)
@@ -2239,6 +2689,7 @@ static int do_insn(struct verifier *v, u32 i, struct vstate *st)
 static int alloc_joins(struct verifier *v)
 {
 	u32 i, n = 0;
+	s32 *depth, d;
 
 	v->join_slot = abpf_zalloc(v->len * sizeof(u32));
 	if (!v->join_slot)
@@ -2256,13 +2707,42 @@ static int alloc_joins(struct verifier *v)
 		if (v->join_slot[i])
 			v->join_slot[i] = ++n;
 	v->nr_joins = n;
+	v->nr_slots = n;
+	v->cap_slots = n;
 	v->join_insn = abpf_zalloc(n * sizeof(u32));
 	v->join_flags = abpf_zalloc(n);
-	v->join_changes = abpf_zalloc((size_t)n * ABPF_NR_REGS * sizeof(u16));
+	v->join_changes = abpf_zalloc((size_t)n * JOIN_COUNTERS * sizeof(u16));
 	v->join_state = abpf_zalloc((size_t)n * sizeof(struct vstate));
 	v->heap = abpf_zalloc(n * sizeof(u32));
+	v->slot_next = abpf_zalloc(n * sizeof(u32));
+	v->slot_sig = abpf_zalloc(n * sizeof(u32));
+	v->chain_len = abpf_zalloc(n * sizeof(u32));
+	v->chain_tail = abpf_zalloc(n * sizeof(u32));
+	v->seen = abpf_zalloc(v->len);
+	v->in_loop = abpf_zalloc(v->len);
+	depth = abpf_zalloc((v->len + 1) * sizeof(s32));
+	if (!v->in_loop || !depth) {
+		abpf_free(depth);
+		return -ENOMEM;
+	}
+	/* a loop is (within) the range of a back edge: clang lays them out so */
+	for (i = 0; i < v->len; i++) {
+		const struct bpf_insn *insn = &v->insns[i];
+
+		if (!(v->aux[i].flags & ABPF_AUX_BACKEDGE) ||
+		    !is_jump_form(insn_form(insn)))
+			continue;
+		depth[jump_target(insn, i)]++;
+		depth[i + 1]--;
+	}
+	for (i = 0, d = 0; i < v->len; i++) {
+		d += depth[i];
+		v->in_loop[i] = d > 0;
+	}
+	abpf_free(depth);
 	if (!v->join_insn || !v->join_flags || !v->join_state || !v->heap ||
-	    !v->join_changes)
+	    !v->join_changes || !v->slot_next || !v->slot_sig || !v->seen ||
+	    !v->chain_len || !v->chain_tail)
 		return -ENOMEM;
 	for (i = 0; i < v->len; i++)
 		if (v->join_slot[i])
@@ -2332,12 +2812,12 @@ static u8 swap_op(u8 op)
  * the compare means the same on r's whole unsigned range; an edge that
  * cannot be taken keeps its unrefined state.
  */
-static void refine_scalar(struct vreg *r, u8 op, u64 c, bool is32)
+static bool refine_scalar(struct vreg *r, u8 op, u64 c, bool is32)
 {
 	u64 lo = r->umin, hi = r->umax, top = is32 ? V_U32_MAX : V_U64_MAX;
 
 	if (r->type != RT_SCALAR || hi > top)
-		return;
+		return false;
 	c &= top;
 	switch (op) {
 	case BPF_JSGT:
@@ -2346,7 +2826,7 @@ static void refine_scalar(struct vreg *r, u8 op, u64 c, bool is32)
 	case BPF_JSLE:
 		/* both sides non-negative: signed order is unsigned order */
 		if (hi > top >> 1 || c > top >> 1)
-			return;
+			return false;
 		op = op == BPF_JSGT ? BPF_JGT : op == BPF_JSGE ? BPF_JGE :
 		     op == BPF_JSLT ? BPF_JLT : BPF_JLE;
 		break;
@@ -2357,14 +2837,16 @@ static void refine_scalar(struct vreg *r, u8 op, u64 c, bool is32)
 		hi = c;
 		break;
 	case BPF_JNE:
-		if (c == lo && lo < hi)
+		if (c == lo && lo == hi)
+			return true;	/* infeasible */
+		if (c == lo)
 			lo++;
-		else if (c == hi && lo < hi)
+		else if (c == hi)
 			hi--;
 		break;
 	case BPF_JGT:
 		if (c == top)
-			return;
+			return false;
 		if (c + 1 > lo)
 			lo = c + 1;
 		break;
@@ -2374,7 +2856,7 @@ static void refine_scalar(struct vreg *r, u8 op, u64 c, bool is32)
 		break;
 	case BPF_JLT:
 		if (!c)
-			return;
+			return false;
 		if (c - 1 < hi)
 			hi = c - 1;
 		break;
@@ -2383,13 +2865,14 @@ static void refine_scalar(struct vreg *r, u8 op, u64 c, bool is32)
 			hi = c;
 		break;
 	default:
-		return;
+		return false;
 	}
 	if (lo > hi || lo < r->umin || hi > r->umax)
-		return;			/* infeasible: keep it as it was */
+		return true;		/* infeasible: keep it as it was */
 	r->umin = lo;
 	r->umax = hi;
 	reg_sync(r);
+	return false;
 }
 
 /* reg's bounds, shifted by the offsets, bound the scalars linked to it. */
@@ -2423,7 +2906,8 @@ static void sync_links(struct vstate *st, u8 reg)
 
 static void refine_linked(struct vstate *st, u8 reg, u8 op, u64 c, bool is32)
 {
-	refine_scalar(&st->regs[reg], op, c, is32);
+	if (refine_scalar(&st->regs[reg], op, c, is32))
+		st->dead = 1;
 	sync_links(st, reg);
 }
 
@@ -2495,6 +2979,49 @@ static bool refine_pkt_cmp(struct vstate *taken, struct vstate *fall,
 	return true;
 }
 
+/*
+ * "a op b", a and b scalars with bounds: each is bounded by the other's
+ * (a < b <= b.umax: a < b.umax; a > b >= b.umin: a > b.umin; == both).
+ * Only when both fit the compare's width (signed: are non-negative there),
+ * so that it means the same on their whole ranges.
+ */
+static void refine_range(struct vstate *st, u8 ra, u8 rb, u8 op, bool is32)
+{
+	const struct vreg a = st->regs[ra], b = st->regs[rb];
+	u64 top = is32 ? V_U32_MAX : V_U64_MAX;
+	u8 sop = swap_op(op);
+
+	if (a.type != RT_SCALAR || b.type != RT_SCALAR || ra == rb)
+		return;
+	if (op == BPF_JSGT || op == BPF_JSGE || op == BPF_JSLT ||
+	    op == BPF_JSLE)
+		top >>= 1;
+	if (a.umax > top || b.umax > top)
+		return;
+	switch (op) {
+	case BPF_JLT:
+	case BPF_JLE:
+	case BPF_JSLT:
+	case BPF_JSLE:
+		refine_linked(st, ra, op, b.umax, is32);
+		refine_linked(st, rb, sop, a.umin, is32);
+		break;
+	case BPF_JGT:
+	case BPF_JGE:
+	case BPF_JSGT:
+	case BPF_JSGE:
+		refine_linked(st, ra, op, b.umin, is32);
+		refine_linked(st, rb, sop, a.umax, is32);
+		break;
+	case BPF_JEQ:
+		refine_linked(st, ra, BPF_JGE, b.umin, is32);
+		refine_linked(st, ra, BPF_JLE, b.umax, is32);
+		refine_linked(st, rb, BPF_JGE, a.umin, is32);
+		refine_linked(st, rb, BPF_JLE, a.umax, is32);
+		break;
+	}
+}
+
 /* Refine the jump at insn's two successors: taken, and fall (through). */
 static void refine_branch(const struct bpf_insn *insn, struct vstate *taken,
 			  struct vstate *fall)
@@ -2524,6 +3051,9 @@ static void refine_branch(const struct bpf_insn *insn, struct vstate *taken,
 
 		refine_linked(taken, sr, swap_op(op), c, is32);
 		refine_linked(fall, sr, swap_op(negate_op(op)), c, is32);
+	} else {
+		refine_range(taken, dr, sr, op, is32);
+		refine_range(fall, dr, sr, negate_op(op), is32);
 	}
 }
 
@@ -2578,11 +3108,10 @@ static void export_facts(struct verifier *v, struct abpf_insn_facts *out)
 }
 #endif
 
-/* Run one straight-line stretch from the join point in slot. */
-static int run_block(struct verifier *v, u32 slot)
+/* Run one straight-line stretch from insn i, state st. */
+static int run_from(struct verifier *v, u32 i, struct vstate *stp)
 {
-	struct vstate st = v->join_state[slot];
-	u32 i = v->join_insn[slot];
+	struct vstate st = *stp;
 	int err;
 
 	for (;;) {
@@ -2591,6 +3120,7 @@ static int run_block(struct verifier *v, u32 slot)
 		u32 n;
 
 		v->processed++;
+		v->seen[i] = 1;
 #ifdef ABPF_CHECKER_FACTS
 		if (v->facts)
 			record_facts(v, i, &st);
@@ -2625,6 +3155,10 @@ static int run_block(struct verifier *v, u32 slot)
 
 			refine_branch(insn, &taken, &st);
 			propagate(v, jump_target(insn, i), &taken);
+			if (st.dead && v->split) {
+				park(v, next_insn(v, i), &st);
+				return 0;
+			}
 		} else if (is_jump_form(form)) {
 			propagate(v, jump_target(insn, i), &st);
 			if (form == ABPF_FORM_JA || form == ABPF_FORM_JA32)
@@ -2640,24 +3174,18 @@ static int run_block(struct verifier *v, u32 slot)
 	}
 }
 
-static int check_dataflow(struct verifier *v)
+/* Run one straight-line stretch from the join point in slot. */
+static int run_block(struct verifier *v, u32 slot)
 {
-	struct vstate entry;
+	struct vstate st = *slot_state(v, slot);
+
+	return run_from(v, v->join_insn[slot], &st);
+}
+
+static int run_worklist(struct verifier *v)
+{
 	u32 rounds = 0;
 	int err;
-
-	err = alloc_joins(v);
-	if (err)
-		return err;
-
-	memset(&entry, 0, sizeof(entry));
-	set_type(&entry.regs[BPF_REG_1], RT_PTR_CTX, true, 0);
-	/* MEM programs get the data length in r2; packet programs only r1. */
-	if (v->prog->type != ABPF_PROG_TYPE_PACKET &&
-	    v->prog->type != ABPF_PROG_TYPE_KPROBE)
-		set_scalar(&entry.regs[BPF_REG_2], false, 0);
-	set_type(&entry.regs[ABPF_REG_FP], RT_PTR_STACK, true, 0);
-	propagate(v, 0, &entry);
 
 	/* Terminates: a join state only ever loses information. */
 	while (v->heap_len) {
@@ -2673,15 +3201,160 @@ static int check_dataflow(struct verifier *v)
 	return 0;
 }
 
-static void verifier_free(struct verifier *v)
+/*
+ * Split states dropped edges the bounds rule out: what only they reach is
+ * analysed now, from the states they had (-EAGAIN: too many of them).
+ */
+static int run_parked(struct verifier *v)
 {
-	abpf_free(v->work);
+	bool again = true;
+	u32 t;
+	int err;
+
+	while (again) {
+		again = false;
+		if (v->park_full)
+			return -EAGAIN;
+		for (t = 0; v->park_at && t < v->len; t++) {
+			struct vstate st;
+
+			if (!v->park_at[t] || v->seen[t])
+				continue;
+			st = v->park[v->park_at[t] - 1];
+			again = true;
+			if (v->join_slot[t]) {
+				propagate(v, t, &st);
+				err = run_worklist(v);
+			} else {
+				err = run_from(v, t, &st);
+				if (!err)
+					err = run_worklist(v);
+			}
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+static int run_dataflow(struct verifier *v)
+{
+	struct vstate entry;
+	int err;
+
+	err = alloc_joins(v);
+	if (err)
+		return err;
+
+	memset(&entry, 0, sizeof(entry));
+	set_type(&entry.regs[BPF_REG_1], RT_PTR_CTX, true, 0);
+	/* MEM programs get the data length in r2; packet programs only r1. */
+	if (v->prog->type != ABPF_PROG_TYPE_PACKET &&
+	    v->prog->type != ABPF_PROG_TYPE_KPROBE)
+		set_scalar(&entry.regs[BPF_REG_2], false, 0);
+	set_type(&entry.regs[ABPF_REG_FP], RT_PTR_STACK, true, 0);
+	propagate(v, 0, &entry);
+	err = run_worklist(v);
+	if (!err && v->split)
+		err = run_parked(v);
+	return err;
+}
+
+static void free_joins(struct verifier *v)
+{
+	u32 i;
+
 	abpf_free(v->join_slot);
 	abpf_free(v->join_insn);
 	abpf_free(v->join_flags);
 	abpf_free(v->join_changes);
 	abpf_free(v->join_state);
 	abpf_free(v->heap);
+	abpf_free(v->slot_next);
+	abpf_free(v->slot_sig);
+	abpf_free(v->chain_len);
+	abpf_free(v->chain_tail);
+	abpf_free(v->seen);
+	abpf_free(v->in_loop);
+	v->in_loop = NULL;
+	if (v->xstate) {
+		for (i = 0; i < SPLIT_SLOTS / SPLIT_CHUNK; i++)
+			abpf_free(v->xstate[i]);
+		abpf_free(v->xstate);
+	}
+	v->xstate = NULL;
+	abpf_free(v->park_at);
+	abpf_free(v->park);
+	v->park_at = NULL;
+	v->park = NULL;
+	v->nr_park = 0;
+	v->park_full = false;
+	v->slot_sig = NULL;
+	v->chain_len = NULL;
+	v->chain_tail = NULL;
+	v->seen = NULL;
+	v->join_slot = NULL;
+	v->join_insn = NULL;
+	v->join_flags = NULL;
+	v->join_changes = NULL;
+	v->join_state = NULL;
+	v->heap = NULL;
+	v->slot_next = NULL;
+	v->heap_len = 0;
+}
+
+/*
+ * With split states first.  They are more precise, which can also turn a
+ * checked access into a rejected one (a known offset out of bounds where
+ * the joined state had a range): a program they reject is analysed again
+ * without splitting, so that splitting only ever accepts more.
+ */
+static int check_dataflow(struct verifier *v)
+{
+	u32 n = v->prog->nr_subprogs, log_len = v->log ? v->log->len : 0, i;
+	bool log_trunc = v->log && v->log->truncated;
+	u32 *depth;
+	int err;
+
+	depth = abpf_zalloc(n * sizeof(u32));
+	if (!depth)
+		return -ENOMEM;
+	memcpy(depth, v->sub_depth, n * sizeof(u32));
+	v->split = true;
+	err = run_dataflow(v);
+	for (i = 0; !err && i < v->len; i++)
+		if (!v->seen[i] && !(v->aux[i].flags & ABPF_AUX_LDDW_HI))
+			err = -EAGAIN;	/* only behind edges ruled out */
+	if (err && err != -ENOMEM) {
+		free_joins(v);
+		for (i = 0; i < v->len; i++) {
+			v->aux[i].flags &= ~ABPF_AUX_MEMCHK;
+			v->aux[i].map = 0;
+		}
+		memcpy(v->sub_depth, depth, n * sizeof(u32));
+		v->zero_stack = false;
+		v->processed = 0;
+#ifdef ABPF_CHECKER_FACTS
+		if (v->facts_seen)
+			memset(v->facts_seen, 0, v->len);
+#endif
+		if (v->log && v->log->buf && v->log->size) {
+			v->log->len = log_len;
+			v->log->truncated = log_trunc;
+			v->log->buf[log_len < v->log->size ?
+				    log_len : v->log->size - 1] = 0;
+		}
+		v->split = false;
+		err = run_dataflow(v);
+	}
+	abpf_free(depth);
+	return err;
+}
+
+static void verifier_free(struct verifier *v)
+{
+	abpf_free(v->work);
+	free_joins(v);
 	abpf_free(v->sub_end);
 	abpf_free(v->sub_depth);
 	abpf_free(v->sub_frames);
