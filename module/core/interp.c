@@ -69,6 +69,11 @@ struct abpf_dinsn {
 
 _Static_assert(sizeof(struct abpf_dinsn) == sizeof(u64), "a slot is 8 bytes");
 
+/* code->setup */
+#define ABPF_SETUP_ZERO_REGS	0x1	/* names r3-r9 or calls: clear r0, r3-r9 */
+#define ABPF_SETUP_RC_STACK	0x2	/* calls helpers or has _CHK handlers */
+#define ABPF_SETUP_ZERO_STACK	0x4	/* ABPF_PROG_ZERO_STACK */
+
 /* What a run needs, worked out once by abpf_interp_prepare(). */
 struct abpf_interp_code {
 	const struct abpf_helper *helpers;
@@ -80,8 +85,7 @@ struct abpf_interp_code {
 	 * stack half of the run-time check is one subtract and compare.
 	 */
 	u64 stack_lim[4];
-	bool zero_stack;		/* ABPF_PROG_ZERO_STACK */
-	bool zero_regs;			/* names r3-r9 or calls: clear r0-r9 */
+	u8 setup;			/* ABPF_SETUP_*: what a run sets up */
 	u32 len;
 	struct abpf_dinsn insns[];	/* len + 1: a trailing invalid slot */
 };
@@ -283,6 +287,52 @@ static __always_inline bool abpf_interp_region_ok(const struct abpf_run_ctx *rc,
 	return false;
 }
 
+#ifdef ABPF_INTERP_PROFILE
+/*
+ * Native profile build only (-DABPF_INTERP_PROFILE): dynamic counts of
+ * dispatched handler pairs, [0] falling through, [1] after a jump,
+ * written to $ABPF_INTERP_PROFILE at exit (scripts: see
+ * docs/interpreter.md).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+static unsigned long long abpf_prof[2][256][256];
+
+static void __attribute__((destructor)) abpf_prof_dump(void)
+{
+	const char *path = getenv("ABPF_INTERP_PROFILE");
+	FILE *f;
+	int j, a, b;
+
+	if (!path)
+		return;
+	f = fopen(path, "w");
+	if (!f)
+		return;
+	for (j = 0; j < 2; j++)
+		for (a = 0; a < 256; a++)
+			for (b = 0; b < 256; b++)
+				if (abpf_prof[j][a][b])
+					fprintf(f, "%d %d %d %llu\n", j, a, b,
+						abpf_prof[j][a][b]);
+	fclose(f);
+}
+#define ABPF_PROF_RESET()	(prof_prev = NULL)
+#define ABPF_PROF_HOOK()						\
+	({ abpf_prof_count(prof_prev, insn); prof_prev = insn; })
+
+static inline void abpf_prof_count(const struct abpf_dinsn *prev,
+				   const struct abpf_dinsn *insn)
+{
+	if (prev)
+		abpf_prof[!(insn > prev && insn - prev <= 2)][prev->op]
+			 [insn->op]++;
+}
+#else
+#define ABPF_PROF_RESET()	((void)0)
+#define ABPF_PROF_HOOK()	((void)0)
+#endif
+
 u64 abpf_interp_run(const struct abpf_prog *prog, struct abpf_run_ctx *rc)
 {
 	/*
@@ -360,13 +410,17 @@ u64 abpf_interp_run(const struct abpf_prog *prog, struct abpf_run_ctx *rc)
 	u64 * const regs = reg_file;
 	const struct abpf_interp_code *c = prog->interp_priv;
 	const struct abpf_dinsn *code, *insn;
-	const struct abpf_helper *helpers, *helper;
+	const struct abpf_helper *helper;
 	struct abpf_frame *frame;
-	u64 budget, ret, addr;
+	u64 budget, ret, addr, fp;
 	u32 poff;
 	int err;
+#ifdef ABPF_INTERP_PROFILE
+	const struct abpf_dinsn *prof_prev;
+#endif
 
 run:
+	ABPF_PROF_RESET();
 	if (unlikely(!c)) {
 		/* Not prepared (abpf_interp_prepare() after abpf_check()). */
 		rc->tail_prog = NULL;
@@ -377,29 +431,51 @@ run:
 	}
 	code = c->insns;
 	insn = code;
-	helpers = c->helpers;
 	frame = frames;			/* the next free one */
 	budget = rc->budget;
-
-	/* The program's stack: the top prog->stack_depth bytes. */
-	rc->stack_hi = (u64)(unsigned long)&stack[ARRAY_SIZE(stack)];
-	rc->stack_lo = rc->stack_hi - c->stack_size;
-	if (c->zero_stack)
-		memset((void *)(unsigned long)rc->stack_lo, 0, c->stack_size);
+	fp = (u64)(unsigned long)&stack[ARRAY_SIZE(stack)];
 	rc->stop = false;
 	rc->error = 0;
 	rc->error_pc = 0;
-
 	/*
-	 * As the JIT: registers start at 0 when the program could see them
+	 * The program's stack is the top c->stack_size bytes.  Only helpers
+	 * (abpf_mem_ok()) and the _CHK handlers read its bounds from rc, as
+	 * in the JIT: a program with neither does not set them.
+	 *
+	 * As the JIT, registers start at 0 when the program could see them
 	 * (names them, or hands them to a callee); a program that names
-	 * only r0-r2 and r10 and calls nothing skips the clearing.
+	 * only r0-r2 and r10 and calls nothing skips the clearing.  Eight
+	 * stores: a memset of the file was a rep stos, one instruction per
+	 * word under -icount, and cleared r1, r2 and r10 for nothing.
+	 *
+	 * The two usual cases (compute code; code that calls helpers) test
+	 * c->setup once or twice, the rest go through every test.
 	 */
-	if (c->zero_regs)
-		memset(reg_file, 0, sizeof(reg_file));
+#define ZERO_REGS							\
+	({ regs[BPF_REG_0] = 0; regs[BPF_REG_3] = 0; regs[BPF_REG_4] = 0; \
+	   regs[BPF_REG_5] = 0; regs[BPF_REG_6] = 0; regs[BPF_REG_7] = 0; \
+	   regs[BPF_REG_8] = 0; regs[BPF_REG_9] = 0; })
+#define RC_STACK							\
+	({ rc->stack_hi = fp; rc->stack_lo = fp - c->stack_size; })
+	if (likely(c->setup == ABPF_SETUP_ZERO_REGS)) {
+		ZERO_REGS;
+	} else if (c->setup == (ABPF_SETUP_ZERO_REGS | ABPF_SETUP_RC_STACK)) {
+		RC_STACK;
+		ZERO_REGS;
+	} else if (c->setup) {
+		if (c->setup & ABPF_SETUP_RC_STACK)
+			RC_STACK;
+		if (c->setup & ABPF_SETUP_ZERO_STACK)
+			memset((void *)(unsigned long)(fp - c->stack_size), 0,
+			       c->stack_size);
+		if (c->setup & ABPF_SETUP_ZERO_REGS)
+			ZERO_REGS;
+	}
+#undef ZERO_REGS
+#undef RC_STACK
 	regs[BPF_REG_1] = rc->r1;
 	regs[BPF_REG_2] = rc->r2;
-	regs[BPF_REG_10] = rc->stack_hi;
+	regs[BPF_REG_10] = fp;
 
 #define DST	regs[insn->dst]
 #define SRC	regs[(u32)insn->imm]		/* X forms, LDX, STX */
@@ -408,7 +484,7 @@ run:
 #define ASRC	regs[insn->dst >> 4]
 #define IMM	insn->imm
 #define OFF	insn->off
-#define NEXT	({ goto *jumptable[insn->op]; })
+#define NEXT	({ ABPF_PROF_HOOK(); goto *jumptable[insn->op]; })
 #define CONT	({ insn++; NEXT; })
 #define BUDGET								\
 	({ if (unlikely(!budget)) goto abort_loop; budget--; })
@@ -756,19 +832,19 @@ h_JMP_##NAME##_K_BE:						\
 
 	/* Calls. prepare checked that helper ids in imm exist. */
 h_JMP_CALL:
-		regs[BPF_REG_0] = helpers[IMM].fn(regs[1], regs[2], regs[3],
+		regs[BPF_REG_0] = c->helpers[IMM].fn(regs[1], regs[2], regs[3],
 						  regs[4], regs[5], rc);
 		CONT;
 h_CALL_STOP:
-		regs[BPF_REG_0] = helpers[IMM].fn(regs[1], regs[2], regs[3],
+		regs[BPF_REG_0] = c->helpers[IMM].fn(regs[1], regs[2], regs[3],
 						  regs[4], regs[5], rc);
 		if (unlikely(rc->stop || rc->error))
 			goto helper_stop;
 		CONT;
 h_JMP_CALLX:
-		if (unlikely(DST >= c->nr_helpers || !helpers[DST].fn))
+		if (unlikely(DST >= c->nr_helpers || !c->helpers[DST].fn))
 			goto abort_inval;
-		helper = &helpers[DST];
+		helper = &c->helpers[DST];
 		regs[BPF_REG_0] = helper->fn(regs[1], regs[2], regs[3],
 					     regs[4], regs[5], rc);
 		if ((helper->flags & ABPF_HELPER_MAY_STOP) &&
@@ -1392,7 +1468,7 @@ static void abpf_fuse_pair(u32 left, struct abpf_dinsn *d)
 	abpf_fuse_from(abpf_pairs, ARRAY_SIZE(abpf_pairs), d, d[1].op);
 }
 
-/* Does the program name r3-r9 or call anything (code->zero_regs)? */
+/* Does the program name r3-r9 or call anything (ABPF_SETUP_ZERO_REGS)? */
 static bool abpf_interp_sees_regs(const struct abpf_prog *prog)
 {
 	const u16 seen = 0x3f8;		/* r3-r9 */
@@ -1405,6 +1481,27 @@ static bool abpf_interp_sees_regs(const struct abpf_prog *prog)
 		    (BPF_OP(insn->code) == BPF_CALL))
 			return true;
 		if (((1U << insn->dst_reg) | (1U << insn->src_reg)) & seen)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Does the program read rc->stack_lo/hi (ABPF_SETUP_RC_STACK): a helper call
+ * (abpf_mem_ok()) or a run-time checked access?
+ */
+static bool abpf_interp_needs_rc_stack(const struct abpf_prog *prog)
+{
+	u32 pc;
+
+	for (pc = 0; pc < prog->len; pc++) {
+		const struct bpf_insn *insn = &prog->insns[pc];
+
+		if (prog->aux[pc].flags & ABPF_AUX_MEMCHK)
+			return true;
+		if (BPF_CLASS(insn->code) == BPF_JMP &&
+		    BPF_OP(insn->code) == BPF_CALL &&
+		    insn->src_reg != BPF_PSEUDO_CALL)
 			return true;
 	}
 	return false;
@@ -1432,8 +1529,12 @@ int abpf_interp_prepare(struct abpf_prog *prog)
 	code->stack_size = (prog->stack_depth + 7) & ~7U;
 	if (code->stack_size > ABPF_MAX_STACK)
 		code->stack_size = ABPF_MAX_STACK;
-	code->zero_stack = prog->flags & ABPF_PROG_ZERO_STACK;
-	code->zero_regs = abpf_interp_sees_regs(prog);
+	if (abpf_interp_sees_regs(prog))
+		code->setup |= ABPF_SETUP_ZERO_REGS;
+	if (abpf_interp_needs_rc_stack(prog))
+		code->setup |= ABPF_SETUP_RC_STACK;
+	if (prog->flags & ABPF_PROG_ZERO_STACK)
+		code->setup |= ABPF_SETUP_ZERO_STACK;
 	for (pc = 0; pc < ARRAY_SIZE(code->stack_lim); pc++)
 		if (code->stack_size >= 1U << pc)
 			code->stack_lim[pc] = code->stack_size - (1U << pc) + 1;
