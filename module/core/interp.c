@@ -165,6 +165,8 @@ enum abpf_handler {
 	ABPF_JMP_OPS(ABPF_H_BE, JMP, "")
 #undef ABPF_H_BE
 	ABPF_H_CALL_STOP, ABPF_H_CALL_LOCAL, ABPF_H_INVALID,
+	/* local calls of subprograms that name none of r6-r10 (see prepare) */
+	ABPF_H_CALL_LOCAL_LEAF, ABPF_H_EXIT_LEAF,
 	/* Superinstructions: "mov dst, src; op dst, imm" as dst = src op imm. */
 #define ABPF_H_ALU3(OP)			ABPF_H_ALU_##OP##_K3, ABPF_H_ALU64_##OP##_K3,
 	ABPF_ALU3_OPS(ABPF_H_ALU3)
@@ -376,6 +378,8 @@ u64 abpf_interp_run(const struct abpf_prog *prog, struct abpf_run_ctx *rc)
 		ABPF_JMP_OPS(ABPF_JT_BE, JMP, "")
 		[ABPF_H_CALL_STOP] = &&h_CALL_STOP,
 		[ABPF_H_CALL_LOCAL] = &&h_CALL_LOCAL,
+		[ABPF_H_CALL_LOCAL_LEAF] = &&h_CALL_LOCAL_LEAF,
+		[ABPF_H_EXIT_LEAF] = &&h_EXIT_LEAF,
 		[ABPF_H_INVALID] = &&h_INVALID,
 		ABPF_MEM_OPS(ABPF_JT_CHK, W, "w")
 		ABPF_MEM_OPS(ABPF_JT_CHK, H, "h")
@@ -866,6 +870,24 @@ h_CALL_LOCAL:
 		regs[BPF_REG_10] -= (u16)OFF;
 		insn += (s64)IMM + 1;
 		NEXT;
+h_CALL_LOCAL_LEAF:
+		/*
+		 * The callee and what it calls name none of r6-r10: they
+		 * keep the caller's values, only the return slot is saved.
+		 */
+		BUDGET;
+		if (unlikely(frame == &frames[ARRAY_SIZE(frame_stack)]))
+			goto abort_loop;
+		frame->ret = insn;
+		frame++;
+		insn += (s64)IMM + 1;
+		NEXT;
+h_EXIT_LEAF:
+		if (unlikely(frame == frames))
+			goto done;
+		frame--;
+		insn = frame->ret;
+		CONT;
 h_JMP_EXIT:
 		if (frame == frames)
 			goto done;
@@ -1507,6 +1529,66 @@ static bool abpf_interp_needs_rc_stack(const struct abpf_prog *prog)
 	return false;
 }
 
+/*
+ * Local calls of subprograms that name none of r6-r10, nor does anything
+ * they call: such a callee cannot change or read the caller's r6-r9, and
+ * its r10 is never read, so the call saves only its return slot
+ * (CALL_LOCAL_LEAF) and the callee's exits restore only that
+ * (EXIT_LEAF).  Small helper functions are usually like that.  Each
+ * subprogram's mask of named r6-r10 is closed over its calls first.
+ */
+static int abpf_interp_leaf_calls(const struct abpf_prog *prog,
+				  struct abpf_dinsn *d)
+{
+	const u16 callee_saved = 0x7c0;		/* r6-r10 */
+	u32 pc, sub, callee, n = prog->nr_subprogs;
+	bool changed = true;
+	u16 *named;
+
+	if (!n || !prog->subprogs)
+		return 0;
+	named = abpf_zalloc(n * sizeof(*named));
+	if (!named)
+		return -ENOMEM;
+	for (pc = 0; pc < prog->len; pc++) {
+		const struct bpf_insn *insn = &prog->insns[pc];
+
+		sub = prog->aux[pc].subprog;
+		if (sub >= n)
+			goto out;
+		named[sub] |= ((1U << insn->dst_reg) | (1U << insn->src_reg)) &
+			      callee_saved;
+	}
+	while (changed) {
+		changed = false;
+		for (pc = 0; pc < prog->len; pc++) {
+			if (d[pc].op != ABPF_H_CALL_LOCAL)
+				continue;
+			sub = prog->aux[pc].subprog;
+			callee = prog->aux[pc + d[pc].imm + 1].subprog;
+			if (callee >= n)
+				goto out;
+			if (named[callee] & ~named[sub]) {
+				named[sub] |= named[callee];
+				changed = true;
+			}
+		}
+	}
+	for (pc = 0; pc < prog->len; pc++) {
+		sub = prog->aux[pc].subprog;
+		if (d[pc].op == ABPF_H_CALL_LOCAL) {
+			callee = prog->aux[pc + d[pc].imm + 1].subprog;
+			if (!named[callee])
+				d[pc].op = ABPF_H_CALL_LOCAL_LEAF;
+		} else if (d[pc].op == ABPF_H_JMP_EXIT && sub && !named[sub]) {
+			d[pc].op = ABPF_H_EXIT_LEAF;
+		}
+	}
+out:
+	abpf_free(named);
+	return 0;
+}
+
 int abpf_interp_prepare(struct abpf_prog *prog)
 {
 	struct abpf_interp_code *code;
@@ -1550,6 +1632,10 @@ int abpf_interp_prepare(struct abpf_prog *prog)
 			pc++;
 			code->insns[pc].imm = prog->insns[pc].imm;
 		}
+	}
+	if (abpf_interp_leaf_calls(prog, code->insns)) {
+		abpf_free(code);
+		return -ENOMEM;
 	}
 	/*
 	 * Two passes: pairs of a 3-address superinstruction look at what the first
