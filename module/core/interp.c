@@ -107,7 +107,10 @@ _Static_assert(offsetof(struct abpf_interp_code, insns) % sizeof(u64) == 0,
  * inline and continues with a direct jump into "second", saving the
  * dispatch between two instructions that often follow each other (loop
  * counters and their back-edges, stack spills and fills, loads summed
- * up).  Each slot keeps its own operands.
+ * up, a bit shifted out and tested).  Each slot keeps its own operands.
+ * "second" may be a pair itself (prepare fuses from the last slot back):
+ * STXW_ADDK3_LDDW_CALL runs a store, the key pointer set-up, the map's
+ * lddw and the helper call with one dispatch.
  */
 #define ABPF_PAIR_OPS(X)						\
 	X(ADD_JA, ALU64_ADD_K, JMP_JA_BE)				\
@@ -124,17 +127,29 @@ _Static_assert(offsetof(struct abpf_interp_code, insns) % sizeof(u64) == 0,
 	X(LDXB_ADD, LDX_MEM_B_CHK, ALU64_ADD_X)				\
 	X(LDXH_ADD, LDX_MEM_H_CHK, ALU64_ADD_X)				\
 	X(LDXW_ADD, LDX_MEM_W_CHK, ALU64_ADD_X)				\
-	X(LDXDW_ADD, LDX_MEM_DW_CHK, ALU64_ADD_X)
+	X(LDXDW_ADD, LDX_MEM_DW_CHK, ALU64_ADD_X)			\
+	X(LDXH_ADDX, LDX_MEM_H, ALU64_ADD_X)				\
+	X(LDXDW_ADDX, LDX_MEM_DW, ALU64_ADD_X)				\
+	X(ADDK_ADDK3, ALU64_ADD_K, ALU64_ADD_K3)			\
+	X(MOVX_JLTK, ALU64_MOV_X, JMP_JLT_K_BE)				\
+	X(MOVX_JA, ALU64_MOV_X, JMP_JA_BE)				\
+	X(ADD32K_JEQ32K, ALU_ADD_K, JMP32_JEQ_K)			\
+	X(RSH32K_JEQ32K, ALU_RSH_K, JMP32_JEQ_K)			\
+	X(STXW_ADDK3_LDDW_CALL, STX_MEM_W, P_ADDK3_LDDW_CALL)
 
 /*
  * X(name, first, second): a 3-address superinstruction (two slots) run
  * inline, then a direct jump into the handler of the slot after it: the
- * pointer argument set up right before a map helper's lddw + call, and
- * xorshift's "t = x << k; x ^= t".
+ * pointer argument set up right before a map helper's lddw + call,
+ * xorshift's "t = x << k; x ^= t" (and >>), a bit masked out and tested
+ * ("t = x & 1; if t == 0", in 32 bits with the shift of x between).
  */
 #define ABPF_PAIR3_OPS(X)						\
 	X(ADDK3_LDDW_CALL, ALU64_ADD_K3, P_LDDW_CALL)			\
-	X(LSHK3_XOR, ALU64_LSH_K3, ALU64_XOR_X)
+	X(LSHK3_XOR, ALU64_LSH_K3, ALU64_XOR_X)				\
+	X(RSHK3_XOR, ALU64_RSH_K3, ALU64_XOR_X)				\
+	X(AND64K3_JEQK, ALU64_AND_K3, JMP_JEQ_K_BE)			\
+	X(AND32K3_RSH32K_JEQ32K, ALU_AND_K3, P_RSH32K_JEQ32K)
 
 /* Atomic operations, one handler each (W and DW). */
 #define ABPF_ATOMIC_VARIANTS(X, SZ)					\
@@ -176,6 +191,12 @@ enum abpf_handler {
 #undef ABPF_H_PAIR
 	/* "mov64 dst, src; add64 dst, src2" as dst = src + src2 */
 	ABPF_H_ALU64_ADD_X3,
+	/*
+	 * Sign extension as clang writes it: "lsh64 dst, 32; arsh64 dst, 32"
+	 * (two slots) and "mov64 dst, src; lsh64 dst, 32; arsh64 dst, 32"
+	 * (three slots).
+	 */
+	ABPF_H_ALU64_SEXT32, ABPF_H_ALU64_SEXT32_3,
 	/* lddw then a helper call (the map argument of map helpers) */
 	ABPF_H_P_LDDW_CALL,
 	/* 3-address superinstructions followed by a frequent next one */
@@ -371,6 +392,8 @@ u64 abpf_interp_run(const struct abpf_prog *prog, struct abpf_run_ctx *rc)
 		[ABPF_H_END_SWAP32] = &&h_END_SWAP32,
 		[ABPF_H_END_SWAP64] = &&h_END_SWAP64,
 		[ABPF_H_ALU64_ADD_X3] = &&h_ALU64_ADD_X3,
+		[ABPF_H_ALU64_SEXT32] = &&h_ALU64_SEXT32,
+		[ABPF_H_ALU64_SEXT32_3] = &&h_ALU64_SEXT32_3,
 		[ABPF_H_P_LDDW_CALL] = &&h_P_LDDW_CALL,
 		ABPF_PAIR3_OPS(ABPF_JT_PAIR)
 		[ABPF_H_JMP_JA_BE] = &&h_JMP_JA_BE,
@@ -553,8 +576,19 @@ h_ALU64_ADD_X3:
 		DST = SRC_OFF + SRC;		/* src2 (!= dst) in imm */
 		insn += 2;
 		NEXT;
+h_ALU64_SEXT32:
+		DST = (u64)(s64)(s32)DST;
+		insn += 2;
+		NEXT;
+h_ALU64_SEXT32_3:
+		DST = (u64)(s64)(s32)SRC_OFF;	/* the mov's src in off */
+		insn += 3;
+		NEXT;
 #define FIRST3_ALU64_ADD_K3	(DST = SRC_OFF + (u64)(s64)IMM)
 #define FIRST3_ALU64_LSH_K3	(DST = SRC_OFF << (IMM & 63))
+#define FIRST3_ALU64_RSH_K3	(DST = SRC_OFF >> (IMM & 63))
+#define FIRST3_ALU64_AND_K3	(DST = SRC_OFF & (u64)(s64)IMM)
+#define FIRST3_ALU_AND_K3	(DST = (u32)SRC_OFF & (u32)IMM)
 #define PAIR3(NAME, FIRST, SECOND)					\
 h_P_##NAME:							\
 		FIRST3_##FIRST;						\
@@ -564,9 +598,18 @@ h_P_##NAME:							\
 #undef PAIR3
 #undef FIRST3_ALU64_ADD_K3
 #undef FIRST3_ALU64_LSH_K3
+#undef FIRST3_ALU64_RSH_K3
+#undef FIRST3_ALU64_AND_K3
+#undef FIRST3_ALU_AND_K3
 
 	/* Pair superinstructions: the first's body, then into the second. */
 #define FIRST_ALU64_ADD_K	(DST += (u64)(s64)IMM)
+#define FIRST_ALU_ADD_K		(DST = (u32)((u32)DST + (u32)IMM))
+#define FIRST_ALU_RSH_K		(DST = (u32)DST >> (IMM & 31))
+#define FIRST_ALU64_MOV_X	(DST = SRC)
+#define FIRST_LDX_MEM_H		FIRST_LDX(abpf_u16_ua)
+#define FIRST_STX_MEM_W							\
+	(*(abpf_u32_ua *)(unsigned long)(DST + OFF) = (u32)SRC)
 #define FIRST_LDX(T)	(DST = *(const T *)(unsigned long)(SRC + OFF))
 #define FIRST_LDX_CHK(T, LG)						\
 	({ addr = SRC + OFF; MEM_CHECK(addr, LG, false);		\
@@ -586,6 +629,11 @@ h_P_##NAME:							\
 	ABPF_PAIR_OPS(PAIR)
 #undef PAIR
 #undef FIRST_ALU64_ADD_K
+#undef FIRST_ALU_ADD_K
+#undef FIRST_ALU_RSH_K
+#undef FIRST_ALU64_MOV_X
+#undef FIRST_LDX_MEM_H
+#undef FIRST_STX_MEM_W
 #undef FIRST_LDX
 #undef FIRST_LDX_CHK
 #undef FIRST_LDX_MEM_DW
@@ -1449,6 +1497,22 @@ static void abpf_fuse_x3(const struct abpf_prog *prog, u32 pc,
 	d[0].imm = alu->src_reg;
 }
 
+/*
+ * "lsh64 dst, 32; arsh64 dst, 32" as dst = (s32)dst (two slots), and the
+ * same after "mov64 dst, src" (already a 3-address lsh: three slots).
+ */
+static void abpf_fuse_sext(u32 left, struct abpf_dinsn *d)
+{
+	if (left > 1 && d[0].op == ABPF_H_ALU64_LSH_K && d[0].imm == 32 &&
+	    d[1].op == ABPF_H_ALU64_ARSH_K && d[1].imm == 32 &&
+	    d[1].dst == d[0].dst)
+		d[0].op = ABPF_H_ALU64_SEXT32;
+	else if (left > 2 && d[0].op == ABPF_H_ALU64_LSH_K3 &&
+		 d[0].imm == 32 && d[2].op == ABPF_H_ALU64_ARSH_K &&
+		 d[2].imm == 32 && d[2].dst == d[0].dst)
+		d[0].op = ABPF_H_ALU64_SEXT32_3;
+}
+
 /* lddw (two slots) then a helper call: one dispatch less. */
 static void abpf_fuse_lddw_call(u32 left, struct abpf_dinsn *d)
 {
@@ -1638,16 +1702,19 @@ int abpf_interp_prepare(struct abpf_prog *prog)
 		return -ENOMEM;
 	}
 	/*
-	 * Two passes: pairs of a 3-address superinstruction look at what the first
-	 * made of the slot after them.  Pairs jump to their second's label,
-	 * so rewriting that slot later changes nothing for them.
+	 * Two passes: pairs of a 3-address superinstruction look at what the
+	 * first made of the slot after them.  The second goes from the last
+	 * slot back, so that a pair sees the pair its second slot became (and
+	 * can continue in it).  A pair jumps to its second's label, so a
+	 * slot keeps meaning what it meant when a pair before it was formed.
 	 */
 	for (pc = 0; pc + 1 < prog->len; pc++) {
 		abpf_fuse_alu3(prog, pc, &code->insns[pc]);
 		abpf_fuse_x3(prog, pc, &code->insns[pc]);
 		abpf_fuse_lddw_call(prog->len - pc, &code->insns[pc]);
 	}
-	for (pc = 0; pc + 1 < prog->len; pc++) {
+	for (pc = prog->len - 1; pc-- > 0; ) {
+		abpf_fuse_sext(prog->len - pc, &code->insns[pc]);
 		abpf_fuse_pair(prog->len - pc, &code->insns[pc]);
 	}
 	prog->interp_priv = code;
