@@ -439,9 +439,8 @@ u64 abpf_interp_run(const struct abpf_prog *prog, struct abpf_run_ctx *rc)
 	const struct abpf_dinsn *code, *insn;
 	const struct abpf_helper *helper;
 	struct abpf_frame *frame;
-	u64 budget, ret, addr, fp;
+	u64 budget1, ret, addr, fp;	/* budget1: rc->budget + 1 */
 	u32 poff;
-	int err;
 #ifdef ABPF_INTERP_PROFILE
 	const struct abpf_dinsn *prof_prev;
 #endif
@@ -459,7 +458,7 @@ run:
 	code = c->insns;
 	insn = code;
 	frame = frames;			/* the next free one */
-	budget = rc->budget;
+	budget1 = rc->budget + 1;	/* mod 2^64: U64_MAX works too */
 	fp = (u64)(unsigned long)&stack[ARRAY_SIZE(stack)];
 	rc->stop = false;
 	rc->error = 0;
@@ -513,8 +512,13 @@ run:
 #define OFF	insn->off
 #define NEXT	({ ABPF_PROF_HOOK(); goto *jumptable[insn->op]; })
 #define CONT	({ insn++; NEXT; })
+/*
+ * Charge one unit of budget; with none left, abort.  Counting budget + 1
+ * down to 0 makes it a sub and a je on the back-edge (a test of the
+ * budget itself cost a test, a decrement and a je), for an add per run.
+ */
 #define BUDGET								\
-	({ if (unlikely(!budget)) goto abort_loop; budget--; })
+	({ if (unlikely(--budget1 == 0)) goto abort_budget; })
 /* size is 1 << lg */
 #define MEM_CHECK(addr, lg, write)					\
 	({ if (unlikely((addr) - rc->stack_lo >= c->stack_lim[lg] &&	\
@@ -524,6 +528,17 @@ run:
 	({ if (unlikely((addr) & ((1 << (lg)) - 1)))			\
 		goto abort_range;					\
 	   MEM_CHECK(addr, lg, true); })
+/* A taken jump dispatches on its own (see the jumps below). */
+#define TAKEN	({ insn += (s64)OFF + 1; NEXT; })
+/* A taken jmp32: a back-edge (offset < 0) costs budget. */
+#define JUMP32	({ if (OFF < 0) BUDGET; TAKEN; })
+#define T_EQ(a, b)	((a) == (b))
+#define T_NE(a, b)	((a) != (b))
+#define T_GT(a, b)	((a) > (b))
+#define T_GE(a, b)	((a) >= (b))
+#define T_LT(a, b)	((a) < (b))
+#define T_LE(a, b)	((a) <= (b))
+#define T_SET(a, b)	(((a) & (b)) != 0)
 
 	NEXT;
 
@@ -589,20 +604,6 @@ h_ALU64_SEXT32_3:
 #define FIRST3_ALU64_RSH_K3	(DST = SRC_OFF >> (IMM & 63))
 #define FIRST3_ALU64_AND_K3	(DST = SRC_OFF & (u64)(s64)IMM)
 #define FIRST3_ALU_AND_K3	(DST = (u32)SRC_OFF & (u32)IMM)
-#define PAIR3(NAME, FIRST, SECOND)					\
-h_P_##NAME:							\
-		FIRST3_##FIRST;						\
-		insn += 2;						\
-		goto h_##SECOND;
-	ABPF_PAIR3_OPS(PAIR3)
-#undef PAIR3
-#undef FIRST3_ALU64_ADD_K3
-#undef FIRST3_ALU64_LSH_K3
-#undef FIRST3_ALU64_RSH_K3
-#undef FIRST3_ALU64_AND_K3
-#undef FIRST3_ALU_AND_K3
-
-	/* Pair superinstructions: the first's body, then into the second. */
 #define FIRST_ALU64_ADD_K	(DST += (u64)(s64)IMM)
 #define FIRST_ALU_ADD_K		(DST = (u32)((u32)DST + (u32)IMM))
 #define FIRST_ALU_RSH_K		(DST = (u32)DST >> (IMM & 31))
@@ -621,13 +622,58 @@ h_P_##NAME:							\
 #define FIRST_LDX_MEM_H_CHK	FIRST_LDX_CHK(abpf_u16_ua, 1)
 #define FIRST_LDX_MEM_W_CHK	FIRST_LDX_CHK(abpf_u32_ua, 2)
 #define FIRST_LDX_MEM_DW_CHK	FIRST_LDX_CHK(abpf_u64_ua, 3)
+/*
+ * The second of a pair runs inline (its own copy, with its own dispatch):
+ * a goto into the second's handler cost a jmp wherever gcc had not
+ * placed that handler right after the pair.
+ */
+#define SECOND_ALU64_ADD_X	({ DST += SRC; CONT; })
+#define SECOND_ALU64_XOR_X	({ DST ^= SRC; CONT; })
+#define SECOND_ALU64_ADD_K3	({ FIRST3_ALU64_ADD_K3; insn += 2; NEXT; })
+#define SECOND_LDX_MEM_DW	({ FIRST_LDX_MEM_DW; CONT; })
+#define SECOND_STX_MEM_DW	({ FIRST_STX_MEM_DW; CONT; })
+#define SECOND_JMP_JA_BE	({ BUDGET; TAKEN; })
+#define SECOND_JBE(TEST, T, B)						\
+	({ if (TEST((T)DST, (T)(B))) { BUDGET; TAKEN; } CONT; })
+#define SECOND_JMP_JEQ_K_BE	SECOND_JBE(T_EQ, u64, (s64)IMM)
+#define SECOND_JMP_JNE_K_BE	SECOND_JBE(T_NE, u64, (s64)IMM)
+#define SECOND_JMP_JNE_X_BE	SECOND_JBE(T_NE, u64, SRC)
+#define SECOND_JMP_JLT_K_BE	SECOND_JBE(T_LT, u64, (s64)IMM)
+#define SECOND_JMP_JLT_X_BE	SECOND_JBE(T_LT, u64, SRC)
+#define SECOND_JMP_JSLT_K_BE	SECOND_JBE(T_LT, s64, (s64)IMM)
+#define SECOND_JMP_JSLT_X_BE	SECOND_JBE(T_LT, s64, SRC)
+#define SECOND_JMP_JLE_K_BE	SECOND_JBE(T_LE, u64, (s64)IMM)
+#define SECOND_JMP_JLE_X_BE	SECOND_JBE(T_LE, u64, SRC)
+#define SECOND_JMP32_JEQ_K	({ if ((u32)DST == (u32)IMM) JUMP32; CONT; })
+#define SECOND_P_RSH32K_JEQ32K	({ FIRST_ALU_RSH_K; insn++; SECOND_JMP32_JEQ_K; })
+/*
+ * A helper call is long, and a copy of it in each pair made gcc dispatch
+ * through a register in 31 handlers (xorshift +4%): there the pair jumps.
+ */
+#define GOTO_HANDLER(H)		({ goto h_##H; })
+#define SECOND_P_LDDW_CALL	GOTO_HANDLER(P_LDDW_CALL)
+#define SECOND_P_ADDK3_LDDW_CALL GOTO_HANDLER(P_ADDK3_LDDW_CALL)
+#define PAIR3(NAME, FIRST, SECOND)					\
+h_P_##NAME:							\
+		FIRST3_##FIRST;						\
+		insn += 2;						\
+		SECOND_##SECOND;
+	ABPF_PAIR3_OPS(PAIR3)
+#undef PAIR3
+
+	/* Pair superinstructions: the first's body, then the second's. */
 #define PAIR(NAME, FIRST, SECOND)					\
 h_P_##NAME:							\
 		FIRST_##FIRST;						\
 		insn++;							\
-		goto h_##SECOND;
+		SECOND_##SECOND;
 	ABPF_PAIR_OPS(PAIR)
 #undef PAIR
+#undef FIRST3_ALU64_ADD_K3
+#undef FIRST3_ALU64_LSH_K3
+#undef FIRST3_ALU64_RSH_K3
+#undef FIRST3_ALU64_AND_K3
+#undef FIRST3_ALU_AND_K3
 #undef FIRST_ALU64_ADD_K
 #undef FIRST_ALU_ADD_K
 #undef FIRST_ALU_RSH_K
@@ -642,6 +688,27 @@ h_P_##NAME:							\
 #undef FIRST_LDX_MEM_H_CHK
 #undef FIRST_LDX_MEM_W_CHK
 #undef FIRST_LDX_MEM_DW_CHK
+#undef SECOND_ALU64_ADD_X
+#undef SECOND_ALU64_XOR_X
+#undef SECOND_ALU64_ADD_K3
+#undef SECOND_LDX_MEM_DW
+#undef SECOND_STX_MEM_DW
+#undef SECOND_JMP_JA_BE
+#undef SECOND_JBE
+#undef SECOND_JMP_JEQ_K_BE
+#undef SECOND_JMP_JNE_K_BE
+#undef SECOND_JMP_JNE_X_BE
+#undef SECOND_JMP_JLT_K_BE
+#undef SECOND_JMP_JLT_X_BE
+#undef SECOND_JMP_JSLT_K_BE
+#undef SECOND_JMP_JSLT_X_BE
+#undef SECOND_JMP_JLE_K_BE
+#undef SECOND_JMP_JLE_X_BE
+#undef SECOND_JMP32_JEQ_K
+#undef SECOND_P_RSH32K_JEQ32K
+#undef SECOND_P_LDDW_CALL
+#undef SECOND_P_ADDK3_LDDW_CALL
+#undef GOTO_HANDLER
 
 	/*
 	 * Shifts: prepare masked the K forms' counts already; masking again
@@ -814,7 +881,6 @@ h_END_SWAP64:
 	 * does not merge it with the fall-through into one dispatch that
 	 * needs the new insn in another register.
 	 */
-#define TAKEN	({ insn += (s64)OFF + 1; NEXT; })
 h_JMP_JA:
 		TAKEN;
 h_JMP_JA_BE:
@@ -858,15 +924,6 @@ h_JMP_##NAME##_K_BE:						\
 		}							\
 		CONT;							\
 
-/* A taken jmp32: a back-edge (offset < 0) costs budget. */
-#define JUMP32	({ if (OFF < 0) BUDGET; TAKEN; })
-#define T_EQ(a, b)	((a) == (b))
-#define T_NE(a, b)	((a) != (b))
-#define T_GT(a, b)	((a) > (b))
-#define T_GE(a, b)	((a) >= (b))
-#define T_LT(a, b)	((a) < (b))
-#define T_LE(a, b)	((a) <= (b))
-#define T_SET(a, b)	(((a) & (b)) != 0)
 	JCOND(JEQ, T_EQ, u64, u32)
 	JCOND(JNE, T_NE, u64, u32)
 	JCOND(JGT, T_GT, u64, u32)
@@ -879,8 +936,6 @@ h_JMP_##NAME##_K_BE:						\
 	JCOND(JSLT, T_LT, s64, s32)
 	JCOND(JSLE, T_LE, s64, s32)
 #undef JCOND
-#undef JUMP32
-#undef TAKEN
 
 	/* Calls. prepare checked that helper ids in imm exist. */
 h_JMP_CALL:
@@ -1097,6 +1152,8 @@ h_INVALID:
 #undef ASRC
 #undef CONT
 #undef BUDGET
+#undef TAKEN
+#undef JUMP32
 #undef MEM_CHECK
 #undef ATOMIC_CHECK
 
@@ -1111,20 +1168,26 @@ helper_stop:
 		rc->error_pc = insn - code;
 	ret = 0;
 	goto out;
+	/*
+	 * The error codes are stored here rather than kept in a variable:
+	 * gcc hoisted "err = -ELOOP" above the budget test of every back-
+	 * edge, one instruction more on the path taken.
+	 */
 abort_range:
-	err = -ERANGE;
+	rc->error = -ERANGE;
 	goto abort;
+abort_budget:
+	budget1 = 1;		/* none left: rc->budget = 0 */
 abort_loop:
-	err = -ELOOP;
+	rc->error = -ELOOP;
 	goto abort;
 abort_inval:
-	err = -EINVAL;
+	rc->error = -EINVAL;
 abort:
-	rc->error = err;
 	rc->error_pc = insn - code;
 	ret = 0;
 out:
-	rc->budget = budget;
+	rc->budget = budget1 - 1;
 	/* The stack dies with this frame: no helper may use it after. */
 	rc->stack_lo = 0;
 	rc->stack_hi = 0;
