@@ -513,6 +513,14 @@ run:
 #define NEXT	({ ABPF_PROF_HOOK(); goto *jumptable[insn->op]; })
 #define CONT	({ insn++; NEXT; })
 /*
+ * dst = EXPR of v_, v_ = INIT read into a register first (the empty asm):
+ * for the ALU32 and shift forms that cannot operate on dst's slot in
+ * memory, gcc otherwise computed the slot's address with a lea before
+ * loading and storing it, one instruction more.
+ */
+#define DST_SET(T, INIT, EXPR)						\
+	({ T v_ = (INIT); asm("" : "+r" (v_)); DST = (EXPR); })
+/*
  * Charge one unit of budget; with none left, abort.  Counting budget + 1
  * down to 0 makes it a sub and a je on the back-edge (a test of the
  * budget itself cost a test, a decrement and a je), for an add per run.
@@ -543,12 +551,23 @@ run:
 	NEXT;
 
 	/* ALU: add, sub, mul, or, and, xor. */
+/*
+ * ALU32: the operand that is not dst (src or imm; dst for sub X) is
+ * loaded into a register first (DST_SET, see there) for the commutative
+ * operations.
+ */
 #define ALU_BINOP(NAME, OP)						\
+	ALU_BINOP2(NAME, OP, DST_SET(u32, DST, (u32)(v_ OP SRC)),	\
+		   DST = (u32)(DST OP IMM))
+#define ALU_BINOP_C(NAME, OP)						\
+	ALU_BINOP2(NAME, OP, DST_SET(u32, SRC, (u32)(DST OP v_)),	\
+		   DST_SET(u32, IMM, (u32)(DST OP v_)))
+#define ALU_BINOP2(NAME, OP, ALU32_X, ALU32_K)				\
 h_ALU_##NAME##_X:						\
-		DST = (u32)((u32)DST OP (u32)SRC);			\
+		ALU32_X;						\
 		CONT;							\
 h_ALU_##NAME##_K:						\
-		DST = (u32)((u32)DST OP (u32)IMM);			\
+		ALU32_K;						\
 		CONT;							\
 h_ALU64_##NAME##_X:						\
 		DST = DST OP SRC;					\
@@ -556,13 +575,15 @@ h_ALU64_##NAME##_X:						\
 h_ALU64_##NAME##_K:						\
 		DST = DST OP (u64)(s64)IMM;				\
 		CONT;
-	ALU_BINOP(ADD, +)
+	ALU_BINOP_C(ADD, +)
 	ALU_BINOP(SUB, -)
-	ALU_BINOP(MUL, *)
-	ALU_BINOP(OR, |)
-	ALU_BINOP(AND, &)
-	ALU_BINOP(XOR, ^)
+	ALU_BINOP_C(MUL, *)
+	ALU_BINOP_C(OR, |)
+	ALU_BINOP_C(AND, &)
+	ALU_BINOP_C(XOR, ^)
 #undef ALU_BINOP
+#undef ALU_BINOP_C
+#undef ALU_BINOP2
 
 	/* Superinstructions: two slots, "mov dst, src; op dst, imm". */
 #define ALU3(NAME, EXPR32, EXPR64)					\
@@ -592,7 +613,7 @@ h_ALU64_ADD_X3:
 		insn += 2;
 		NEXT;
 h_ALU64_SEXT32:
-		DST = (u64)(s64)(s32)DST;
+		DST_SET(s64, (s32)DST, v_);
 		insn += 2;
 		NEXT;
 h_ALU64_SEXT32_3:
@@ -606,7 +627,7 @@ h_ALU64_SEXT32_3:
 #define FIRST3_ALU_AND_K3	(DST = (u32)SRC_OFF & (u32)IMM)
 #define FIRST_ALU64_ADD_K	(DST += (u64)(s64)IMM)
 #define FIRST_ALU_ADD_K		(DST = (u32)((u32)DST + (u32)IMM))
-#define FIRST_ALU_RSH_K		(DST = (u32)DST >> (IMM & 31))
+#define FIRST_ALU_RSH_K		DST_SET(u32, DST, v_ >> (IMM & 31))
 #define FIRST_ALU64_MOV_X	(DST = SRC)
 #define FIRST_LDX_MEM_H		FIRST_LDX(abpf_u16_ua)
 #define FIRST_STX_MEM_W							\
@@ -1152,6 +1173,7 @@ h_INVALID:
 #undef ASRC
 #undef CONT
 #undef BUDGET
+#undef DST_SET
 #undef TAKEN
 #undef JUMP32
 #undef MEM_CHECK
