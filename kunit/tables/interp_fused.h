@@ -722,6 +722,53 @@ static const struct abpf_run_test abpf_interp_fused_tests[] = {
 		.mem_len = 1,
 	},
 	{
+		/* "mov32 r0, imm; exit": zero-extended, from main */
+		.name = "mov32 r0 k+exit returns the constant",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_0, 0x123456789ULL),
+			ABPF_MOV32_IMM(BPF_REG_0, -2),
+			ABPF_EXIT(),
+		},
+		.result = 0xfffffffeULL,
+	},
+	{
+		/* in a subprogram that names r6 (a full frame): r6 restored */
+		.name = "mov32 r0 k+exit returning from a subprogram",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_6, 40),
+			ABPF_CALL_LOCAL(2),			/* to 4 */
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_6),
+			ABPF_EXIT(),
+			/* 4 */
+			ABPF_MOV64_IMM(BPF_REG_6, 1000),
+			ABPF_MOV32_IMM(BPF_REG_0, 2),
+			ABPF_EXIT(),
+		},
+		.result = 42,
+	},
+	{
+		/* a jump to the exit: r0 as set before, not the constant */
+		.name = "jump into the exit of mov32 r0 k+exit",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_0, 7),
+			ABPF_JMP_IMM(BPF_JNE, BPF_REG_2, 0, 1),
+			ABPF_MOV32_IMM(BPF_REG_0, 9),
+			ABPF_EXIT(),
+		},
+		.result = 7,
+		.mem_len = 1,
+	},
+	{
+		/* mov32 to another register, then exit: not a return of imm */
+		.name = "mov32 r1 k+exit returns r0",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_0, 5),
+			ABPF_MOV32_IMM(BPF_REG_1, 9),
+			ABPF_EXIT(),
+		},
+		.result = 5,
+	},
+	{
 		/* the nop forms that reuse handlers: le64 (ja +0), le32 (mov32) */
 		.name = "le64 is a nop, le32 truncates",
 		.insns = {

@@ -197,6 +197,8 @@ enum abpf_handler {
 	 * (three slots).
 	 */
 	ABPF_H_ALU64_SEXT32, ABPF_H_ALU64_SEXT32_3,
+	/* "mov32 r0, imm; exit": return a constant */
+	ABPF_H_P_RET32K,
 	/* lddw then a helper call (the map argument of map helpers) */
 	ABPF_H_P_LDDW_CALL,
 	/* 3-address superinstructions followed by a frequent next one */
@@ -394,6 +396,7 @@ u64 abpf_interp_run(const struct abpf_prog *prog, struct abpf_run_ctx *rc)
 		[ABPF_H_ALU64_ADD_X3] = &&h_ALU64_ADD_X3,
 		[ABPF_H_ALU64_SEXT32] = &&h_ALU64_SEXT32,
 		[ABPF_H_ALU64_SEXT32_3] = &&h_ALU64_SEXT32_3,
+		[ABPF_H_P_RET32K] = &&h_P_RET32K,
 		[ABPF_H_P_LDDW_CALL] = &&h_P_LDDW_CALL,
 		ABPF_PAIR3_OPS(ABPF_JT_PAIR)
 		[ABPF_H_JMP_JA_BE] = &&h_JMP_JA_BE,
@@ -1012,6 +1015,15 @@ h_EXIT_LEAF:
 		frame--;
 		insn = frame->ret;
 		CONT;
+h_P_RET32K:
+		/* from main: the run's result straight away */
+		if (likely(frame == frames)) {
+			ret = (u32)IMM;
+			goto out;
+		}
+		regs[BPF_REG_0] = (u32)IMM;
+		insn++;
+		goto h_JMP_EXIT;
 h_JMP_EXIT:
 		if (frame == frames)
 			goto done;
@@ -1598,6 +1610,14 @@ static void abpf_fuse_sext(u32 left, struct abpf_dinsn *d)
 		d[0].op = ABPF_H_ALU64_SEXT32_3;
 }
 
+/* "mov32 r0, imm; exit" (not a subprogram's EXIT_LEAF) */
+static void abpf_fuse_ret(struct abpf_dinsn *d)
+{
+	if (d[0].op == ABPF_H_ALU_MOV_K && d[0].dst == BPF_REG_0 &&
+	    d[1].op == ABPF_H_JMP_EXIT)
+		d[0].op = ABPF_H_P_RET32K;
+}
+
 /* lddw (two slots) then a helper call: one dispatch less. */
 static void abpf_fuse_lddw_call(u32 left, struct abpf_dinsn *d)
 {
@@ -1800,6 +1820,7 @@ int abpf_interp_prepare(struct abpf_prog *prog)
 	}
 	for (pc = prog->len - 1; pc-- > 0; ) {
 		abpf_fuse_sext(prog->len - pc, &code->insns[pc]);
+		abpf_fuse_ret(&code->insns[pc]);
 		abpf_fuse_pair(prog->len - pc, &code->insns[pc]);
 	}
 	prog->interp_priv = code;
