@@ -769,6 +769,108 @@ static const struct abpf_run_test abpf_interp_fused_tests[] = {
 		.result = 5,
 	},
 	{
+		/* mov32 + add32 X / xor32 X: 32-bit results, upper half 0 */
+		.name = "mov32+add32 x and mov32+xor32 x (3-address)",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_1, 0xffffffff89abcdefULL),
+			ABPF_LD_IMM64(BPF_REG_2, 0x1234567876543211ULL),
+			ABPF_MOV32_REG(BPF_REG_3, BPF_REG_1),
+			ABPF_ALU32_REG(BPF_ADD, BPF_REG_3, BPF_REG_2),
+			ABPF_MOV32_REG(BPF_REG_4, BPF_REG_1),
+			ABPF_ALU32_REG(BPF_XOR, BPF_REG_4, BPF_REG_2),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_4),
+			ABPF_ALU64_IMM(BPF_LSH, BPF_REG_0, 32),
+			ABPF_ALU64_REG(BPF_OR, BPF_REG_0, BPF_REG_3),
+			ABPF_EXIT(),
+		},
+		.result = 0xfffffffe00000000ULL,
+	},
+	{
+		/* src2 == dst: the mov changed it, not fused */
+		.name = "mov32+xor32 x with src2 == dst",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_1, 0x1234567800000005ULL),
+			ABPF_MOV64_IMM(BPF_REG_0, 3),
+			ABPF_MOV32_REG(BPF_REG_0, BPF_REG_1),
+			ABPF_ALU32_REG(BPF_XOR, BPF_REG_0, BPF_REG_0),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 1),
+			ABPF_EXIT(),
+		},
+		.result = 1,
+	},
+	{
+		/* to the add32: dst keeps its own value, the mov32 skipped */
+		.name = "jump into the add32 of mov32+add32 x",
+		.insns = {
+			ABPF_MOV64_REG(BPF_REG_9, BPF_REG_2),
+			ABPF_MOV64_IMM(BPF_REG_1, 100),
+			ABPF_MOV64_IMM(BPF_REG_2, 20),
+			ABPF_MOV64_IMM(BPF_REG_0, 3),
+			ABPF_JMP_IMM(BPF_JNE, BPF_REG_9, 0, 1),
+			ABPF_MOV32_REG(BPF_REG_0, BPF_REG_1),
+			ABPF_ALU32_REG(BPF_ADD, BPF_REG_0, BPF_REG_2),
+			ABPF_EXIT(),
+		},
+		.result = 23,
+		.mem_len = 1,
+	},
+	{
+		/*
+		 * "if w1 == 0 goto out; goto loop": the jeq32, not taken,
+		 * runs the ja back-edge; w1 counts 5 down, wrapping r1's upper
+		 * half away on the first add32
+		 */
+		.name = "jeq32 k+ja loop",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_1, 0x100000005ULL),
+			ABPF_MOV64_IMM(BPF_REG_0, 0),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 7),	/* 3 */
+			ABPF_ALU32_IMM(BPF_ADD, BPF_REG_1, -1),
+			ABPF_JMP32_IMM(BPF_JEQ, BPF_REG_1, 0, 1),	/* to 7 */
+			ABPF_JMP_A(-4),				/* to 3 */
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),	/* 7 */
+			ABPF_EXIT(),
+		},
+		.result = 35,
+	},
+	{
+		/*
+		 * jeq32 k+ja with the jeq32 a back-edge as well: both charge
+		 * the budget (altbpf-jit-tests compares what is left)
+		 */
+		.name = "jeq32 k back-edge+ja back-edge",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_0, 0),
+			ABPF_MOV32_IMM(BPF_REG_1, 0),
+			ABPF_JMP32_IMM(BPF_JEQ, BPF_REG_1, 6, 6),	/* 2: to 9 */
+			ABPF_ALU32_IMM(BPF_ADD, BPF_REG_1, 1),	/* 3 */
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 7),
+			ABPF_MOV32_REG(BPF_REG_2, BPF_REG_1),
+			ABPF_ALU32_IMM(BPF_AND, BPF_REG_2, 1),
+			ABPF_JMP32_IMM(BPF_JEQ, BPF_REG_2, 1, -5),	/* to 3 */
+			ABPF_JMP_A(-7),				/* to 2 */
+			ABPF_EXIT(),
+		},
+		.result = 42,
+	},
+	{
+		/* to the ja: once round the loop from its back-edge */
+		.name = "jump into the ja of jeq32 k+ja",
+		.insns = {
+			ABPF_MOV64_REG(BPF_REG_9, BPF_REG_2),
+			ABPF_MOV64_IMM(BPF_REG_1, 1),
+			ABPF_MOV64_IMM(BPF_REG_0, 0),
+			ABPF_JMP_IMM(BPF_JNE, BPF_REG_9, 0, 3),	/* to 7 */
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 7),	/* 4 */
+			ABPF_ALU32_IMM(BPF_ADD, BPF_REG_1, -1),
+			ABPF_JMP32_IMM(BPF_JEQ, BPF_REG_1, 0, 1),	/* to 8 */
+			ABPF_JMP_A(-4),				/* 7: to 4 */
+			ABPF_EXIT(),
+		},
+		.result = 7,
+		.mem_len = 1,
+	},
+	{
 		/* the nop forms that reuse handlers: le64 (ja +0), le32 (mov32) */
 		.name = "le64 is a nop, le32 truncates",
 		.insns = {

@@ -135,7 +135,8 @@ _Static_assert(offsetof(struct abpf_interp_code, insns) % sizeof(u64) == 0,
 	X(MOVX_JA, ALU64_MOV_X, JMP_JA_BE)				\
 	X(ADD32K_JEQ32K, ALU_ADD_K, JMP32_JEQ_K)			\
 	X(RSH32K_JEQ32K, ALU_RSH_K, JMP32_JEQ_K)			\
-	X(STXW_ADDK3_LDDW_CALL, STX_MEM_W, P_ADDK3_LDDW_CALL)
+	X(STXW_ADDK3_LDDW_CALL, STX_MEM_W, P_ADDK3_LDDW_CALL)		\
+	X(JEQ32K_JA, JMP32_JEQ_K, JMP_JA_BE)
 
 /*
  * X(name, first, second): a 3-address superinstruction (two slots) run
@@ -189,16 +190,11 @@ enum abpf_handler {
 #define ABPF_H_PAIR(NAME, FIRST, SECOND)	ABPF_H_P_##NAME,
 	ABPF_PAIR_OPS(ABPF_H_PAIR)
 #undef ABPF_H_PAIR
-	/* "mov64 dst, src; add64 dst, src2" as dst = src + src2 */
-	ABPF_H_ALU64_ADD_X3,
 	/*
-	 * Sign extension as clang writes it: "lsh64 dst, 32; arsh64 dst, 32"
-	 * (two slots) and "mov64 dst, src; lsh64 dst, 32; arsh64 dst, 32"
-	 * (three slots).
+	 * "mov64 dst, src; add64 dst, src2" as dst = src + src2, and the
+	 * 32-bit "mov32; add32 X" and "mov32; xor32 X"
 	 */
-	ABPF_H_ALU64_SEXT32, ABPF_H_ALU64_SEXT32_3,
-	/* "mov32 r0, imm; exit": return a constant */
-	ABPF_H_P_RET32K,
+	ABPF_H_ALU64_ADD_X3, ABPF_H_ALU_ADD_X3, ABPF_H_ALU_XOR_X3,
 	/* lddw then a helper call (the map argument of map helpers) */
 	ABPF_H_P_LDDW_CALL,
 	/* 3-address superinstructions followed by a frequent next one */
@@ -220,6 +216,18 @@ enum abpf_handler {
 	/* Checked atomics: imm holds the unchecked handler to continue in. */
 	ABPF_H_AW_CHK, ABPF_H_ADW_CHK,
 	ABPF_H__COUNT,
+	/*
+	 * Base numbers prepare never produces (sub32 K is add32 -K; atomics
+	 * have a handler per operation), reused: their labels (from
+	 * ABPF_INSN_MAP) are these handlers.
+	 *
+	 * Sign extension as clang writes it: "lsh64 dst, 32; arsh64 dst, 32"
+	 * (two slots) and "mov64 dst, src; lsh64 dst, 32; arsh64 dst, 32"
+	 * (three slots); "mov32 r0, imm; exit": return a constant.
+	 */
+	ABPF_H_ALU64_SEXT32 = ABPF_H_ALU_SUB_K,
+	ABPF_H_ALU64_SEXT32_3 = ABPF_H_STX_ATOMIC_W,
+	ABPF_H_P_RET32K = ABPF_H_STX_ATOMIC_DW,
 };
 
 _Static_assert(ABPF_H__COUNT <= 256, "handler numbers must fit in a u8");
@@ -394,9 +402,8 @@ u64 abpf_interp_run(const struct abpf_prog *prog, struct abpf_run_ctx *rc)
 		[ABPF_H_END_SWAP32] = &&h_END_SWAP32,
 		[ABPF_H_END_SWAP64] = &&h_END_SWAP64,
 		[ABPF_H_ALU64_ADD_X3] = &&h_ALU64_ADD_X3,
-		[ABPF_H_ALU64_SEXT32] = &&h_ALU64_SEXT32,
-		[ABPF_H_ALU64_SEXT32_3] = &&h_ALU64_SEXT32_3,
-		[ABPF_H_P_RET32K] = &&h_P_RET32K,
+		[ABPF_H_ALU_ADD_X3] = &&h_ALU_ADD_X3,
+		[ABPF_H_ALU_XOR_X3] = &&h_ALU_XOR_X3,
 		[ABPF_H_P_LDDW_CALL] = &&h_P_LDDW_CALL,
 		ABPF_PAIR3_OPS(ABPF_JT_PAIR)
 		[ABPF_H_JMP_JA_BE] = &&h_JMP_JA_BE,
@@ -559,9 +566,6 @@ run:
  * loaded into a register first (DST_SET, see there) for the commutative
  * operations.
  */
-#define ALU_BINOP(NAME, OP)						\
-	ALU_BINOP2(NAME, OP, DST_SET(u32, DST, (u32)(v_ OP SRC)),	\
-		   DST = (u32)(DST OP IMM))
 #define ALU_BINOP_C(NAME, OP)						\
 	ALU_BINOP2(NAME, OP, DST_SET(u32, SRC, (u32)(DST OP v_)),	\
 		   DST_SET(u32, IMM, (u32)(DST OP v_)))
@@ -579,12 +583,10 @@ h_ALU64_##NAME##_K:						\
 		DST = DST OP (u64)(s64)IMM;				\
 		CONT;
 	ALU_BINOP_C(ADD, +)
-	ALU_BINOP(SUB, -)
 	ALU_BINOP_C(MUL, *)
 	ALU_BINOP_C(OR, |)
 	ALU_BINOP_C(AND, &)
 	ALU_BINOP_C(XOR, ^)
-#undef ALU_BINOP
 #undef ALU_BINOP_C
 #undef ALU_BINOP2
 
@@ -615,11 +617,21 @@ h_ALU64_ADD_X3:
 		DST = SRC_OFF + SRC;		/* src2 (!= dst) in imm */
 		insn += 2;
 		NEXT;
-h_ALU64_SEXT32:
+h_ALU_ADD_X3:
+		DST = (u32)((u32)SRC_OFF + (u32)SRC);
+		insn += 2;
+		NEXT;
+h_ALU_XOR_X3:
+		DST = (u32)((u32)SRC_OFF ^ (u32)SRC);
+		insn += 2;
+		NEXT;
+	/* ABPF_H_ALU64_SEXT32 */
+h_ALU_SUB_K:
 		DST_SET(s64, (s32)DST, v_);
 		insn += 2;
 		NEXT;
-h_ALU64_SEXT32_3:
+	/* ABPF_H_ALU64_SEXT32_3 */
+h_STX_ATOMIC_W:
 		DST = (u64)(s64)(s32)SRC_OFF;	/* the mov's src in off */
 		insn += 3;
 		NEXT;
@@ -632,6 +644,8 @@ h_ALU64_SEXT32_3:
 #define FIRST_ALU_ADD_K		(DST = (u32)((u32)DST + (u32)IMM))
 #define FIRST_ALU_RSH_K		DST_SET(u32, DST, v_ >> (IMM & 31))
 #define FIRST_ALU64_MOV_X	(DST = SRC)
+/* a jump first: taken, it dispatches; not taken, the second runs */
+#define FIRST_JMP32_JEQ_K	({ if ((u32)DST == (u32)IMM) JUMP32; })
 #define FIRST_LDX_MEM_H		FIRST_LDX(abpf_u16_ua)
 #define FIRST_STX_MEM_W							\
 	(*(abpf_u32_ua *)(unsigned long)(DST + OFF) = (u32)SRC)
@@ -702,6 +716,7 @@ h_P_##NAME:							\
 #undef FIRST_ALU_ADD_K
 #undef FIRST_ALU_RSH_K
 #undef FIRST_ALU64_MOV_X
+#undef FIRST_JMP32_JEQ_K
 #undef FIRST_LDX_MEM_H
 #undef FIRST_STX_MEM_W
 #undef FIRST_LDX
@@ -776,6 +791,16 @@ h_ALU64_ARSH_K:
 		DST = (u64)((s64)DST >> (IMM & 63));
 		CONT;
 
+h_ALU_SUB_X:
+		/* no sub32 K: prepare makes it add32 -K (its number is SEXT32's) */
+		DST_SET(u32, DST, (u32)(v_ - SRC));
+		CONT;
+h_ALU64_SUB_X:
+		DST = DST - SRC;
+		CONT;
+h_ALU64_SUB_K:
+		DST = DST - (u64)(s64)IMM;
+		CONT;
 h_ALU_NEG:
 		DST = (u32)-(u32)DST;
 		CONT;
@@ -1015,7 +1040,8 @@ h_EXIT_LEAF:
 		frame--;
 		insn = frame->ret;
 		CONT;
-h_P_RET32K:
+	/* ABPF_H_P_RET32K */
+h_STX_ATOMIC_DW:
 		/* from main: the run's result straight away */
 		if (likely(frame == frames)) {
 			ret = (u32)IMM;
@@ -1133,7 +1159,6 @@ h_A##SZ##_##V:							\
 h_A##SZ##_CHK:							\
 		ATOMIC_CHECK(ADST + OFF, LG);				\
 		goto *jumptable[(u8)IMM];				\
-h_STX_ATOMIC_##SZ:						\
 	ATOMIC_H(SZ, ADD)						\
 		A_OPS(add, (void *)(unsigned long)addr, ASRC);		\
 		CONT;							\
@@ -1577,19 +1602,33 @@ static void abpf_fuse_alu3(const struct abpf_prog *prog, u32 pc,
 
 /*
  * "mov64 dst, src; add64 dst, src2" (src2 != dst, which the mov changed)
- * as dst = src + src2 from the first slot: src in off, src2 in imm.
+ * as dst = src + src2 from the first slot: src in off, src2 in imm; the
+ * same in 32 bits for add and xor.
  */
 static void abpf_fuse_x3(const struct abpf_prog *prog, u32 pc,
 			 struct abpf_dinsn *d)
 {
 	const struct bpf_insn *mov = &prog->insns[pc], *alu = mov + 1;
+	u8 op;
 
-	if (d[0].op != ABPF_H_ALU64_MOV_X || d[1].op != ABPF_H_ALU64_ADD_X ||
-	    mov->code != (BPF_ALU64 | BPF_MOV | BPF_X) || mov->off ||
-	    alu->code != (BPF_ALU64 | BPF_ADD | BPF_X) ||
-	    alu->dst_reg != mov->dst_reg || alu->src_reg == mov->dst_reg)
+	if (mov->off || alu->dst_reg != mov->dst_reg ||
+	    alu->src_reg == mov->dst_reg)
 		return;
-	d[0].op = ABPF_H_ALU64_ADD_X3;
+	if (d[0].op == ABPF_H_ALU64_MOV_X && d[1].op == ABPF_H_ALU64_ADD_X &&
+	    mov->code == (BPF_ALU64 | BPF_MOV | BPF_X) &&
+	    alu->code == (BPF_ALU64 | BPF_ADD | BPF_X))
+		op = ABPF_H_ALU64_ADD_X3;
+	else if (d[0].op == ABPF_H_ALU_MOV_X && d[1].op == ABPF_H_ALU_ADD_X &&
+		 mov->code == (BPF_ALU | BPF_MOV | BPF_X) &&
+		 alu->code == (BPF_ALU | BPF_ADD | BPF_X))
+		op = ABPF_H_ALU_ADD_X3;
+	else if (d[0].op == ABPF_H_ALU_MOV_X && d[1].op == ABPF_H_ALU_XOR_X &&
+		 mov->code == (BPF_ALU | BPF_MOV | BPF_X) &&
+		 alu->code == (BPF_ALU | BPF_XOR | BPF_X))
+		op = ABPF_H_ALU_XOR_X3;
+	else
+		return;
+	d[0].op = op;
 	d[0].off = mov->src_reg;
 	d[0].imm = alu->src_reg;
 }
