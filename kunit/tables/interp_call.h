@@ -107,6 +107,55 @@ static const struct abpf_run_test abpf_interp_call_tests[] = {
 		.result = 107,
 	},
 	{
+		/* the callee names none of r6-r10: CALL_LOCAL_LEAF, EXIT_LEAF */
+		.name = "leaf callee keeps r6-r9 and the caller's stack",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_6, 6),
+			ABPF_MOV64_IMM(BPF_REG_7, 7),
+			ABPF_MOV64_IMM(BPF_REG_8, 8),
+			ABPF_MOV64_IMM(BPF_REG_9, 9),
+			ABPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 1000),
+			ABPF_MOV64_IMM(BPF_REG_1, 5),
+			ABPF_CALL_LOCAL(7),			/* to 14 */
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_6),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_7),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_8),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_9),
+			ABPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, -8),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),
+			ABPF_EXIT(),
+			/* 14 */
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_1),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),
+			ABPF_EXIT(),
+		},
+		.result = 1040,
+	},
+	{
+		/*
+		 * The middle callee names no r6-r10 itself, but its callee
+		 * uses its stack: its r10 must still be set up below main's
+		 * frame (the leaf test is closed over calls).
+		 */
+		.name = "callee naming no r6-r10 calls one using the stack",
+		.insns = {
+			ABPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 77),
+			ABPF_CALL_LOCAL(3),			/* to 5 */
+			ABPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_10, -8),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),
+			ABPF_EXIT(),
+			/* 5 */
+			ABPF_CALL_LOCAL(2),			/* to 8 */
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 1),
+			ABPF_EXIT(),
+			/* 8 */
+			ABPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 1),
+			ABPF_LDX_MEM(BPF_DW, BPF_REG_0, BPF_REG_10, -8),
+			ABPF_EXIT(),
+		},
+		.result = 79,
+	},
+	{
 		.name = "callee writes the caller's stack through r1",
 		.insns = {
 			ABPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 0),

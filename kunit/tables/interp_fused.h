@@ -70,6 +70,29 @@
 }
 #define TF_ADD1		ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 1)
 
+/*
+ * w0 = 7, w3 = W3, then (r2 = mem_len = 1, so both paths are live) a jump
+ * over SKIP slots of a CRC-32 step: "w3 = w0; w3 &= 1; w0 >>= 1; if w3
+ * == 0 goto +1; w0 ^= 0x100".
+ */
+#define TF_CRC_JUMP(NAME, W3, SKIP, RES) {				\
+	.name = NAME,							\
+	.insns = {							\
+		ABPF_MOV64_REG(BPF_REG_9, BPF_REG_2),			\
+		ABPF_MOV32_IMM(BPF_REG_0, 7),				\
+		ABPF_MOV32_IMM(BPF_REG_3, W3),				\
+		ABPF_JMP_IMM(BPF_JNE, BPF_REG_9, 0, SKIP),		\
+		ABPF_MOV32_REG(BPF_REG_3, BPF_REG_0),			\
+		ABPF_ALU32_IMM(BPF_AND, BPF_REG_3, 1),			\
+		ABPF_ALU32_IMM(BPF_RSH, BPF_REG_0, 1),			\
+		ABPF_JMP32_IMM(BPF_JEQ, BPF_REG_3, 0, 1),		\
+		ABPF_ALU32_IMM(BPF_XOR, BPF_REG_0, 0x100),		\
+		ABPF_EXIT(),						\
+	},								\
+	.result = RES,							\
+	.mem_len = 1,							\
+}
+
 static const struct abpf_run_test abpf_interp_fused_tests[] = {
 	/* mov dst, src; op dst, imm */
 	TF3_64("mov64+add64 k", BPF_ADD, 0xffffffff00000001ULL, -1,
@@ -386,6 +409,467 @@ static const struct abpf_run_test abpf_interp_fused_tests[] = {
 		},
 		.result = (3ULL + 0x80000000ULL) ^ (u32)(3 - 5),
 	},
+	/*
+	 * Pairs and chains of ABPF_PAIR_OPS / ABPF_PAIR3_OPS added for the
+	 * benchmark's loops, each with a jump into a slot inside it.
+	 */
+	{
+		/* unchecked ldxh (stack) + add64 X: zero-extended 0xfffe */
+		.name = "ldxh+add64 x",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_1, 0xfffe),
+			ABPF_STX_MEM(BPF_H, BPF_REG_10, BPF_REG_1, -2),
+			ABPF_MOV64_IMM(BPF_REG_0, 5),
+			ABPF_LDX_MEM(BPF_H, BPF_REG_2, BPF_REG_10, -2),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_2),
+			ABPF_EXIT(),
+		},
+		.result = 0x10003,
+	},
+	{
+		.name = "ldxdw+add64 x wraps",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_1, 0x8000000000000000ULL),
+			ABPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, -8),
+			ABPF_LD_IMM64(BPF_REG_0, 0x8000000000000003ULL),
+			ABPF_LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_10, -8),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_2),
+			ABPF_EXIT(),
+		},
+		.result = 3,
+	},
+	{
+		.name = "jump into the add of ldxdw+add64 x",
+		.insns = {
+			/* r2 = mem_len = 1: taken, and both paths are live */
+			ABPF_MOV64_REG(BPF_REG_9, BPF_REG_2),
+			ABPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 100),
+			ABPF_MOV64_IMM(BPF_REG_2, 7),
+			ABPF_MOV64_IMM(BPF_REG_0, 1),
+			ABPF_JMP_IMM(BPF_JNE, BPF_REG_9, 0, 1),
+			ABPF_LDX_MEM(BPF_DW, BPF_REG_2, BPF_REG_10, -8),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_2),
+			ABPF_EXIT(),
+		},
+		.result = 8,
+		.mem_len = 1,
+	},
+	{
+		/* add64 K (negative: wraps) then mov64 + add64 K */
+		.name = "add64 k+mov64+add64 k",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_1, 10),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, -11),
+			ABPF_MOV64_REG(BPF_REG_2, BPF_REG_1),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_2, 0x7fffffff),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_2),
+			ABPF_ALU64_REG(BPF_XOR, BPF_REG_0, BPF_REG_1),
+			ABPF_EXIT(),
+		},
+		.result = 0xffffffff80000001ULL,
+	},
+	{
+		.name = "jump into the mov+add of add64 k+mov64+add64 k",
+		.insns = {
+			/* r2 = mem_len = 1: taken, and both paths are live */
+			ABPF_MOV64_REG(BPF_REG_9, BPF_REG_2),
+			ABPF_MOV64_IMM(BPF_REG_1, 10),
+			ABPF_JMP_IMM(BPF_JNE, BPF_REG_9, 0, 1),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, -11),
+			ABPF_MOV64_REG(BPF_REG_2, BPF_REG_1),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_2, 5),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_2),
+			ABPF_EXIT(),
+		},
+		.result = 15,
+		.mem_len = 1,
+	},
+	{
+		/* mov64 X then the loop's back-edge jlt K */
+		.name = "mov64+jlt k loop",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_0, 0),
+			ABPF_MOV64_IMM(BPF_REG_1, 0),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 3),	/* 2 */
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
+			ABPF_MOV64_REG(BPF_REG_2, BPF_REG_1),
+			ABPF_JMP_IMM(BPF_JLT, BPF_REG_2, 5, -4),	/* to 2 */
+			ABPF_EXIT(),
+		},
+		.result = 15,
+	},
+	{
+		/* mov64 X then the loop's back-edge ja */
+		.name = "mov64+ja loop",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_0, 0),
+			ABPF_MOV64_IMM(BPF_REG_1, 0),
+			ABPF_JMP_IMM(BPF_JEQ, BPF_REG_1, 5, 4),	/* 2: to 7 */
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 3),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
+			ABPF_MOV64_REG(BPF_REG_2, BPF_REG_1),
+			ABPF_JMP_A(-5),				/* to 2 */
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_2),
+			ABPF_EXIT(),
+		},
+		.result = 20,
+	},
+	{
+		/* add32 -1 clears the upper half, then jeq32 (taken) */
+		.name = "add32 k+jeq32 k taken",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_1, 0x100000001ULL),
+			ABPF_ALU32_IMM(BPF_ADD, BPF_REG_1, -1),
+			ABPF_JMP32_IMM(BPF_JEQ, BPF_REG_1, 0, 2),
+			ABPF_MOV64_IMM(BPF_REG_0, 1),
+			ABPF_EXIT(),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_1),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 100),
+			ABPF_EXIT(),
+		},
+		.result = 100,
+	},
+	{
+		.name = "add32 k+jeq32 k not taken",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_1, 0xffffffff00000002ULL),
+			ABPF_ALU32_IMM(BPF_ADD, BPF_REG_1, -1),
+			ABPF_JMP32_IMM(BPF_JEQ, BPF_REG_1, 0, 2),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_1),
+			ABPF_EXIT(),
+			ABPF_MOV64_IMM(BPF_REG_0, 100),
+			ABPF_EXIT(),
+		},
+		.result = 1,
+	},
+	{
+		.name = "jump into the jeq32 of add32 k+jeq32 k",
+		.insns = {
+			/* r2 = mem_len = 1: taken, and both paths are live */
+			ABPF_MOV64_REG(BPF_REG_9, BPF_REG_2),
+			ABPF_MOV64_IMM(BPF_REG_1, 1),
+			ABPF_JMP_IMM(BPF_JNE, BPF_REG_9, 0, 1),
+			ABPF_ALU32_IMM(BPF_ADD, BPF_REG_1, -1),
+			ABPF_JMP32_IMM(BPF_JEQ, BPF_REG_1, 0, 2),
+			ABPF_MOV64_IMM(BPF_REG_0, 1),
+			ABPF_EXIT(),
+			ABPF_MOV64_IMM(BPF_REG_0, 100),
+			ABPF_EXIT(),
+		},
+		.result = 1,
+		.mem_len = 1,
+	},
+	{
+		/*
+		 * Bitwise CRC-32 of 0x12345678, 8 steps: "w3 = w0; w3 &= 1;
+		 * w0 >>= 1; if w3 == 0 goto +1" is one chain of a 3-address
+		 * and32, a rsh32 and a jeq32.
+		 */
+		.name = "and32 k3+rsh32 k+jeq32 k (crc32 steps)",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_0, 0x12345678),
+			ABPF_MOV32_IMM(BPF_REG_1, 8),
+			ABPF_MOV32_REG(BPF_REG_3, BPF_REG_0),	/* 3 */
+			ABPF_ALU32_IMM(BPF_AND, BPF_REG_3, 1),
+			ABPF_ALU32_IMM(BPF_RSH, BPF_REG_0, 1),
+			ABPF_JMP32_IMM(BPF_JEQ, BPF_REG_3, 0, 1),
+			ABPF_ALU32_IMM(BPF_XOR, BPF_REG_0, (s32)0xedb88320),
+			ABPF_ALU32_IMM(BPF_ADD, BPF_REG_1, -1),
+			ABPF_JMP32_IMM(BPF_JNE, BPF_REG_1, 0, -7),	/* to 3 */
+			ABPF_EXIT(),
+		},
+		.result = 0x5ecccd58,
+	},
+	/* from the rsh32: w3 stays 0, the and32 must not run */
+	TF_CRC_JUMP("jump into the rsh32 of and32 k3+rsh32 k+jeq32 k",
+		    0, 2, 3),
+	/* to the jeq32: not taken, no shift */
+	TF_CRC_JUMP("jump into the jeq32 of rsh32 k+jeq32 k", 5, 3, 0x107),
+	{
+		/* xorshift's "t = x >> k; x ^= t", k = 63 and 7 */
+		.name = "mov64+rsh64 k+xor64 x",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_1, 0x8000000000000001ULL),
+			ABPF_MOV64_REG(BPF_REG_2, BPF_REG_1),
+			ABPF_ALU64_IMM(BPF_RSH, BPF_REG_2, 63),
+			ABPF_ALU64_REG(BPF_XOR, BPF_REG_1, BPF_REG_2),
+			ABPF_MOV64_REG(BPF_REG_2, BPF_REG_1),
+			ABPF_ALU64_IMM(BPF_RSH, BPF_REG_2, 7),
+			ABPF_ALU64_REG(BPF_XOR, BPF_REG_1, BPF_REG_2),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_1),
+			ABPF_EXIT(),
+		},
+		.result = 0x8100000000000000ULL,
+	},
+	{
+		/* "t = x & 1; if t == 0 goto loop": the jeq is a back-edge */
+		.name = "mov64+and64 k+jeq k back-edge (sum of odd 1..10)",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_4, 0),
+			ABPF_MOV64_IMM(BPF_REG_0, 0),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_4, 1),	/* 2 */
+			ABPF_JMP_IMM(BPF_JGT, BPF_REG_4, 10, 5),	/* to 9 */
+			ABPF_MOV64_REG(BPF_REG_3, BPF_REG_4),
+			ABPF_ALU64_IMM(BPF_AND, BPF_REG_3, 1),
+			ABPF_JMP_IMM(BPF_JEQ, BPF_REG_3, 0, -5),	/* to 2 */
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_4),
+			ABPF_JMP_A(-7),				/* to 2 */
+			ABPF_EXIT(),
+		},
+		.result = 25,
+	},
+	{
+		/* lsh64 32; arsh64 32: sign extension, negative and positive */
+		.name = "lsh64 32+arsh64 32 (sext)",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_1, 0x1234567880000000ULL),
+			ABPF_ALU64_IMM(BPF_LSH, BPF_REG_1, 32),
+			ABPF_ALU64_IMM(BPF_ARSH, BPF_REG_1, 32),
+			ABPF_LD_IMM64(BPF_REG_2, 0xfedcba987fffffffULL),
+			ABPF_ALU64_IMM(BPF_LSH, BPF_REG_2, 32),
+			ABPF_ALU64_IMM(BPF_ARSH, BPF_REG_2, 32),
+			ABPF_ALU64_IMM(BPF_LSH, BPF_REG_2, 4),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_1),
+			ABPF_ALU64_REG(BPF_XOR, BPF_REG_0, BPF_REG_2),
+			ABPF_EXIT(),
+		},
+		.result = 0xfffffff87ffffff0ULL,
+	},
+	{
+		/* mov64; lsh64 32; arsh64 32 (src left alone) */
+		.name = "mov64+lsh64 32+arsh64 32 (sext of another register)",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_1, 0xdeadbeef80000001ULL),
+			ABPF_MOV64_REG(BPF_REG_2, BPF_REG_1),
+			ABPF_ALU64_IMM(BPF_LSH, BPF_REG_2, 32),
+			ABPF_ALU64_IMM(BPF_ARSH, BPF_REG_2, 32),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_2),
+			ABPF_ALU64_REG(BPF_XOR, BPF_REG_0, BPF_REG_1),
+			ABPF_EXIT(),
+		},
+		.result = 0x2152411000000000ULL,
+	},
+	{
+		/* not a sign extension: other count, other register */
+		.name = "lsh64 32+arsh64 31, lsh/arsh on two registers",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_1, 0x80000000),
+			ABPF_ALU64_IMM(BPF_LSH, BPF_REG_1, 32),
+			ABPF_ALU64_IMM(BPF_ARSH, BPF_REG_1, 31),
+			ABPF_MOV64_REG(BPF_REG_2, BPF_REG_1),
+			ABPF_ALU64_IMM(BPF_LSH, BPF_REG_2, 32),
+			ABPF_ALU64_IMM(BPF_ARSH, BPF_REG_1, 32),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_1),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_2),
+			ABPF_EXIT(),
+		},
+		.result = 0xffffffffffffffffULL,
+	},
+	{
+		/* to the arsh: 5 << 32 >> 32 arithmetically is 5 */
+		.name = "jump into the arsh64 of lsh64 32+arsh64 32",
+		.insns = {
+			/* r2 = mem_len = 1: taken, and both paths are live */
+			ABPF_MOV64_REG(BPF_REG_9, BPF_REG_2),
+			ABPF_LD_IMM64(BPF_REG_1, 0x500000000ULL),
+			ABPF_JMP_IMM(BPF_JNE, BPF_REG_9, 0, 1),
+			ABPF_ALU64_IMM(BPF_LSH, BPF_REG_1, 32),
+			ABPF_ALU64_IMM(BPF_ARSH, BPF_REG_1, 32),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_1),
+			ABPF_EXIT(),
+		},
+		.result = 5,
+		.mem_len = 1,
+	},
+	{
+		/* stxw, then a key pointer, lddw and a helper: one chain */
+		.name = "stxw+mov64+add64 k+lddw+call (sqrti)",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_1, 7),
+			ABPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, -4),
+			ABPF_MOV64_REG(BPF_REG_2, BPF_REG_10),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_2, -4),
+			ABPF_LD_IMM64(BPF_REG_1, 144),
+			ABPF_CALL_HELPER(3),
+			ABPF_LDX_MEM(BPF_W, BPF_REG_3, BPF_REG_10, -4),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_3),
+			ABPF_EXIT(),
+		},
+		.result = 19,
+		.prog_type = ABPF_PROG_TYPE_CONFORMANCE,
+	},
+	{
+		/* to the lddw: the store and the pointer set-up do not run */
+		.name = "jump into the lddw of stxw+mov64+add64 k+lddw+call",
+		.insns = {
+			/* r2 = mem_len = 1: taken, and both paths are live */
+			ABPF_MOV64_REG(BPF_REG_9, BPF_REG_2),
+			ABPF_MOV64_IMM(BPF_REG_1, 9),
+			ABPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, -4),
+			ABPF_MOV64_IMM(BPF_REG_1, 1000),
+			ABPF_JMP_IMM(BPF_JNE, BPF_REG_9, 0, 3),
+			ABPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, -4),
+			ABPF_MOV64_REG(BPF_REG_2, BPF_REG_10),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_2, -4),
+			ABPF_LD_IMM64(BPF_REG_1, 256),
+			ABPF_CALL_HELPER(3),
+			ABPF_LDX_MEM(BPF_W, BPF_REG_3, BPF_REG_10, -4),
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_3),
+			ABPF_EXIT(),
+		},
+		.result = 25,
+		.prog_type = ABPF_PROG_TYPE_CONFORMANCE,
+		.mem_len = 1,
+	},
+	{
+		/* "mov32 r0, imm; exit": zero-extended, from main */
+		.name = "mov32 r0 k+exit returns the constant",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_0, 0x123456789ULL),
+			ABPF_MOV32_IMM(BPF_REG_0, -2),
+			ABPF_EXIT(),
+		},
+		.result = 0xfffffffeULL,
+	},
+	{
+		/* in a subprogram that names r6 (a full frame): r6 restored */
+		.name = "mov32 r0 k+exit returning from a subprogram",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_6, 40),
+			ABPF_CALL_LOCAL(2),			/* to 4 */
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_6),
+			ABPF_EXIT(),
+			/* 4 */
+			ABPF_MOV64_IMM(BPF_REG_6, 1000),
+			ABPF_MOV32_IMM(BPF_REG_0, 2),
+			ABPF_EXIT(),
+		},
+		.result = 42,
+	},
+	{
+		/* a jump to the exit: r0 as set before, not the constant */
+		.name = "jump into the exit of mov32 r0 k+exit",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_0, 7),
+			ABPF_JMP_IMM(BPF_JNE, BPF_REG_2, 0, 1),
+			ABPF_MOV32_IMM(BPF_REG_0, 9),
+			ABPF_EXIT(),
+		},
+		.result = 7,
+		.mem_len = 1,
+	},
+	{
+		/* mov32 to another register, then exit: not a return of imm */
+		.name = "mov32 r1 k+exit returns r0",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_0, 5),
+			ABPF_MOV32_IMM(BPF_REG_1, 9),
+			ABPF_EXIT(),
+		},
+		.result = 5,
+	},
+	{
+		/* mov32 + add32 X / xor32 X: 32-bit results, upper half 0 */
+		.name = "mov32+add32 x and mov32+xor32 x (3-address)",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_1, 0xffffffff89abcdefULL),
+			ABPF_LD_IMM64(BPF_REG_2, 0x1234567876543211ULL),
+			ABPF_MOV32_REG(BPF_REG_3, BPF_REG_1),
+			ABPF_ALU32_REG(BPF_ADD, BPF_REG_3, BPF_REG_2),
+			ABPF_MOV32_REG(BPF_REG_4, BPF_REG_1),
+			ABPF_ALU32_REG(BPF_XOR, BPF_REG_4, BPF_REG_2),
+			ABPF_MOV64_REG(BPF_REG_0, BPF_REG_4),
+			ABPF_ALU64_IMM(BPF_LSH, BPF_REG_0, 32),
+			ABPF_ALU64_REG(BPF_OR, BPF_REG_0, BPF_REG_3),
+			ABPF_EXIT(),
+		},
+		.result = 0xfffffffe00000000ULL,
+	},
+	{
+		/* src2 == dst: the mov changed it, not fused */
+		.name = "mov32+xor32 x with src2 == dst",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_1, 0x1234567800000005ULL),
+			ABPF_MOV64_IMM(BPF_REG_0, 3),
+			ABPF_MOV32_REG(BPF_REG_0, BPF_REG_1),
+			ABPF_ALU32_REG(BPF_XOR, BPF_REG_0, BPF_REG_0),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 1),
+			ABPF_EXIT(),
+		},
+		.result = 1,
+	},
+	{
+		/* to the add32: dst keeps its own value, the mov32 skipped */
+		.name = "jump into the add32 of mov32+add32 x",
+		.insns = {
+			ABPF_MOV64_REG(BPF_REG_9, BPF_REG_2),
+			ABPF_MOV64_IMM(BPF_REG_1, 100),
+			ABPF_MOV64_IMM(BPF_REG_2, 20),
+			ABPF_MOV64_IMM(BPF_REG_0, 3),
+			ABPF_JMP_IMM(BPF_JNE, BPF_REG_9, 0, 1),
+			ABPF_MOV32_REG(BPF_REG_0, BPF_REG_1),
+			ABPF_ALU32_REG(BPF_ADD, BPF_REG_0, BPF_REG_2),
+			ABPF_EXIT(),
+		},
+		.result = 23,
+		.mem_len = 1,
+	},
+	{
+		/*
+		 * "if w1 == 0 goto out; goto loop": the jeq32, not taken,
+		 * runs the ja back-edge; w1 counts 5 down, wrapping r1's upper
+		 * half away on the first add32
+		 */
+		.name = "jeq32 k+ja loop",
+		.insns = {
+			ABPF_LD_IMM64(BPF_REG_1, 0x100000005ULL),
+			ABPF_MOV64_IMM(BPF_REG_0, 0),
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 7),	/* 3 */
+			ABPF_ALU32_IMM(BPF_ADD, BPF_REG_1, -1),
+			ABPF_JMP32_IMM(BPF_JEQ, BPF_REG_1, 0, 1),	/* to 7 */
+			ABPF_JMP_A(-4),				/* to 3 */
+			ABPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1),	/* 7 */
+			ABPF_EXIT(),
+		},
+		.result = 35,
+	},
+	{
+		/*
+		 * jeq32 k+ja with the jeq32 a back-edge as well: both charge
+		 * the budget (altbpf-jit-tests compares what is left)
+		 */
+		.name = "jeq32 k back-edge+ja back-edge",
+		.insns = {
+			ABPF_MOV64_IMM(BPF_REG_0, 0),
+			ABPF_MOV32_IMM(BPF_REG_1, 0),
+			ABPF_JMP32_IMM(BPF_JEQ, BPF_REG_1, 6, 6),	/* 2: to 9 */
+			ABPF_ALU32_IMM(BPF_ADD, BPF_REG_1, 1),	/* 3 */
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 7),
+			ABPF_MOV32_REG(BPF_REG_2, BPF_REG_1),
+			ABPF_ALU32_IMM(BPF_AND, BPF_REG_2, 1),
+			ABPF_JMP32_IMM(BPF_JEQ, BPF_REG_2, 1, -5),	/* to 3 */
+			ABPF_JMP_A(-7),				/* to 2 */
+			ABPF_EXIT(),
+		},
+		.result = 42,
+	},
+	{
+		/* to the ja: once round the loop from its back-edge */
+		.name = "jump into the ja of jeq32 k+ja",
+		.insns = {
+			ABPF_MOV64_REG(BPF_REG_9, BPF_REG_2),
+			ABPF_MOV64_IMM(BPF_REG_1, 1),
+			ABPF_MOV64_IMM(BPF_REG_0, 0),
+			ABPF_JMP_IMM(BPF_JNE, BPF_REG_9, 0, 3),	/* to 7 */
+			ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 7),	/* 4 */
+			ABPF_ALU32_IMM(BPF_ADD, BPF_REG_1, -1),
+			ABPF_JMP32_IMM(BPF_JEQ, BPF_REG_1, 0, 1),	/* to 8 */
+			ABPF_JMP_A(-4),				/* 7: to 4 */
+			ABPF_EXIT(),
+		},
+		.result = 7,
+		.mem_len = 1,
+	},
 	{
 		/* the nop forms that reuse handlers: le64 (ja +0), le32 (mov32) */
 		.name = "le64 is a nop, le32 truncates",
@@ -402,5 +886,6 @@ static const struct abpf_run_test abpf_interp_fused_tests[] = {
 };
 
 #undef TF_X3
+#undef TF_CRC_JUMP
 
 #endif /* ALTBPF_TABLES_INTERP_FUSED_H */

@@ -69,6 +69,11 @@ struct abpf_dinsn {
 
 _Static_assert(sizeof(struct abpf_dinsn) == sizeof(u64), "a slot is 8 bytes");
 
+/* code->setup */
+#define ABPF_SETUP_ZERO_REGS	0x1	/* names r3-r9 or calls: clear r0, r3-r9 */
+#define ABPF_SETUP_RC_STACK	0x2	/* calls helpers or has _CHK handlers */
+#define ABPF_SETUP_ZERO_STACK	0x4	/* ABPF_PROG_ZERO_STACK */
+
 /* What a run needs, worked out once by abpf_interp_prepare(). */
 struct abpf_interp_code {
 	const struct abpf_helper *helpers;
@@ -80,8 +85,7 @@ struct abpf_interp_code {
 	 * stack half of the run-time check is one subtract and compare.
 	 */
 	u64 stack_lim[4];
-	bool zero_stack;		/* ABPF_PROG_ZERO_STACK */
-	bool zero_regs;			/* names r3-r9 or calls: clear r0-r9 */
+	u8 setup;			/* ABPF_SETUP_*: what a run sets up */
 	u32 len;
 	struct abpf_dinsn insns[];	/* len + 1: a trailing invalid slot */
 };
@@ -103,7 +107,10 @@ _Static_assert(offsetof(struct abpf_interp_code, insns) % sizeof(u64) == 0,
  * inline and continues with a direct jump into "second", saving the
  * dispatch between two instructions that often follow each other (loop
  * counters and their back-edges, stack spills and fills, loads summed
- * up).  Each slot keeps its own operands.
+ * up, a bit shifted out and tested).  Each slot keeps its own operands.
+ * "second" may be a pair itself (prepare fuses from the last slot back):
+ * STXW_ADDK3_LDDW_CALL runs a store, the key pointer set-up, the map's
+ * lddw and the helper call with one dispatch.
  */
 #define ABPF_PAIR_OPS(X)						\
 	X(ADD_JA, ALU64_ADD_K, JMP_JA_BE)				\
@@ -120,17 +127,30 @@ _Static_assert(offsetof(struct abpf_interp_code, insns) % sizeof(u64) == 0,
 	X(LDXB_ADD, LDX_MEM_B_CHK, ALU64_ADD_X)				\
 	X(LDXH_ADD, LDX_MEM_H_CHK, ALU64_ADD_X)				\
 	X(LDXW_ADD, LDX_MEM_W_CHK, ALU64_ADD_X)				\
-	X(LDXDW_ADD, LDX_MEM_DW_CHK, ALU64_ADD_X)
+	X(LDXDW_ADD, LDX_MEM_DW_CHK, ALU64_ADD_X)			\
+	X(LDXH_ADDX, LDX_MEM_H, ALU64_ADD_X)				\
+	X(LDXDW_ADDX, LDX_MEM_DW, ALU64_ADD_X)				\
+	X(ADDK_ADDK3, ALU64_ADD_K, ALU64_ADD_K3)			\
+	X(MOVX_JLTK, ALU64_MOV_X, JMP_JLT_K_BE)				\
+	X(MOVX_JA, ALU64_MOV_X, JMP_JA_BE)				\
+	X(ADD32K_JEQ32K, ALU_ADD_K, JMP32_JEQ_K)			\
+	X(RSH32K_JEQ32K, ALU_RSH_K, JMP32_JEQ_K)			\
+	X(STXW_ADDK3_LDDW_CALL, STX_MEM_W, P_ADDK3_LDDW_CALL)		\
+	X(JEQ32K_JA, JMP32_JEQ_K, JMP_JA_BE)
 
 /*
  * X(name, first, second): a 3-address superinstruction (two slots) run
  * inline, then a direct jump into the handler of the slot after it: the
- * pointer argument set up right before a map helper's lddw + call, and
- * xorshift's "t = x << k; x ^= t".
+ * pointer argument set up right before a map helper's lddw + call,
+ * xorshift's "t = x << k; x ^= t" (and >>), a bit masked out and tested
+ * ("t = x & 1; if t == 0", in 32 bits with the shift of x between).
  */
 #define ABPF_PAIR3_OPS(X)						\
 	X(ADDK3_LDDW_CALL, ALU64_ADD_K3, P_LDDW_CALL)			\
-	X(LSHK3_XOR, ALU64_LSH_K3, ALU64_XOR_X)
+	X(LSHK3_XOR, ALU64_LSH_K3, ALU64_XOR_X)				\
+	X(RSHK3_XOR, ALU64_RSH_K3, ALU64_XOR_X)				\
+	X(AND64K3_JEQK, ALU64_AND_K3, JMP_JEQ_K_BE)			\
+	X(AND32K3_RSH32K_JEQ32K, ALU_AND_K3, P_RSH32K_JEQ32K)
 
 /* Atomic operations, one handler each (W and DW). */
 #define ABPF_ATOMIC_VARIANTS(X, SZ)					\
@@ -161,6 +181,8 @@ enum abpf_handler {
 	ABPF_JMP_OPS(ABPF_H_BE, JMP, "")
 #undef ABPF_H_BE
 	ABPF_H_CALL_STOP, ABPF_H_CALL_LOCAL, ABPF_H_INVALID,
+	/* local calls of subprograms that name none of r6-r10 (see prepare) */
+	ABPF_H_CALL_LOCAL_LEAF, ABPF_H_EXIT_LEAF,
 	/* Superinstructions: "mov dst, src; op dst, imm" as dst = src op imm. */
 #define ABPF_H_ALU3(OP)			ABPF_H_ALU_##OP##_K3, ABPF_H_ALU64_##OP##_K3,
 	ABPF_ALU3_OPS(ABPF_H_ALU3)
@@ -168,8 +190,11 @@ enum abpf_handler {
 #define ABPF_H_PAIR(NAME, FIRST, SECOND)	ABPF_H_P_##NAME,
 	ABPF_PAIR_OPS(ABPF_H_PAIR)
 #undef ABPF_H_PAIR
-	/* "mov64 dst, src; add64 dst, src2" as dst = src + src2 */
-	ABPF_H_ALU64_ADD_X3,
+	/*
+	 * "mov64 dst, src; add64 dst, src2" as dst = src + src2, and the
+	 * 32-bit "mov32; add32 X" and "mov32; xor32 X"
+	 */
+	ABPF_H_ALU64_ADD_X3, ABPF_H_ALU_ADD_X3, ABPF_H_ALU_XOR_X3,
 	/* lddw then a helper call (the map argument of map helpers) */
 	ABPF_H_P_LDDW_CALL,
 	/* 3-address superinstructions followed by a frequent next one */
@@ -191,6 +216,18 @@ enum abpf_handler {
 	/* Checked atomics: imm holds the unchecked handler to continue in. */
 	ABPF_H_AW_CHK, ABPF_H_ADW_CHK,
 	ABPF_H__COUNT,
+	/*
+	 * Base numbers prepare never produces (sub32 K is add32 -K; atomics
+	 * have a handler per operation), reused: their labels (from
+	 * ABPF_INSN_MAP) are these handlers.
+	 *
+	 * Sign extension as clang writes it: "lsh64 dst, 32; arsh64 dst, 32"
+	 * (two slots) and "mov64 dst, src; lsh64 dst, 32; arsh64 dst, 32"
+	 * (three slots); "mov32 r0, imm; exit": return a constant.
+	 */
+	ABPF_H_ALU64_SEXT32 = ABPF_H_ALU_SUB_K,
+	ABPF_H_ALU64_SEXT32_3 = ABPF_H_STX_ATOMIC_W,
+	ABPF_H_P_RET32K = ABPF_H_STX_ATOMIC_DW,
 };
 
 _Static_assert(ABPF_H__COUNT <= 256, "handler numbers must fit in a u8");
@@ -283,6 +320,52 @@ static __always_inline bool abpf_interp_region_ok(const struct abpf_run_ctx *rc,
 	return false;
 }
 
+#ifdef ABPF_INTERP_PROFILE
+/*
+ * Native profile build only (-DABPF_INTERP_PROFILE): dynamic counts of
+ * dispatched handler pairs, [0] falling through, [1] after a jump,
+ * written to $ABPF_INTERP_PROFILE at exit (scripts: see
+ * docs/interpreter.md).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+static unsigned long long abpf_prof[2][256][256];
+
+static void __attribute__((destructor)) abpf_prof_dump(void)
+{
+	const char *path = getenv("ABPF_INTERP_PROFILE");
+	FILE *f;
+	int j, a, b;
+
+	if (!path)
+		return;
+	f = fopen(path, "w");
+	if (!f)
+		return;
+	for (j = 0; j < 2; j++)
+		for (a = 0; a < 256; a++)
+			for (b = 0; b < 256; b++)
+				if (abpf_prof[j][a][b])
+					fprintf(f, "%d %d %d %llu\n", j, a, b,
+						abpf_prof[j][a][b]);
+	fclose(f);
+}
+#define ABPF_PROF_RESET()	(prof_prev = NULL)
+#define ABPF_PROF_HOOK()						\
+	({ abpf_prof_count(prof_prev, insn); prof_prev = insn; })
+
+static inline void abpf_prof_count(const struct abpf_dinsn *prev,
+				   const struct abpf_dinsn *insn)
+{
+	if (prev)
+		abpf_prof[!(insn > prev && insn - prev <= 2)][prev->op]
+			 [insn->op]++;
+}
+#else
+#define ABPF_PROF_RESET()	((void)0)
+#define ABPF_PROF_HOOK()	((void)0)
+#endif
+
 u64 abpf_interp_run(const struct abpf_prog *prog, struct abpf_run_ctx *rc)
 {
 	/*
@@ -319,6 +402,8 @@ u64 abpf_interp_run(const struct abpf_prog *prog, struct abpf_run_ctx *rc)
 		[ABPF_H_END_SWAP32] = &&h_END_SWAP32,
 		[ABPF_H_END_SWAP64] = &&h_END_SWAP64,
 		[ABPF_H_ALU64_ADD_X3] = &&h_ALU64_ADD_X3,
+		[ABPF_H_ALU_ADD_X3] = &&h_ALU_ADD_X3,
+		[ABPF_H_ALU_XOR_X3] = &&h_ALU_XOR_X3,
 		[ABPF_H_P_LDDW_CALL] = &&h_P_LDDW_CALL,
 		ABPF_PAIR3_OPS(ABPF_JT_PAIR)
 		[ABPF_H_JMP_JA_BE] = &&h_JMP_JA_BE,
@@ -326,6 +411,8 @@ u64 abpf_interp_run(const struct abpf_prog *prog, struct abpf_run_ctx *rc)
 		ABPF_JMP_OPS(ABPF_JT_BE, JMP, "")
 		[ABPF_H_CALL_STOP] = &&h_CALL_STOP,
 		[ABPF_H_CALL_LOCAL] = &&h_CALL_LOCAL,
+		[ABPF_H_CALL_LOCAL_LEAF] = &&h_CALL_LOCAL_LEAF,
+		[ABPF_H_EXIT_LEAF] = &&h_EXIT_LEAF,
 		[ABPF_H_INVALID] = &&h_INVALID,
 		ABPF_MEM_OPS(ABPF_JT_CHK, W, "w")
 		ABPF_MEM_OPS(ABPF_JT_CHK, H, "h")
@@ -360,13 +447,16 @@ u64 abpf_interp_run(const struct abpf_prog *prog, struct abpf_run_ctx *rc)
 	u64 * const regs = reg_file;
 	const struct abpf_interp_code *c = prog->interp_priv;
 	const struct abpf_dinsn *code, *insn;
-	const struct abpf_helper *helpers, *helper;
+	const struct abpf_helper *helper;
 	struct abpf_frame *frame;
-	u64 budget, ret, addr;
+	u64 budget1, ret, addr, fp;	/* budget1: rc->budget + 1 */
 	u32 poff;
-	int err;
+#ifdef ABPF_INTERP_PROFILE
+	const struct abpf_dinsn *prof_prev;
+#endif
 
 run:
+	ABPF_PROF_RESET();
 	if (unlikely(!c)) {
 		/* Not prepared (abpf_interp_prepare() after abpf_check()). */
 		rc->tail_prog = NULL;
@@ -377,29 +467,51 @@ run:
 	}
 	code = c->insns;
 	insn = code;
-	helpers = c->helpers;
 	frame = frames;			/* the next free one */
-	budget = rc->budget;
-
-	/* The program's stack: the top prog->stack_depth bytes. */
-	rc->stack_hi = (u64)(unsigned long)&stack[ARRAY_SIZE(stack)];
-	rc->stack_lo = rc->stack_hi - c->stack_size;
-	if (c->zero_stack)
-		memset((void *)(unsigned long)rc->stack_lo, 0, c->stack_size);
+	budget1 = rc->budget + 1;	/* mod 2^64: U64_MAX works too */
+	fp = (u64)(unsigned long)&stack[ARRAY_SIZE(stack)];
 	rc->stop = false;
 	rc->error = 0;
 	rc->error_pc = 0;
-
 	/*
-	 * As the JIT: registers start at 0 when the program could see them
+	 * The program's stack is the top c->stack_size bytes.  Only helpers
+	 * (abpf_mem_ok()) and the _CHK handlers read its bounds from rc, as
+	 * in the JIT: a program with neither does not set them.
+	 *
+	 * As the JIT, registers start at 0 when the program could see them
 	 * (names them, or hands them to a callee); a program that names
-	 * only r0-r2 and r10 and calls nothing skips the clearing.
+	 * only r0-r2 and r10 and calls nothing skips the clearing.  Eight
+	 * stores: a memset of the file was a rep stos, one instruction per
+	 * word under -icount, and cleared r1, r2 and r10 for nothing.
+	 *
+	 * The two usual cases (compute code; code that calls helpers) test
+	 * c->setup once or twice, the rest go through every test.
 	 */
-	if (c->zero_regs)
-		memset(reg_file, 0, sizeof(reg_file));
+#define ZERO_REGS							\
+	({ regs[BPF_REG_0] = 0; regs[BPF_REG_3] = 0; regs[BPF_REG_4] = 0; \
+	   regs[BPF_REG_5] = 0; regs[BPF_REG_6] = 0; regs[BPF_REG_7] = 0; \
+	   regs[BPF_REG_8] = 0; regs[BPF_REG_9] = 0; })
+#define RC_STACK							\
+	({ rc->stack_hi = fp; rc->stack_lo = fp - c->stack_size; })
+	if (likely(c->setup == ABPF_SETUP_ZERO_REGS)) {
+		ZERO_REGS;
+	} else if (c->setup == (ABPF_SETUP_ZERO_REGS | ABPF_SETUP_RC_STACK)) {
+		RC_STACK;
+		ZERO_REGS;
+	} else if (c->setup) {
+		if (c->setup & ABPF_SETUP_RC_STACK)
+			RC_STACK;
+		if (c->setup & ABPF_SETUP_ZERO_STACK)
+			memset((void *)(unsigned long)(fp - c->stack_size), 0,
+			       c->stack_size);
+		if (c->setup & ABPF_SETUP_ZERO_REGS)
+			ZERO_REGS;
+	}
+#undef ZERO_REGS
+#undef RC_STACK
 	regs[BPF_REG_1] = rc->r1;
 	regs[BPF_REG_2] = rc->r2;
-	regs[BPF_REG_10] = rc->stack_hi;
+	regs[BPF_REG_10] = fp;
 
 #define DST	regs[insn->dst]
 #define SRC	regs[(u32)insn->imm]		/* X forms, LDX, STX */
@@ -408,10 +520,23 @@ run:
 #define ASRC	regs[insn->dst >> 4]
 #define IMM	insn->imm
 #define OFF	insn->off
-#define NEXT	({ goto *jumptable[insn->op]; })
+#define NEXT	({ ABPF_PROF_HOOK(); goto *jumptable[insn->op]; })
 #define CONT	({ insn++; NEXT; })
+/*
+ * dst = EXPR of v_, v_ = INIT read into a register first (the empty asm):
+ * for the ALU32 and shift forms that cannot operate on dst's slot in
+ * memory, gcc otherwise computed the slot's address with a lea before
+ * loading and storing it, one instruction more.
+ */
+#define DST_SET(T, INIT, EXPR)						\
+	({ T v_ = (INIT); asm("" : "+r" (v_)); DST = (EXPR); })
+/*
+ * Charge one unit of budget; with none left, abort.  Counting budget + 1
+ * down to 0 makes it a sub and a je on the back-edge (a test of the
+ * budget itself cost a test, a decrement and a je), for an add per run.
+ */
 #define BUDGET								\
-	({ if (unlikely(!budget)) goto abort_loop; budget--; })
+	({ if (unlikely(--budget1 == 0)) goto abort_budget; })
 /* size is 1 << lg */
 #define MEM_CHECK(addr, lg, write)					\
 	({ if (unlikely((addr) - rc->stack_lo >= c->stack_lim[lg] &&	\
@@ -421,16 +546,35 @@ run:
 	({ if (unlikely((addr) & ((1 << (lg)) - 1)))			\
 		goto abort_range;					\
 	   MEM_CHECK(addr, lg, true); })
+/* A taken jump dispatches on its own (see the jumps below). */
+#define TAKEN	({ insn += (s64)OFF + 1; NEXT; })
+/* A taken jmp32: a back-edge (offset < 0) costs budget. */
+#define JUMP32	({ if (OFF < 0) BUDGET; TAKEN; })
+#define T_EQ(a, b)	((a) == (b))
+#define T_NE(a, b)	((a) != (b))
+#define T_GT(a, b)	((a) > (b))
+#define T_GE(a, b)	((a) >= (b))
+#define T_LT(a, b)	((a) < (b))
+#define T_LE(a, b)	((a) <= (b))
+#define T_SET(a, b)	(((a) & (b)) != 0)
 
 	NEXT;
 
 	/* ALU: add, sub, mul, or, and, xor. */
-#define ALU_BINOP(NAME, OP)						\
+/*
+ * ALU32: the operand that is not dst (src or imm; dst for sub X) is
+ * loaded into a register first (DST_SET, see there) for the commutative
+ * operations.
+ */
+#define ALU_BINOP_C(NAME, OP)						\
+	ALU_BINOP2(NAME, OP, DST_SET(u32, SRC, (u32)(DST OP v_)),	\
+		   DST_SET(u32, IMM, (u32)(DST OP v_)))
+#define ALU_BINOP2(NAME, OP, ALU32_X, ALU32_K)				\
 h_ALU_##NAME##_X:						\
-		DST = (u32)((u32)DST OP (u32)SRC);			\
+		ALU32_X;						\
 		CONT;							\
 h_ALU_##NAME##_K:						\
-		DST = (u32)((u32)DST OP (u32)IMM);			\
+		ALU32_K;						\
 		CONT;							\
 h_ALU64_##NAME##_X:						\
 		DST = DST OP SRC;					\
@@ -438,13 +582,13 @@ h_ALU64_##NAME##_X:						\
 h_ALU64_##NAME##_K:						\
 		DST = DST OP (u64)(s64)IMM;				\
 		CONT;
-	ALU_BINOP(ADD, +)
-	ALU_BINOP(SUB, -)
-	ALU_BINOP(MUL, *)
-	ALU_BINOP(OR, |)
-	ALU_BINOP(AND, &)
-	ALU_BINOP(XOR, ^)
-#undef ALU_BINOP
+	ALU_BINOP_C(ADD, +)
+	ALU_BINOP_C(MUL, *)
+	ALU_BINOP_C(OR, |)
+	ALU_BINOP_C(AND, &)
+	ALU_BINOP_C(XOR, ^)
+#undef ALU_BINOP_C
+#undef ALU_BINOP2
 
 	/* Superinstructions: two slots, "mov dst, src; op dst, imm". */
 #define ALU3(NAME, EXPR32, EXPR64)					\
@@ -473,20 +617,38 @@ h_ALU64_ADD_X3:
 		DST = SRC_OFF + SRC;		/* src2 (!= dst) in imm */
 		insn += 2;
 		NEXT;
+h_ALU_ADD_X3:
+		DST = (u32)((u32)SRC_OFF + (u32)SRC);
+		insn += 2;
+		NEXT;
+h_ALU_XOR_X3:
+		DST = (u32)((u32)SRC_OFF ^ (u32)SRC);
+		insn += 2;
+		NEXT;
+	/* ABPF_H_ALU64_SEXT32 */
+h_ALU_SUB_K:
+		DST_SET(s64, (s32)DST, v_);
+		insn += 2;
+		NEXT;
+	/* ABPF_H_ALU64_SEXT32_3 */
+h_STX_ATOMIC_W:
+		DST = (u64)(s64)(s32)SRC_OFF;	/* the mov's src in off */
+		insn += 3;
+		NEXT;
 #define FIRST3_ALU64_ADD_K3	(DST = SRC_OFF + (u64)(s64)IMM)
 #define FIRST3_ALU64_LSH_K3	(DST = SRC_OFF << (IMM & 63))
-#define PAIR3(NAME, FIRST, SECOND)					\
-h_P_##NAME:							\
-		FIRST3_##FIRST;						\
-		insn += 2;						\
-		goto h_##SECOND;
-	ABPF_PAIR3_OPS(PAIR3)
-#undef PAIR3
-#undef FIRST3_ALU64_ADD_K3
-#undef FIRST3_ALU64_LSH_K3
-
-	/* Pair superinstructions: the first's body, then into the second. */
+#define FIRST3_ALU64_RSH_K3	(DST = SRC_OFF >> (IMM & 63))
+#define FIRST3_ALU64_AND_K3	(DST = SRC_OFF & (u64)(s64)IMM)
+#define FIRST3_ALU_AND_K3	(DST = (u32)SRC_OFF & (u32)IMM)
 #define FIRST_ALU64_ADD_K	(DST += (u64)(s64)IMM)
+#define FIRST_ALU_ADD_K		(DST = (u32)((u32)DST + (u32)IMM))
+#define FIRST_ALU_RSH_K		DST_SET(u32, DST, v_ >> (IMM & 31))
+#define FIRST_ALU64_MOV_X	(DST = SRC)
+/* a jump first: taken, it dispatches; not taken, the second runs */
+#define FIRST_JMP32_JEQ_K	({ if ((u32)DST == (u32)IMM) JUMP32; })
+#define FIRST_LDX_MEM_H		FIRST_LDX(abpf_u16_ua)
+#define FIRST_STX_MEM_W							\
+	(*(abpf_u32_ua *)(unsigned long)(DST + OFF) = (u32)SRC)
 #define FIRST_LDX(T)	(DST = *(const T *)(unsigned long)(SRC + OFF))
 #define FIRST_LDX_CHK(T, LG)						\
 	({ addr = SRC + OFF; MEM_CHECK(addr, LG, false);		\
@@ -498,14 +660,65 @@ h_P_##NAME:							\
 #define FIRST_LDX_MEM_H_CHK	FIRST_LDX_CHK(abpf_u16_ua, 1)
 #define FIRST_LDX_MEM_W_CHK	FIRST_LDX_CHK(abpf_u32_ua, 2)
 #define FIRST_LDX_MEM_DW_CHK	FIRST_LDX_CHK(abpf_u64_ua, 3)
+/*
+ * The second of a pair runs inline (its own copy, with its own dispatch):
+ * a goto into the second's handler cost a jmp wherever gcc had not
+ * placed that handler right after the pair.
+ */
+#define SECOND_ALU64_ADD_X	({ DST += SRC; CONT; })
+#define SECOND_ALU64_XOR_X	({ DST ^= SRC; CONT; })
+#define SECOND_ALU64_ADD_K3	({ FIRST3_ALU64_ADD_K3; insn += 2; NEXT; })
+#define SECOND_LDX_MEM_DW	({ FIRST_LDX_MEM_DW; CONT; })
+#define SECOND_STX_MEM_DW	({ FIRST_STX_MEM_DW; CONT; })
+#define SECOND_JMP_JA_BE	({ BUDGET; TAKEN; })
+#define SECOND_JBE(TEST, T, B)						\
+	({ if (TEST((T)DST, (T)(B))) { BUDGET; TAKEN; } CONT; })
+#define SECOND_JMP_JEQ_K_BE	SECOND_JBE(T_EQ, u64, (s64)IMM)
+#define SECOND_JMP_JNE_K_BE	SECOND_JBE(T_NE, u64, (s64)IMM)
+#define SECOND_JMP_JNE_X_BE	SECOND_JBE(T_NE, u64, SRC)
+#define SECOND_JMP_JLT_K_BE	SECOND_JBE(T_LT, u64, (s64)IMM)
+#define SECOND_JMP_JLT_X_BE	SECOND_JBE(T_LT, u64, SRC)
+#define SECOND_JMP_JSLT_K_BE	SECOND_JBE(T_LT, s64, (s64)IMM)
+#define SECOND_JMP_JSLT_X_BE	SECOND_JBE(T_LT, s64, SRC)
+#define SECOND_JMP_JLE_K_BE	SECOND_JBE(T_LE, u64, (s64)IMM)
+#define SECOND_JMP_JLE_X_BE	SECOND_JBE(T_LE, u64, SRC)
+#define SECOND_JMP32_JEQ_K	({ if ((u32)DST == (u32)IMM) JUMP32; CONT; })
+#define SECOND_P_RSH32K_JEQ32K	({ FIRST_ALU_RSH_K; insn++; SECOND_JMP32_JEQ_K; })
+/*
+ * A helper call is long, and a copy of it in each pair made gcc dispatch
+ * through a register in 31 handlers (xorshift +4%): there the pair jumps.
+ */
+#define GOTO_HANDLER(H)		({ goto h_##H; })
+#define SECOND_P_LDDW_CALL	GOTO_HANDLER(P_LDDW_CALL)
+#define SECOND_P_ADDK3_LDDW_CALL GOTO_HANDLER(P_ADDK3_LDDW_CALL)
+#define PAIR3(NAME, FIRST, SECOND)					\
+h_P_##NAME:							\
+		FIRST3_##FIRST;						\
+		insn += 2;						\
+		SECOND_##SECOND;
+	ABPF_PAIR3_OPS(PAIR3)
+#undef PAIR3
+
+	/* Pair superinstructions: the first's body, then the second's. */
 #define PAIR(NAME, FIRST, SECOND)					\
 h_P_##NAME:							\
 		FIRST_##FIRST;						\
 		insn++;							\
-		goto h_##SECOND;
+		SECOND_##SECOND;
 	ABPF_PAIR_OPS(PAIR)
 #undef PAIR
+#undef FIRST3_ALU64_ADD_K3
+#undef FIRST3_ALU64_LSH_K3
+#undef FIRST3_ALU64_RSH_K3
+#undef FIRST3_ALU64_AND_K3
+#undef FIRST3_ALU_AND_K3
 #undef FIRST_ALU64_ADD_K
+#undef FIRST_ALU_ADD_K
+#undef FIRST_ALU_RSH_K
+#undef FIRST_ALU64_MOV_X
+#undef FIRST_JMP32_JEQ_K
+#undef FIRST_LDX_MEM_H
+#undef FIRST_STX_MEM_W
 #undef FIRST_LDX
 #undef FIRST_LDX_CHK
 #undef FIRST_LDX_MEM_DW
@@ -514,6 +727,27 @@ h_P_##NAME:							\
 #undef FIRST_LDX_MEM_H_CHK
 #undef FIRST_LDX_MEM_W_CHK
 #undef FIRST_LDX_MEM_DW_CHK
+#undef SECOND_ALU64_ADD_X
+#undef SECOND_ALU64_XOR_X
+#undef SECOND_ALU64_ADD_K3
+#undef SECOND_LDX_MEM_DW
+#undef SECOND_STX_MEM_DW
+#undef SECOND_JMP_JA_BE
+#undef SECOND_JBE
+#undef SECOND_JMP_JEQ_K_BE
+#undef SECOND_JMP_JNE_K_BE
+#undef SECOND_JMP_JNE_X_BE
+#undef SECOND_JMP_JLT_K_BE
+#undef SECOND_JMP_JLT_X_BE
+#undef SECOND_JMP_JSLT_K_BE
+#undef SECOND_JMP_JSLT_X_BE
+#undef SECOND_JMP_JLE_K_BE
+#undef SECOND_JMP_JLE_X_BE
+#undef SECOND_JMP32_JEQ_K
+#undef SECOND_P_RSH32K_JEQ32K
+#undef SECOND_P_LDDW_CALL
+#undef SECOND_P_ADDK3_LDDW_CALL
+#undef GOTO_HANDLER
 
 	/*
 	 * Shifts: prepare masked the K forms' counts already; masking again
@@ -557,6 +791,16 @@ h_ALU64_ARSH_K:
 		DST = (u64)((s64)DST >> (IMM & 63));
 		CONT;
 
+h_ALU_SUB_X:
+		/* no sub32 K: prepare makes it add32 -K (its number is SEXT32's) */
+		DST_SET(u32, DST, (u32)(v_ - SRC));
+		CONT;
+h_ALU64_SUB_X:
+		DST = DST - SRC;
+		CONT;
+h_ALU64_SUB_K:
+		DST = DST - (u64)(s64)IMM;
+		CONT;
 h_ALU_NEG:
 		DST = (u32)-(u32)DST;
 		CONT;
@@ -686,7 +930,6 @@ h_END_SWAP64:
 	 * does not merge it with the fall-through into one dispatch that
 	 * needs the new insn in another register.
 	 */
-#define TAKEN	({ insn += (s64)OFF + 1; NEXT; })
 h_JMP_JA:
 		TAKEN;
 h_JMP_JA_BE:
@@ -730,15 +973,6 @@ h_JMP_##NAME##_K_BE:						\
 		}							\
 		CONT;							\
 
-/* A taken jmp32: a back-edge (offset < 0) costs budget. */
-#define JUMP32	({ if (OFF < 0) BUDGET; TAKEN; })
-#define T_EQ(a, b)	((a) == (b))
-#define T_NE(a, b)	((a) != (b))
-#define T_GT(a, b)	((a) > (b))
-#define T_GE(a, b)	((a) >= (b))
-#define T_LT(a, b)	((a) < (b))
-#define T_LE(a, b)	((a) <= (b))
-#define T_SET(a, b)	(((a) & (b)) != 0)
 	JCOND(JEQ, T_EQ, u64, u32)
 	JCOND(JNE, T_NE, u64, u32)
 	JCOND(JGT, T_GT, u64, u32)
@@ -751,24 +985,22 @@ h_JMP_##NAME##_K_BE:						\
 	JCOND(JSLT, T_LT, s64, s32)
 	JCOND(JSLE, T_LE, s64, s32)
 #undef JCOND
-#undef JUMP32
-#undef TAKEN
 
 	/* Calls. prepare checked that helper ids in imm exist. */
 h_JMP_CALL:
-		regs[BPF_REG_0] = helpers[IMM].fn(regs[1], regs[2], regs[3],
+		regs[BPF_REG_0] = c->helpers[IMM].fn(regs[1], regs[2], regs[3],
 						  regs[4], regs[5], rc);
 		CONT;
 h_CALL_STOP:
-		regs[BPF_REG_0] = helpers[IMM].fn(regs[1], regs[2], regs[3],
+		regs[BPF_REG_0] = c->helpers[IMM].fn(regs[1], regs[2], regs[3],
 						  regs[4], regs[5], rc);
 		if (unlikely(rc->stop || rc->error))
 			goto helper_stop;
 		CONT;
 h_JMP_CALLX:
-		if (unlikely(DST >= c->nr_helpers || !helpers[DST].fn))
+		if (unlikely(DST >= c->nr_helpers || !c->helpers[DST].fn))
 			goto abort_inval;
-		helper = &helpers[DST];
+		helper = &c->helpers[DST];
 		regs[BPF_REG_0] = helper->fn(regs[1], regs[2], regs[3],
 					     regs[4], regs[5], rc);
 		if ((helper->flags & ABPF_HELPER_MAY_STOP) &&
@@ -790,6 +1022,34 @@ h_CALL_LOCAL:
 		regs[BPF_REG_10] -= (u16)OFF;
 		insn += (s64)IMM + 1;
 		NEXT;
+h_CALL_LOCAL_LEAF:
+		/*
+		 * The callee and what it calls name none of r6-r10: they
+		 * keep the caller's values, only the return slot is saved.
+		 */
+		BUDGET;
+		if (unlikely(frame == &frames[ARRAY_SIZE(frame_stack)]))
+			goto abort_loop;
+		frame->ret = insn;
+		frame++;
+		insn += (s64)IMM + 1;
+		NEXT;
+h_EXIT_LEAF:
+		if (unlikely(frame == frames))
+			goto done;
+		frame--;
+		insn = frame->ret;
+		CONT;
+	/* ABPF_H_P_RET32K */
+h_STX_ATOMIC_DW:
+		/* from main: the run's result straight away */
+		if (likely(frame == frames)) {
+			ret = (u32)IMM;
+			goto out;
+		}
+		regs[BPF_REG_0] = (u32)IMM;
+		insn++;
+		goto h_JMP_EXIT;
 h_JMP_EXIT:
 		if (frame == frames)
 			goto done;
@@ -899,7 +1159,6 @@ h_A##SZ##_##V:							\
 h_A##SZ##_CHK:							\
 		ATOMIC_CHECK(ADST + OFF, LG);				\
 		goto *jumptable[(u8)IMM];				\
-h_STX_ATOMIC_##SZ:						\
 	ATOMIC_H(SZ, ADD)						\
 		A_OPS(add, (void *)(unsigned long)addr, ASRC);		\
 		CONT;							\
@@ -951,6 +1210,9 @@ h_INVALID:
 #undef ASRC
 #undef CONT
 #undef BUDGET
+#undef DST_SET
+#undef TAKEN
+#undef JUMP32
 #undef MEM_CHECK
 #undef ATOMIC_CHECK
 
@@ -965,20 +1227,26 @@ helper_stop:
 		rc->error_pc = insn - code;
 	ret = 0;
 	goto out;
+	/*
+	 * The error codes are stored here rather than kept in a variable:
+	 * gcc hoisted "err = -ELOOP" above the budget test of every back-
+	 * edge, one instruction more on the path taken.
+	 */
 abort_range:
-	err = -ERANGE;
+	rc->error = -ERANGE;
 	goto abort;
+abort_budget:
+	budget1 = 1;		/* none left: rc->budget = 0 */
 abort_loop:
-	err = -ELOOP;
+	rc->error = -ELOOP;
 	goto abort;
 abort_inval:
-	err = -EINVAL;
+	rc->error = -EINVAL;
 abort:
-	rc->error = err;
 	rc->error_pc = insn - code;
 	ret = 0;
 out:
-	rc->budget = budget;
+	rc->budget = budget1 - 1;
 	/* The stack dies with this frame: no helper may use it after. */
 	rc->stack_lo = 0;
 	rc->stack_hi = 0;
@@ -1334,21 +1602,59 @@ static void abpf_fuse_alu3(const struct abpf_prog *prog, u32 pc,
 
 /*
  * "mov64 dst, src; add64 dst, src2" (src2 != dst, which the mov changed)
- * as dst = src + src2 from the first slot: src in off, src2 in imm.
+ * as dst = src + src2 from the first slot: src in off, src2 in imm; the
+ * same in 32 bits for add and xor.
  */
 static void abpf_fuse_x3(const struct abpf_prog *prog, u32 pc,
 			 struct abpf_dinsn *d)
 {
 	const struct bpf_insn *mov = &prog->insns[pc], *alu = mov + 1;
+	u8 op;
 
-	if (d[0].op != ABPF_H_ALU64_MOV_X || d[1].op != ABPF_H_ALU64_ADD_X ||
-	    mov->code != (BPF_ALU64 | BPF_MOV | BPF_X) || mov->off ||
-	    alu->code != (BPF_ALU64 | BPF_ADD | BPF_X) ||
-	    alu->dst_reg != mov->dst_reg || alu->src_reg == mov->dst_reg)
+	if (mov->off || alu->dst_reg != mov->dst_reg ||
+	    alu->src_reg == mov->dst_reg)
 		return;
-	d[0].op = ABPF_H_ALU64_ADD_X3;
+	if (d[0].op == ABPF_H_ALU64_MOV_X && d[1].op == ABPF_H_ALU64_ADD_X &&
+	    mov->code == (BPF_ALU64 | BPF_MOV | BPF_X) &&
+	    alu->code == (BPF_ALU64 | BPF_ADD | BPF_X))
+		op = ABPF_H_ALU64_ADD_X3;
+	else if (d[0].op == ABPF_H_ALU_MOV_X && d[1].op == ABPF_H_ALU_ADD_X &&
+		 mov->code == (BPF_ALU | BPF_MOV | BPF_X) &&
+		 alu->code == (BPF_ALU | BPF_ADD | BPF_X))
+		op = ABPF_H_ALU_ADD_X3;
+	else if (d[0].op == ABPF_H_ALU_MOV_X && d[1].op == ABPF_H_ALU_XOR_X &&
+		 mov->code == (BPF_ALU | BPF_MOV | BPF_X) &&
+		 alu->code == (BPF_ALU | BPF_XOR | BPF_X))
+		op = ABPF_H_ALU_XOR_X3;
+	else
+		return;
+	d[0].op = op;
 	d[0].off = mov->src_reg;
 	d[0].imm = alu->src_reg;
+}
+
+/*
+ * "lsh64 dst, 32; arsh64 dst, 32" as dst = (s32)dst (two slots), and the
+ * same after "mov64 dst, src" (already a 3-address lsh: three slots).
+ */
+static void abpf_fuse_sext(u32 left, struct abpf_dinsn *d)
+{
+	if (left > 1 && d[0].op == ABPF_H_ALU64_LSH_K && d[0].imm == 32 &&
+	    d[1].op == ABPF_H_ALU64_ARSH_K && d[1].imm == 32 &&
+	    d[1].dst == d[0].dst)
+		d[0].op = ABPF_H_ALU64_SEXT32;
+	else if (left > 2 && d[0].op == ABPF_H_ALU64_LSH_K3 &&
+		 d[0].imm == 32 && d[2].op == ABPF_H_ALU64_ARSH_K &&
+		 d[2].imm == 32 && d[2].dst == d[0].dst)
+		d[0].op = ABPF_H_ALU64_SEXT32_3;
+}
+
+/* "mov32 r0, imm; exit" (not a subprogram's EXIT_LEAF) */
+static void abpf_fuse_ret(struct abpf_dinsn *d)
+{
+	if (d[0].op == ABPF_H_ALU_MOV_K && d[0].dst == BPF_REG_0 &&
+	    d[1].op == ABPF_H_JMP_EXIT)
+		d[0].op = ABPF_H_P_RET32K;
 }
 
 /* lddw (two slots) then a helper call: one dispatch less. */
@@ -1392,7 +1698,7 @@ static void abpf_fuse_pair(u32 left, struct abpf_dinsn *d)
 	abpf_fuse_from(abpf_pairs, ARRAY_SIZE(abpf_pairs), d, d[1].op);
 }
 
-/* Does the program name r3-r9 or call anything (code->zero_regs)? */
+/* Does the program name r3-r9 or call anything (ABPF_SETUP_ZERO_REGS)? */
 static bool abpf_interp_sees_regs(const struct abpf_prog *prog)
 {
 	const u16 seen = 0x3f8;		/* r3-r9 */
@@ -1408,6 +1714,87 @@ static bool abpf_interp_sees_regs(const struct abpf_prog *prog)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * Does the program read rc->stack_lo/hi (ABPF_SETUP_RC_STACK): a helper call
+ * (abpf_mem_ok()) or a run-time checked access?
+ */
+static bool abpf_interp_needs_rc_stack(const struct abpf_prog *prog)
+{
+	u32 pc;
+
+	for (pc = 0; pc < prog->len; pc++) {
+		const struct bpf_insn *insn = &prog->insns[pc];
+
+		if (prog->aux[pc].flags & ABPF_AUX_MEMCHK)
+			return true;
+		if (BPF_CLASS(insn->code) == BPF_JMP &&
+		    BPF_OP(insn->code) == BPF_CALL &&
+		    insn->src_reg != BPF_PSEUDO_CALL)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Local calls of subprograms that name none of r6-r10, nor does anything
+ * they call: such a callee cannot change or read the caller's r6-r9, and
+ * its r10 is never read, so the call saves only its return slot
+ * (CALL_LOCAL_LEAF) and the callee's exits restore only that
+ * (EXIT_LEAF).  Small helper functions are usually like that.  Each
+ * subprogram's mask of named r6-r10 is closed over its calls first.
+ */
+static int abpf_interp_leaf_calls(const struct abpf_prog *prog,
+				  struct abpf_dinsn *d)
+{
+	const u16 callee_saved = 0x7c0;		/* r6-r10 */
+	u32 pc, sub, callee, n = prog->nr_subprogs;
+	bool changed = true;
+	u16 *named;
+
+	if (!n || !prog->subprogs)
+		return 0;
+	named = abpf_zalloc(n * sizeof(*named));
+	if (!named)
+		return -ENOMEM;
+	for (pc = 0; pc < prog->len; pc++) {
+		const struct bpf_insn *insn = &prog->insns[pc];
+
+		sub = prog->aux[pc].subprog;
+		if (sub >= n)
+			goto out;
+		named[sub] |= ((1U << insn->dst_reg) | (1U << insn->src_reg)) &
+			      callee_saved;
+	}
+	while (changed) {
+		changed = false;
+		for (pc = 0; pc < prog->len; pc++) {
+			if (d[pc].op != ABPF_H_CALL_LOCAL)
+				continue;
+			sub = prog->aux[pc].subprog;
+			callee = prog->aux[pc + d[pc].imm + 1].subprog;
+			if (callee >= n)
+				goto out;
+			if (named[callee] & ~named[sub]) {
+				named[sub] |= named[callee];
+				changed = true;
+			}
+		}
+	}
+	for (pc = 0; pc < prog->len; pc++) {
+		sub = prog->aux[pc].subprog;
+		if (d[pc].op == ABPF_H_CALL_LOCAL) {
+			callee = prog->aux[pc + d[pc].imm + 1].subprog;
+			if (!named[callee])
+				d[pc].op = ABPF_H_CALL_LOCAL_LEAF;
+		} else if (d[pc].op == ABPF_H_JMP_EXIT && sub && !named[sub]) {
+			d[pc].op = ABPF_H_EXIT_LEAF;
+		}
+	}
+out:
+	abpf_free(named);
+	return 0;
 }
 
 int abpf_interp_prepare(struct abpf_prog *prog)
@@ -1432,8 +1819,12 @@ int abpf_interp_prepare(struct abpf_prog *prog)
 	code->stack_size = (prog->stack_depth + 7) & ~7U;
 	if (code->stack_size > ABPF_MAX_STACK)
 		code->stack_size = ABPF_MAX_STACK;
-	code->zero_stack = prog->flags & ABPF_PROG_ZERO_STACK;
-	code->zero_regs = abpf_interp_sees_regs(prog);
+	if (abpf_interp_sees_regs(prog))
+		code->setup |= ABPF_SETUP_ZERO_REGS;
+	if (abpf_interp_needs_rc_stack(prog))
+		code->setup |= ABPF_SETUP_RC_STACK;
+	if (prog->flags & ABPF_PROG_ZERO_STACK)
+		code->setup |= ABPF_SETUP_ZERO_STACK;
 	for (pc = 0; pc < ARRAY_SIZE(code->stack_lim); pc++)
 		if (code->stack_size >= 1U << pc)
 			code->stack_lim[pc] = code->stack_size - (1U << pc) + 1;
@@ -1450,17 +1841,25 @@ int abpf_interp_prepare(struct abpf_prog *prog)
 			code->insns[pc].imm = prog->insns[pc].imm;
 		}
 	}
+	if (abpf_interp_leaf_calls(prog, code->insns)) {
+		abpf_free(code);
+		return -ENOMEM;
+	}
 	/*
-	 * Two passes: pairs of a 3-address superinstruction look at what the first
-	 * made of the slot after them.  Pairs jump to their second's label,
-	 * so rewriting that slot later changes nothing for them.
+	 * Two passes: pairs of a 3-address superinstruction look at what the
+	 * first made of the slot after them.  The second goes from the last
+	 * slot back, so that a pair sees the pair its second slot became (and
+	 * can continue in it).  A pair jumps to its second's label, so a
+	 * slot keeps meaning what it meant when a pair before it was formed.
 	 */
 	for (pc = 0; pc + 1 < prog->len; pc++) {
 		abpf_fuse_alu3(prog, pc, &code->insns[pc]);
 		abpf_fuse_x3(prog, pc, &code->insns[pc]);
 		abpf_fuse_lddw_call(prog->len - pc, &code->insns[pc]);
 	}
-	for (pc = 0; pc + 1 < prog->len; pc++) {
+	for (pc = prog->len - 1; pc-- > 0; ) {
+		abpf_fuse_sext(prog->len - pc, &code->insns[pc]);
+		abpf_fuse_ret(&code->insns[pc]);
 		abpf_fuse_pair(prog->len - pc, &code->insns[pc]);
 	}
 	prog->interp_priv = code;
