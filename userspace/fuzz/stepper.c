@@ -652,6 +652,11 @@ static bool helper_args(struct stepper *s, const struct abpf_helper *h)
 	return true;
 }
 
+static bool prints_args(const struct abpf_helper *h)
+{
+	return h->name && !strcmp(h->name, "bpf_trace_printk");
+}
+
 /* A helper call: 0, 1 (the program stops), or -errno (abort). */
 static int call_helper(struct stepper *s, const struct abpf_helper *h)
 {
@@ -660,10 +665,17 @@ static int call_helper(struct stepper *s, const struct abpf_helper *h)
 
 	if (!helper_args(s, h))
 		return -EFAULT;
-	/* untyped helpers may fold their arguments into r0 */
+	/*
+	 * r0 may fold in the arguments' values: any of an untyped helper,
+	 * the plain values (ARG_ANYTHING) of a typed one, and r3-r5 of
+	 * bpf_trace_printk, which returns the length it printed ("%p" of a
+	 * stack address) although its prototype declares two arguments.
+	 */
 	s->taint[BPF_REG_0] = T_NONE;
-	for (k = 1; !h->proto && k <= 5; k++)
-		if (s->taint[k])
+	for (k = 1; k <= 5; k++)
+		if (s->taint[k] && (!h->proto ||
+				    h->proto->args[k - 1] == ABPF_ARG_ANYTHING ||
+				    (k >= 3 && prints_args(h))))
 			s->taint[BPF_REG_0] = T_DEP;
 	s->regs[BPF_REG_0] = h->fn(s->regs[1], s->regs[2], s->regs[3],
 				   s->regs[4], s->regs[5], rc);
