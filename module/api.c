@@ -337,8 +337,9 @@ static u32 altbpf_timer_avg(const struct altbpf_timer *t)
 
 /*
  * The loop of altbpf's own engines over rc, built once by the caller: a
- * run changes only what engine.h lists as set by the engine (the fields
- * from stack_lo on) and the budget, so only those are reset per run
+ * run changes only what engine.h lists as set by the engine (stack_lo ..
+ * error_pc, which every engine sets at entry as it needs them), the
+ * tail-call state and the budget, so only the last two are reset per run
  * (instead of abpf_run_ctx_init_*() rebuilding all of rc); the packet
  * ctx's cpu follows the CPU we run on (the loop may reschedule).
  * Returns r0 of the last run, 0 with *err set when a run aborted.
@@ -348,13 +349,18 @@ static u64 altbpf_run_own(const struct abpf_prog *prog, bool jit,
 			  u64 budget, struct altbpf_timer *t, u32 repeat,
 			  int *err, u32 *error_pc)
 {
-	const size_t keep = offsetof(struct abpf_run_ctx, stack_lo);
 	u64 ret;
 
 	do {
 		if (pkt)
 			pkt->cpu = raw_smp_processor_id();
-		memset((u8 *)rc + keep, 0, sizeof(*rc) - keep);
+		/*
+		 * The engines set stack_lo .. error_pc themselves (engine.h);
+		 * the tail-call state is the caller's to reset.
+		 */
+		rc->tail_prog = NULL;
+		rc->tail_call_cnt = 0;
+		rc->tail_loop = 0;
 		rc->budget = budget;
 		ret = jit ? prog->jit_func(rc) : abpf_interp_run(prog, rc);
 		if (unlikely(rc->error)) {
