@@ -1310,6 +1310,9 @@ static void join_rec_ids(const struct vstate *a, struct vstate *bc)
 	u32 from[ABPF_NR_REGS + SPILL_MAX], to[ABPF_NR_REGS + SPILL_MAX];
 	u32 n = 0, nk = ABPF_NR_REGS + a->nr_spills, k, j, m;
 
+	/* a record in a register or slot is held (ref_has()) */
+	if (!a->nr_refs || !bc->nr_refs)
+		return;
 	for (k = 0; k < nk; k++) {
 		u32 x, y = rec_id_at(a, bc, k, &x);
 		bool same = true;
