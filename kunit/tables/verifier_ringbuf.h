@@ -355,6 +355,49 @@ static const struct abpf_map_prog_test abpf_verifier_ringbuf_tests[] = {
 		.err = -EACCES,
 		.msg = "insn 12: bpf_tail_call with a ringbuf record not submitted or discarded (reserved at insn 5)",
 	},
+	{
+		.name = "ringbuf: a record held across a local call, submitted after it",
+		.maps = RB_MAP,
+		.insns = {
+			ABPF_LD_MAP(BPF_REG_1, 0),
+			ABPF_MOV64_IMM(BPF_REG_2, 8),
+			ABPF_MOV64_IMM(BPF_REG_3, 0),
+			ABPF_CALL_HELPER(BPF_FUNC_ringbuf_reserve),
+			ABPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 6),
+			ABPF_MOV64_REG(BPF_REG_6, BPF_REG_0),
+			ABPF_CALL_LOCAL(6),
+			ABPF_STX_MEM(BPF_DW, BPF_REG_6, BPF_REG_0, 0),
+			ABPF_MOV64_REG(BPF_REG_1, BPF_REG_6),
+			ABPF_MOV64_IMM(BPF_REG_2, 0),
+			ABPF_CALL_HELPER(BPF_FUNC_ringbuf_submit),
+			/* 12 */ ABPF_MOV64_IMM(BPF_REG_0, 4),
+			ABPF_EXIT(),
+			/* 14: the callee */
+			ABPF_MOV64_IMM(BPF_REG_0, 11),
+			ABPF_EXIT(),
+		},
+		.result = 4,
+	},
+	{
+		.name = "reject: ringbuf: a subprogram returns holding its record",
+		.maps = RB_MAP,
+		.insns = {
+			ABPF_CALL_LOCAL(2),
+			ABPF_MOV64_IMM(BPF_REG_0, 0),
+			ABPF_EXIT(),
+			/* 3: the callee */
+			ABPF_LD_MAP(BPF_REG_1, 0),
+			ABPF_MOV64_IMM(BPF_REG_2, 8),
+			ABPF_MOV64_IMM(BPF_REG_3, 0),
+			ABPF_CALL_HELPER(BPF_FUNC_ringbuf_reserve),
+			ABPF_JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 1),
+			ABPF_ST_MEM(BPF_DW, BPF_REG_0, 0, 1),
+			/* 10 */ ABPF_MOV64_IMM(BPF_REG_0, 0),
+			ABPF_EXIT(),
+		},
+		.err = -EACCES,
+		.msg = "insn 11: exit with a ringbuf record not submitted or discarded (reserved at insn 7)",
+	},
 };
 
 #undef RB_MAP
