@@ -25,8 +25,11 @@
  *     refine both successors: scalar bounds against constants, packet
  *     ranges against data_end (docs/checker.md).  8-byte spills keep a
  *     register's state in its stack slot; join points keep one state per
- *     combination of known scalars (split states).  A callee starts with
- *     r1-r5 initialised iff they are at every call.  Proven here: stack
+ *     combination of known scalars (split states).  Ringbuf records
+ *     keep an id and each state the set of records held: submit/discard
+ *     release every copy, exit and tail calls need the set empty.  A
+ *     callee starts with r1-r5 initialised iff they are at every call.
+ *     Proven here: stack
  *     accesses at a known or bounded offset (in the frame; reads: every
  *     byte written), map values at bounded offsets, packet reads inside a
  *     proven range, packet programs' ctx reads; every other access gets
@@ -108,6 +111,7 @@ enum {
  * register with id k holds the latest result of call k (a new call k
  * clears the id of older copies), so a NULL check of one refines all
  * copies.  id 0: no copies known, only the register itself is refined.
+ * Ringbuf records never have id 0 (is_rec()).
  */
 struct vreg {
 	u8 type;
@@ -139,12 +143,22 @@ struct vreg {
 #define SPILL_MAX	6
 #define SPILL_SLOTS	(ABPF_MAX_STACK / 8)
 
+/*
+ * Ringbuf records a path may still hold (reserved, not submitted or
+ * discarded, not NULL), by id: the union over the paths joined.  Exit and
+ * tail calls need it empty; refs_lost: one was dropped (too many, or two
+ * records of one path under one id), exit fails too.
+ */
+#define REFS_MAX	8
+
 struct vstate {
 	struct vreg regs[ABPF_NR_REGS];
 	/* bit b set: byte fp - ABPF_MAX_STACK + b written on every path */
 	u64 stack_init[ABPF_STACK_WORDS];
 	u8 nr_spills;
 	u8 dead;			/* came over an edge the bounds rule out */
+	u8 nr_refs, refs_lost;
+	u32 refs[REFS_MAX];		/* records held, ids */
 	u8 spill_slot[SPILL_MAX];	/* fp - ABPF_MAX_STACK + 8 * slot */
 	struct vreg spill[SPILL_MAX];
 };
@@ -885,10 +899,59 @@ static bool is_or_null(u8 type)
 	return type == RT_MAP_VALUE_OR_NULL || type == RT_ALLOC_MEM_OR_NULL;
 }
 
+/*
+ * A ringbuf record (or a reserve's result) always has an id: every
+ * register and spill slot with that id holds the same record on every path
+ * (the latest result of call id - 1, or one record of each path joined,
+ * see join_rec_ids()), so a submit/discard releases them all.  A record
+ * whose id would be lost becomes an unknown pointer: it can no longer be
+ * submitted, and accesses through it are checked (and abort, records are
+ * not run-time regions).
+ */
+static bool is_rec(u8 type)
+{
+	return type == RT_ALLOC_MEM || type == RT_ALLOC_MEM_OR_NULL;
+}
+
 /* The non-NULL type of an OR_NULL type. */
 static u8 non_null_type(u8 type)
 {
 	return type == RT_MAP_VALUE_OR_NULL ? RT_MAP_VALUE : RT_ALLOC_MEM;
+}
+
+static bool ref_has(const struct vstate *st, u32 id)
+{
+	u32 k;
+
+	for (k = 0; k < st->nr_refs; k++)
+		if (st->refs[k] == id)
+			return true;
+	return false;
+}
+
+/* false: no room (refs_lost set) */
+static bool ref_add(struct vstate *st, u32 id)
+{
+	if (ref_has(st, id))
+		return true;
+	if (st->nr_refs >= REFS_MAX) {
+		st->refs_lost = 1;
+		return false;
+	}
+	st->refs[st->nr_refs++] = id;
+	return true;
+}
+
+static void ref_del(struct vstate *st, u32 id)
+{
+	u32 k;
+
+	for (k = 0; k < st->nr_refs; k++)
+		if (st->refs[k] == id) {
+			st->refs[k] = st->refs[--st->nr_refs];
+			st->refs[st->nr_refs] = 0;
+			return;
+		}
 }
 
 /* Join of two different types (neither uninitialised) into a. */
@@ -897,10 +960,21 @@ static void join_mixed(struct vreg *a, const struct vreg *b)
 	const struct vreg *n = is_or_null(a->type) ? a : b;
 	const struct vreg *o = n == a ? b : a;
 
-	if (is_or_null(n->type) &&
-	    ((o->type == RT_SCALAR && o->known && o->val == 0) ||
-	     (o->type == non_null_type(n->type) && o->known && o->val == 0 &&
-	      o->map == n->map && o->size == n->size))) {
+	if (n->type == RT_ALLOC_MEM_OR_NULL) {
+		/*
+		 * A record or NULL: only the same record checked (same id),
+		 * never a plain NULL (a copy with the id may be live there).
+		 */
+		if (o->type == RT_ALLOC_MEM && o->known && o->val == 0 &&
+		    o->size == n->size && o->id && o->id == n->id) {
+			*a = *n;
+			return;
+		}
+	} else if (is_or_null(n->type) &&
+		   ((o->type == RT_SCALAR && o->known && o->val == 0) ||
+		    (o->type == non_null_type(n->type) && o->known &&
+		     o->val == 0 && o->map == n->map &&
+		     o->size == n->size))) {
 		/* NULL or the checked pointer: still "maybe NULL" */
 		struct vreg r = *n;
 
@@ -967,6 +1041,8 @@ static bool join_reg(struct vreg *a, const struct vreg *b, bool widen)
 		join_pkt(a, b, widen);
 	} else if (a->map != b->map || a->size != b->size) {
 		set_unknown_ptr(a);
+	} else if (is_rec(a->type) && (!a->id || a->id != b->id)) {
+		set_unknown_ptr(a);	/* two records: neither may be released */
 	} else {
 		if (a->id != b->id || a->loff != b->loff) {
 			a->id = 0;
@@ -1142,8 +1218,9 @@ static const struct vreg *spill_find(const struct vstate *st, s64 o)
  * forgotten already).  Ids that name other registers' state are dropped:
  * a spilled scalar is linked to nothing, a packet pointer keeps its own
  * proof but no shared base (id 0, data itself, stays), a maybe-NULL
- * pointer is refined only when filled and checked.  Ringbuf records keep
- * theirs (a release forgets them anyway: calls forget every slot).
+ * map value is refined only when filled and checked.  Ringbuf records
+ * (checked or not) keep theirs: a record must keep its id (is_rec()), a
+ * release forgets every slot anyway (calls forget every slot).
  */
 static void spill_store(struct vstate *st, s64 o, const struct vreg *r)
 {
@@ -1164,7 +1241,7 @@ static void spill_store(struct vstate *st, s64 o, const struct vreg *r)
 		st->spill[k].loff = 0;
 	} else if (r->type == RT_PTR_PKT && r->id) {
 		st->spill[k].id = PKT_ID_ANON;
-	} else if (is_or_null(r->type)) {
+	} else if (r->type == RT_MAP_VALUE_OR_NULL) {
 		st->spill[k].id = 0;
 	}
 }
@@ -1203,6 +1280,91 @@ static bool join_spills(struct vstate *a, const struct vstate *b,
 	return changed;
 }
 
+/* Record ids at register (k < ABPF_NR_REGS) or a's spill k - ABPF_NR_REGS. */
+static u32 rec_id_at(const struct vstate *a, const struct vstate *b, u32 k,
+		     u32 *ida)
+{
+	const struct vreg *x, *y;
+
+	if (k < ABPF_NR_REGS) {
+		x = &a->regs[k];
+		y = &b->regs[k];
+	} else {
+		x = &a->spill[k - ABPF_NR_REGS];
+		y = spill_find(b, (s64)a->spill_slot[k - ABPF_NR_REGS] * 8 -
+			       ABPF_MAX_STACK);
+	}
+	*ida = is_rec(x->type) ? x->id : 0;
+	return y && is_rec(y->type) ? y->id : 0;
+}
+
+/*
+ * Ringbuf records of two paths: a group of registers and slots that holds
+ * one record (id X) in a and one in bc (id Y, the same registers and
+ * slots exactly) stays one record: Y is renamed X in bc.  Any other
+ * record meets a different id and becomes an unknown pointer (join_reg).
+ * The ids of a stay, so a state at a join point stops changing.
+ */
+static void join_rec_ids(const struct vstate *a, struct vstate *bc)
+{
+	u32 from[ABPF_NR_REGS + SPILL_MAX], to[ABPF_NR_REGS + SPILL_MAX];
+	u32 n = 0, nk = ABPF_NR_REGS + a->nr_spills, k, j, m;
+
+	/* a record in a register or slot is held (ref_has()) */
+	if (!a->nr_refs || !bc->nr_refs)
+		return;
+	for (k = 0; k < nk; k++) {
+		u32 x, y = rec_id_at(a, bc, k, &x);
+		bool same = true;
+
+		if (!x || !y || x == y)
+			continue;
+		for (m = 0; m < n && to[m] != x && from[m] != y; m++)
+			;
+		if (m < n)
+			continue;	/* group seen (or x/y taken) */
+		/* b's slots that a lacks are dropped by the join anyway */
+		for (j = 0; j < nk && same; j++) {
+			u32 xj, yj = rec_id_at(a, bc, j, &xj);
+
+			same = (xj == x) == (yj == y);
+		}
+		if (same) {
+			from[n] = y;
+			to[n++] = x;
+		}
+	}
+	if (!n)
+		return;
+	/* each id read once: the renaming is simultaneous */
+	for (k = 0; k < ABPF_NR_REGS + SPILL_MAX + REFS_MAX; k++) {
+		u32 *id;
+
+		if (k < ABPF_NR_REGS + SPILL_MAX) {
+			struct vreg *r = k < ABPF_NR_REGS ? &bc->regs[k] :
+					 &bc->spill[k - ABPF_NR_REGS];
+
+			if (!is_rec(r->type))
+				continue;
+			id = &r->id;
+		} else if (k - ABPF_NR_REGS - SPILL_MAX < bc->nr_refs) {
+			id = &bc->refs[k - ABPF_NR_REGS - SPILL_MAX];
+		} else {
+			continue;
+		}
+		for (m = 0; m < n; m++)
+			if (*id == from[m]) {
+				*id = to[m];
+				break;
+			}
+	}
+	/* two records of b under one id now: one of them is lost */
+	for (k = 0; k < bc->nr_refs; k++)
+		for (j = k + 1; j < bc->nr_refs; j++)
+			if (bc->refs[k] == bc->refs[j])
+				bc->refs_lost = 1;
+}
+
 /*
  * changes (NULL: never widen): per register, how often it changed at this
  * join point; past WIDEN_AFTER (or the budget), growing bounds widen.
@@ -1220,6 +1382,7 @@ static bool join_state(struct vstate *a, const struct vstate *b, u16 *changes,
 		if (changes[k] >= WIDEN_AFTER)
 			adopt = false;
 	join_links(a, &bc, adopt);
+	join_rec_ids(a, &bc);
 	for (k = 0; k < ABPF_NR_REGS; k++) {
 		bool widen = changes &&
 			     (widen_all || changes[k] >= WIDEN_AFTER);
@@ -1231,8 +1394,18 @@ static bool join_state(struct vstate *a, const struct vstate *b, u16 *changes,
 			changes[k]++;
 	}
 	changed = memcmp(a->regs, old.regs, sizeof(old.regs)) != 0;
-	if (join_spills(a, b, changes, widen_all))
+	if (join_spills(a, &bc, changes, widen_all))
 		changed = true;
+	/* records: held if held on either path */
+	for (k = 0; k < bc.nr_refs; k++)
+		if (!ref_has(a, bc.refs[k])) {
+			ref_add(a, bc.refs[k]);
+			changed = true;
+		}
+	if (bc.refs_lost && !a->refs_lost) {
+		a->refs_lost = 1;
+		changed = true;
+	}
 	for (k = 0; k < ABPF_STACK_WORDS; k++) {
 		u64 w = a->stack_init[k] & b->stack_init[k];
 
@@ -2413,6 +2586,10 @@ static int do_proto_call(struct verifier *v, u32 i, struct vstate *st,
 				return verr(v, -EACCES, i,
 					    "R%u must be a record from bpf_ringbuf_reserve (offset 0) for %s, not %s",
 					    reg, name, rt_name(r->type));
+			if (!r->id)
+				return verr(v, -EACCES, i,
+					    "internal: R%u is a ringbuf record without an id",
+					    reg);
 			release_reg = reg;
 			release_id = r->id;
 			break;
@@ -2430,14 +2607,18 @@ static int do_proto_call(struct verifier *v, u32 i, struct vstate *st,
 		v->prog->flags |= ABPF_PROG_HAS_TAIL_CALL;
 	v->prog->flags |= ABPF_PROG_HAS_HELPERS;
 
+	if ((pr->flags & ABPF_PROTO_TAIL_CALL) && (st->nr_refs || st->refs_lost))
+		return verr(v, -EACCES, i,
+			    "%s with a ringbuf record not submitted or discarded (reserved at insn %u)",
+			    name, st->nr_refs ? st->refs[0] - 1 : 0);
 	/* A submitted/discarded record is gone, in every copy. */
 	if ((pr->flags & ABPF_PROTO_RELEASE) && release_reg >= 0) {
+		ref_del(st, release_id);
 		for (k = 0; k < ABPF_NR_REGS; k++) {
 			struct vreg *x = &st->regs[k];
 
 			if (k == (u32)release_reg ||
-			    (release_id && x->type == RT_ALLOC_MEM &&
-			     x->id == release_id))
+			    (is_rec(x->type) && x->id == release_id))
 				set_uninit(x);
 		}
 	}
@@ -2449,10 +2630,18 @@ static int do_proto_call(struct verifier *v, u32 i, struct vstate *st,
 		break;
 	case ABPF_RET_PTR_TO_MAP_VALUE_OR_NULL:
 	case ABPF_RET_PTR_TO_ALLOC_MEM_OR_NULL:
-		/* older copies of call i's result lose their id */
-		for (k = 0; k < ABPF_NR_REGS; k++)
-			if (st->regs[k].id == i + 1)
+		/*
+		 * older copies of call i's result lose their id (an older
+		 * record cannot be released any more: is_rec())
+		 */
+		for (k = 0; k < ABPF_NR_REGS; k++) {
+			if (st->regs[k].id != i + 1)
+				continue;
+			if (is_rec(st->regs[k].type))
+				set_unknown_ptr(&st->regs[k]);
+			else
 				st->regs[k].id = 0;
+		}
 		if (pr->ret == ABPF_RET_PTR_TO_MAP_VALUE_OR_NULL) {
 			if (!map)
 				return verr(v, -EINVAL, i,
@@ -2462,6 +2651,14 @@ static int do_proto_call(struct verifier *v, u32 i, struct vstate *st,
 				 true, 0);
 			st->regs[BPF_REG_0].map = map_idx;
 		} else {
+			if (ref_has(st, i + 1))
+				return verr(v, -EACCES, i,
+					    "%s again while the record it reserved before is not submitted or discarded",
+					    name);
+			if (!ref_add(st, i + 1))
+				return verr(v, -EACCES, i,
+					    "%s: more than %u ringbuf records held",
+					    name, REFS_MAX);
 			set_type(&st->regs[BPF_REG_0], RT_ALLOC_MEM_OR_NULL,
 				 true, 0);
 			st->regs[BPF_REG_0].size = alloc_size;
@@ -2771,6 +2968,9 @@ static void refine_null(struct vstate *st, u8 reg, bool is_null)
 			x->omax = 0;
 		}
 	}
+	/* a NULL record is not held */
+	if (is_null && r.type == RT_ALLOC_MEM_OR_NULL)
+		ref_del(st, r.id);
 }
 
 /* The condition of "if !(a op b)" (0: nothing known, e.g. JSET). */
@@ -3134,6 +3334,10 @@ static int run_from(struct verifier *v, u32 i, struct vstate *stp)
 			if (st.regs[BPF_REG_0].type == RT_UNINIT)
 				return verr(v, -EACCES, i,
 					    "exit with uninitialised r0");
+			if (st.nr_refs || st.refs_lost)
+				return verr(v, -EACCES, i,
+					    "exit with a ringbuf record not submitted or discarded (reserved at insn %u)",
+					    st.nr_refs ? st.refs[0] - 1 : 0);
 			escape(v, i, &st.regs[BPF_REG_0]);
 			return 0;
 		}
