@@ -23,12 +23,15 @@ struct frame {
 /*
  * Taint of a value with respect to where the stack is: T_PTR is the
  * stack's address plus a fixed offset (r10, r10 - 8, a spill of it);
- * T_DEP depends on the address some other way (masked, multiplied,
+ * T_MPTR a map value's address plus a fixed offset (a lookup's r0: the
+ * oracle's runs re-create hash elements, which may then sit elsewhere);
+ * T_DEP depends on an address some other way (masked, multiplied,
  * truncated...).  A load/store at a T_DEP address, a branch on a
- * tainted value (but for two T_PTRs) and a tainted r0, map or memory
- * store make the run's outcome address-dependent.
+ * tainted value (but for two T_PTRs, and a pointer's NULL test) and a
+ * tainted r0, map or memory store make the run's outcome
+ * address-dependent.
  */
-enum { T_NONE, T_PTR, T_DEP };
+enum { T_NONE, T_PTR, T_DEP, T_MPTR };
 
 struct stepper {
 	const struct abpf_prog *prog;
@@ -98,7 +101,7 @@ static void taint_store(struct stepper *s, u64 addr, u32 size, u8 t)
 {
 	u32 k;
 
-	if (t == T_PTR && size != 8)
+	if ((t == T_PTR || t == T_MPTR) && size != 8)
 		t = T_DEP;
 	if (!in_stack(s, addr, size)) {
 		if (t)
@@ -111,7 +114,7 @@ static void taint_store(struct stepper *s, u64 addr, u32 size, u8 t)
 
 static u8 taint_load(struct stepper *s, u64 addr, u32 size)
 {
-	u32 k, ptr = 0, dep = 0;
+	u32 k, ptr = 0, mptr = 0, dep = 0;
 
 	if (!in_stack(s, addr, size))
 		return T_NONE;
@@ -119,11 +122,14 @@ static u8 taint_load(struct stepper *s, u64 addr, u32 size)
 		u8 t = s->taint_stack[addr + k - (stack_hi(s) - ABPF_MAX_STACK)];
 
 		ptr += t == T_PTR;
+		mptr += t == T_MPTR;
 		dep += t == T_DEP;
 	}
 	if (ptr == 8 && size == 8)
 		return T_PTR;		/* a spilled pointer, filled */
-	return ptr || dep ? T_DEP : T_NONE;
+	if (mptr == 8 && size == 8)
+		return T_MPTR;
+	return ptr || mptr || dep ? T_DEP : T_NONE;
 }
 
 static void addr_dep(struct stepper *s)
@@ -150,7 +156,7 @@ static u8 taint_alu(u8 code, u8 dst_t, u8 src_t)
 		return is64 || !src_t ? src_t : T_DEP;
 	case BPF_ADD:
 		if (is64 && (dst_t == T_NONE || src_t == T_NONE))
-			return dst_t | src_t;
+			return dst_t ? dst_t : src_t;
 		break;
 	case BPF_SUB:
 		if (is64 && src_t == T_NONE && dst_t != T_DEP)
@@ -652,6 +658,27 @@ static bool helper_args(struct stepper *s, const struct abpf_helper *h)
 	return true;
 }
 
+/*
+ * Does the helper return an address that may differ between the oracle's
+ * runs?  Array values stay put for the map's life; hash elements are
+ * deleted and re-inserted by the oracle's reset, ring records move on.
+ */
+static bool ret_moves(const struct stepper *s, const struct abpf_helper *h)
+{
+	const struct abpf_map *map;
+
+	if (!h->proto)
+		return false;
+	if (h->proto->ret == ABPF_RET_PTR_TO_ALLOC_MEM_OR_NULL)
+		return true;
+	if (h->proto->ret != ABPF_RET_PTR_TO_MAP_VALUE_OR_NULL)
+		return false;
+	if (h->proto->args[0] != ABPF_ARG_CONST_MAP_PTR)
+		return true;
+	map = (const struct abpf_map *)(unsigned long)s->regs[BPF_REG_1];
+	return map->type != ABPF_MAP_ARRAY;
+}
+
 static bool prints_args(const struct abpf_helper *h)
 {
 	return h->name && !strcmp(h->name, "bpf_trace_printk");
@@ -677,6 +704,8 @@ static int call_helper(struct stepper *s, const struct abpf_helper *h)
 				    h->proto->args[k - 1] == ABPF_ARG_ANYTHING ||
 				    (k >= 3 && prints_args(h))))
 			s->taint[BPF_REG_0] = T_DEP;
+	if (!s->taint[BPF_REG_0] && ret_moves(s, h))
+		s->taint[BPF_REG_0] = T_MPTR;
 	s->regs[BPF_REG_0] = h->fn(s->regs[1], s->regs[2], s->regs[3],
 				   s->regs[4], s->regs[5], rc);
 	if (rc->tail_prog) {
@@ -873,6 +902,11 @@ static int step(struct stepper *s)
 	    s->taint[insn->dst_reg] == T_PTR &&
 	    s->taint[insn->src_reg] == T_PTR)
 		;	/* two stack pointers: their order is fixed */
+	else if (BPF_SRC(code) == BPF_K && cls == BPF_JMP && !insn->imm &&
+		 (BPF_OP(code) == BPF_JEQ || BPF_OP(code) == BPF_JNE) &&
+		 (s->taint[insn->dst_reg] == T_PTR ||
+		  s->taint[insn->dst_reg] == T_MPTR))
+		;	/* a pointer's NULL test */
 	else if (s->taint[insn->dst_reg] ||
 		 (BPF_SRC(code) == BPF_X && s->taint[insn->src_reg]))
 		addr_dep(s);
