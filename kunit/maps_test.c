@@ -24,6 +24,7 @@
 #include "maps/altbpf_maps.h"
 #include "jit_arena.h"
 #include "tables/maps_progs.h"
+#include "tables/verifier_ringbuf.h"
 
 MODULE_IMPORT_NS(ALTBPF_INTERNAL);
 
@@ -314,6 +315,7 @@ static void prog_desc(const struct abpf_map_prog_test *t, char *desc)
 }
 
 KUNIT_ARRAY_PARAM(maps_prog, abpf_maps_prog_tests, prog_desc);
+KUNIT_ARRAY_PARAM(ringbuf_prog, abpf_verifier_ringbuf_tests, prog_desc);
 
 static void maps_progs_on(struct kunit *test, bool jit)
 {
@@ -401,6 +403,17 @@ static void maps_progs(struct kunit *test)
 }
 
 static void maps_progs_jit(struct kunit *test)
+{
+	maps_progs_on(test, true);
+}
+
+/* the checker's ringbuf reference tracking (tables/verifier_ringbuf.h) */
+static void maps_ringbuf_refs(struct kunit *test)
+{
+	maps_progs_on(test, false);
+}
+
+static void maps_ringbuf_refs_jit(struct kunit *test)
 {
 	maps_progs_on(test, true);
 }
@@ -549,6 +562,8 @@ static struct kunit_case altbpf_maps_cases[] = {
 	KUNIT_CASE(maps_ringbuf),
 	KUNIT_CASE_PARAM(maps_progs, maps_prog_gen_params),
 	KUNIT_CASE_PARAM(maps_progs_jit, maps_prog_gen_params),
+	KUNIT_CASE_PARAM(maps_ringbuf_refs, ringbuf_prog_gen_params),
+	KUNIT_CASE_PARAM(maps_ringbuf_refs_jit, ringbuf_prog_gen_params),
 	KUNIT_CASE(maps_concurrency),
 	{}
 };

@@ -41,6 +41,7 @@
 #include "runner.h"
 #include "maps_native.h"
 #include "maps_progs.h"
+#include "verifier_ringbuf.h"
 
 #define NATIVE_TABLE(id) extern const struct native_table native_table_##id[];
 #include "tables.inc"
@@ -894,6 +895,8 @@ static void run_maps(u32 nperms)
 		cur_perm = k ? derangement(k - 1) : 0;
 		for (i = 0; i < ARRAY_SIZE(abpf_maps_prog_tests); i++)
 			count(mt_test(&abpf_maps_prog_tests[i]));
+		for (i = 0; i < ARRAY_SIZE(abpf_verifier_ringbuf_tests); i++)
+			count(mt_test(&abpf_verifier_ringbuf_tests[i]));
 		count(tail_replace_test(0));
 		count(tail_replace_test(2));
 	}

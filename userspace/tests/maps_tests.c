@@ -15,6 +15,7 @@
 #include "tap.h"
 #include "maps_native.h"
 #include "maps_progs.h"
+#include "verifier_ringbuf.h"
 #ifdef ALTBPF_HAVE_JIT
 #include "jit.h"
 void abpf_native_jit_host(struct abpf_jit_host *host, u32 blind);
@@ -530,6 +531,12 @@ int main(void)
 		prog_test(&abpf_maps_prog_tests[i], false);
 #ifdef ALTBPF_HAVE_JIT
 		prog_test(&abpf_maps_prog_tests[i], true);
+#endif
+	}
+	for (i = 0; i < ARRAY_SIZE(abpf_verifier_ringbuf_tests); i++) {
+		prog_test(&abpf_verifier_ringbuf_tests[i], false);
+#ifdef ALTBPF_HAVE_JIT
+		prog_test(&abpf_verifier_ringbuf_tests[i], true);
 #endif
 	}
 	sem_array();
