@@ -616,6 +616,89 @@ static const struct abpf_run_test abpf_jit_x86_tests[] = {
 		.result = 0xffffffffffffff80ULL ^ 0xffff8000ULL ^
 			  0xffffffff80000000ULL,
 	},
+	/*
+	 * The budget in a caller-saved register (jit_scan(): r6-r9 all
+	 * named, no call, no checked access): rdx when r3 is unnamed, r8
+	 * when r5 is, r9 when r2, r3 and r5 are (and no div/mod parks rdx
+	 * there); the interpreter's budget must come out the same, and
+	 * exhaustion must leave it 0 (r9 carries the error code).
+	 */
+	{
+		"jit: loop naming r6-r9 and not r3 (budget in rdx)",
+		{ ABPF_MOV64_IMM(6, 0), ABPF_MOV64_IMM(7, 10),
+		  ABPF_MOV64_IMM(9, 0),
+		  ABPF_ALU64_REG(BPF_ADD, 6, 7), ABPF_MOV64_REG(8, 6),
+		  ABPF_ALU64_REG(BPF_XOR, 9, 8), ABPF_ALU64_IMM(BPF_SUB, 7, 1),
+		  ABPF_JMP_IMM(BPF_JNE, 7, 0, -5),
+		  ABPF_MOV64_REG(0, 6), ABPF_ALU64_REG(BPF_ADD, 0, 9),
+		  ABPF_EXIT() },
+		.result = 88,
+	},
+	{
+		"jit: endless loop naming r6-r9 and not r3 exhausts the budget",
+		{ ABPF_MOV64_IMM(6, 0), ABPF_MOV64_IMM(7, 0),
+		  ABPF_MOV64_IMM(8, 0), ABPF_MOV64_IMM(9, 0),
+		  ABPF_ALU64_IMM(BPF_ADD, 6, 1), ABPF_ALU64_REG(BPF_ADD, 7, 6),
+		  ABPF_MOV64_REG(8, 7), ABPF_ALU64_REG(BPF_XOR, 9, 8),
+		  ABPF_JMP_IMM(BPF_JNE, 6, 0, -5),
+		  ABPF_MOV64_REG(0, 9), ABPF_EXIT() },
+		.run_error = -ELOOP,
+	},
+	{
+		"jit: loop naming r3 and r6-r9, not r5 (budget in r8)",
+		{ ABPF_MOV64_IMM(3, 3), ABPF_MOV64_IMM(6, 0),
+		  ABPF_MOV64_IMM(7, 10), ABPF_MOV64_IMM(9, 0),
+		  ABPF_ALU64_REG(BPF_ADD, 6, 3), ABPF_MOV64_REG(8, 6),
+		  ABPF_ALU64_REG(BPF_XOR, 9, 8), ABPF_ALU64_IMM(BPF_ADD, 3, 1),
+		  ABPF_ALU64_IMM(BPF_SUB, 7, 1),
+		  ABPF_JMP_IMM(BPF_JNE, 7, 0, -6),
+		  ABPF_MOV64_REG(0, 6), ABPF_ALU64_REG(BPF_ADD, 0, 9),
+		  ABPF_ALU64_REG(BPF_ADD, 0, 3), ABPF_EXIT() },
+		.result = 160,
+	},
+	{
+		"jit: loop naming r2, r3, r5 and r6-r9 (budget in r9)",
+		{ ABPF_MOV64_IMM(2, 2), ABPF_MOV64_IMM(3, 3),
+		  ABPF_MOV64_IMM(5, 7), ABPF_MOV64_IMM(6, 0),
+		  ABPF_MOV64_IMM(7, 10), ABPF_MOV64_IMM(9, 0),
+		  ABPF_ALU64_REG(BPF_ADD, 6, 3), ABPF_ALU64_REG(BPF_ADD, 5, 2),
+		  ABPF_MOV64_REG(8, 6), ABPF_ALU64_REG(BPF_XOR, 9, 8),
+		  ABPF_ALU64_REG(BPF_XOR, 9, 5), ABPF_ALU64_IMM(BPF_ADD, 3, 1),
+		  ABPF_ALU64_IMM(BPF_SUB, 7, 1),
+		  ABPF_JMP_IMM(BPF_JNE, 7, 0, -8),
+		  ABPF_MOV64_REG(0, 6), ABPF_ALU64_REG(BPF_ADD, 0, 9),
+		  ABPF_ALU64_REG(BPF_ADD, 0, 3), ABPF_ALU64_REG(BPF_ADD, 0, 5),
+		  ABPF_EXIT() },
+		.result = 189,
+	},
+	{
+		"jit: endless loop with the budget in r9 ends -ELOOP",
+		{ ABPF_MOV64_IMM(2, 1), ABPF_MOV64_IMM(3, 2),
+		  ABPF_MOV64_IMM(5, 3), ABPF_MOV64_IMM(6, 0),
+		  ABPF_MOV64_IMM(7, 0), ABPF_MOV64_IMM(8, 0),
+		  ABPF_MOV64_IMM(9, 0),
+		  ABPF_ALU64_REG(BPF_ADD, 6, 2), ABPF_ALU64_REG(BPF_ADD, 7, 3),
+		  ABPF_ALU64_REG(BPF_ADD, 8, 5), ABPF_ALU64_REG(BPF_XOR, 9, 6),
+		  ABPF_JMP_IMM(BPF_JNE, 6, 0, -5),
+		  ABPF_MOV64_REG(0, 9), ABPF_EXIT() },
+		.run_error = -ELOOP,
+	},
+	{
+		"jit: r2, r3, r5, r6-r9 and a div in a loop (r9 is div's)",
+		{ ABPF_MOV64_IMM(2, 2), ABPF_MOV64_IMM(3, 3),
+		  ABPF_MOV64_IMM(5, 7), ABPF_MOV64_IMM(6, 0),
+		  ABPF_MOV64_IMM(7, 10), ABPF_MOV64_IMM(9, 0),
+		  ABPF_ALU64_REG(BPF_ADD, 6, 3), ABPF_ALU64_REG(BPF_ADD, 5, 2),
+		  ABPF_MOV64_REG(8, 6), ABPF_ALU64_REG(BPF_DIV, 8, 3),
+		  ABPF_ALU64_REG(BPF_XOR, 9, 8),
+		  ABPF_ALU64_REG(BPF_XOR, 9, 5), ABPF_ALU64_IMM(BPF_ADD, 3, 1),
+		  ABPF_ALU64_IMM(BPF_SUB, 7, 1),
+		  ABPF_JMP_IMM(BPF_JNE, 7, 0, -9),
+		  ABPF_MOV64_REG(0, 6), ABPF_ALU64_REG(BPF_ADD, 0, 9),
+		  ABPF_ALU64_REG(BPF_ADD, 0, 3), ABPF_ALU64_REG(BPF_ADD, 0, 5),
+		  ABPF_EXIT() },
+		.result = 121,
+	},
 };
 
 #undef JT_SETREGS
