@@ -198,6 +198,7 @@ struct jit {
 	u32 nsaved, nsub_saved;
 	u32 sub_prologue;	/* bytes of a subprogram's pushes */
 	u32 tail_entry;		/* image offset of prog->jit_tail */
+	u32 tail_resume;	/* where an out-of-line tail entry goes on */
 	u16 used;		/* BPF registers the program names */
 	u16 entry_dead;		/* of r1-r9: written before read (prescan) */
 	bool calls;		/* helper calls or callx: r1-r5 are arguments */
@@ -953,15 +954,18 @@ static void emit_prologue(struct jit *j)
 	 * already has: rc->error, error_pc and stop are 0 (or it would
 	 * have ended), and r0 and r3-r9 hold values the checker lets no
 	 * one read (r6-r9 and r0 are never a helper's argument; r3-r5 are
-	 * cleared below when helpers are called: zero_late()).
+	 * cleared below when helpers are called: zero_late()).  Without a
+	 * frame the main entry has rsp == rbp already: the tail entry is
+	 * then out of line (emit_stubs(): mov rsp, rbp; jmp here), so
+	 * direct runs do not pay for it.
 	 */
-	j->tail_entry = pos(j);
-	if (j->host->flags & ABPF_JIT_IBT)
-		b4(j, 0xfa1e0ff3);				/* endbr64 */
-	if (j->frame)
+	j->tail_resume = pos(j);
+	if (j->frame) {
+		j->tail_entry = pos(j);
+		if (j->host->flags & ABPF_JIT_IBT)
+			b4(j, 0xfa1e0ff3);			/* endbr64 */
 		emit_mem(j, F_W, 0x8d, RSP, RBP, -(s32)j->frame); /* lea rsp */
-	else
-		emit_mov_reg(j, true, RSP, RBP);
+	}
 	if (j->rc_stack) {
 		emit_mem(j, F_W, 0x89, RBP, REG_CTX, RC_STACK_HI);
 		if (j->stack) {
@@ -1035,6 +1039,14 @@ static void emit_stubs(struct jit *j)
 {
 	u32 p_fail, p_next, p_next2, p_next3, p_clamp, p_chk, loop;
 
+	/* no frame: the tail entry (emit_prologue()) */
+	if (!j->frame) {
+		j->tail_entry = pos(j);
+		if (j->host->flags & ABPF_JIT_IBT)
+			b4(j, 0xfa1e0ff3);			/* endbr64 */
+		emit_mov_reg(j, true, RSP, RBP);
+		emit_jmp(j, j->tail_resume);
+	}
 	/* L_ABORT: rc->error_pc = r10d, rc->error = r9d; fall into L_EXIT0 */
 	j->lbl[L_ABORT] = pos(j);
 	emit_mem(j, 0, 0x89, REG_AX, REG_CTX, RC_ERROR_PC);

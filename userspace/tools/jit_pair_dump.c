@@ -6,7 +6,7 @@
  * index -> image offset) for objdump -b binary -m i386:x86-64 -D.
  * A JIT-tuning aid (docs/jit.md "Native lookups and budget"), not built
  * by the Makefile: compile it with altbpf-bench's flags and link it with
- * the objects altbpf-bench links but build/bench/*.o.
+ * the objects altbpf-bench links, but those of build/bench.
  * Needs root for the kernel's image (bpf(2), BPF_OBJ_GET_INFO_BY_FD).
  */
 #include <errno.h>
