@@ -2356,25 +2356,29 @@ static void jit_scan(struct jit *j)
 			j->budget_reg = budget_pref[k];
 	}
 	/*
-	 * r6-r9 all named: with no C call (inline array lookups only), no
-	 * subprogram and no checked access (the region stub's failure path
-	 * leaves rcx/rdx changed), the x86 register of an unnamed r2, r3 or
-	 * r5 is not touched by anything else, and costs no push: better
-	 * than a read-modify-write of rc->budget on every back-edge (a store
-	 * the locked instructions of a loop wait for).  Not rdi or rcx:
-	 * the entry's rep stosq.  Last r9, when no div/mod parks rdx there:
+	 * r6-r9 all named: with no C call (inline array lookups only) and
+	 * no subprogram, the x86 register of an unnamed r2, r3 or r5 is
+	 * not touched by anything else, and costs no push: better than a
+	 * read-modify-write of rc->budget on every back-edge (a store the
+	 * locked instructions of a loop wait for).  Not rdi or rcx: the
+	 * entry's rep stosq; not rdx with checked accesses: the region
+	 * stub's failure path leaves it changed.  Last r9, when no div/mod
+	 * parks rdx there and no region stub walks the regions with it:
 	 * the only abort left is then -ELOOP (budget 0), whose error code
 	 * travels in r9 (emit_abort_site(), L_ABORT).
 	 */
-	for (k = 0; loops && !j->budget_reg && !j->ccalls && !j->memchk &&
+	for (k = 0; loops && !j->budget_reg && !j->ccalls &&
 	     !(prog->flags & ABPF_PROG_HAS_CALLS) &&
 	     k < ARRAY_SIZE(budget_spare); k++) {
-		taken = false;
+		u8 x = budget_spare[k];
+
+		taken = (x == R9 && j->divs) ||
+			(j->memchk && (x == RDX || x == R9));
 		for (r = 1; r <= 5; r++)
-			if ((j->used & (1u << r)) && j->map[r] == budget_spare[k])
+			if ((j->used & (1u << r)) && j->map[r] == x)
 				taken = true;
-		if (!taken && (budget_spare[k] != R9 || !j->divs))
-			j->budget_reg = budget_spare[k];
+		if (!taken)
+			j->budget_reg = x;
 	}
 	j->nsaved = 0;
 	for (k = 0; k < ARRAY_SIZE(callee_saved); k++) {
