@@ -2334,7 +2334,9 @@ static void jit_scan(struct jit *j)
 		    (insn->code == (BPF_JMP | BPF_CALL) &&
 		     insn->src_reg != BPF_PSEUDO_CALL)) {
 			k = inline_kind(j, i);
-			if (k != INL_LOOKUP)
+			if (k == INL_LOOKUP)	/* reads the key through r2 */
+				j->used |= 1u << 2;
+			else
 				j->ccalls = true;
 			if (k == INL_NONE)
 				j->calls = true;
