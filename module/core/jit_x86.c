@@ -198,12 +198,14 @@ struct jit {
 	u32 nsaved, nsub_saved;
 	u32 sub_prologue;	/* bytes of a subprogram's pushes */
 	u32 tail_entry;		/* image offset of prog->jit_tail */
+	u32 tail_resume;	/* where an out-of-line tail entry goes on */
 	u16 used;		/* BPF registers the program names */
 	u16 entry_dead;		/* of r1-r9: written before read (prescan) */
 	bool calls;		/* helper calls or callx: r1-r5 are arguments */
 	bool ccalls;		/* any C call (helpers, inline tail calls) */
 	bool rc_stack;		/* rc->stack_lo/hi may be read: set them */
 	bool memchk;		/* ABPF_AUX_MEMCHK accesses */
+	bool divs;		/* div/mod: rdx parked in r9 */
 	bool final, pad, abs_calls, need_abs, changed, blind;
 	int err;
 };
@@ -696,6 +698,8 @@ static void emit_blind_imm(struct jit *j, s32 imm)
 
 static void emit_abort_site(struct jit *j, u32 pc, int err)
 {
+	if (j->budget_reg == R9 && err != -ELOOP)
+		jit_fail(j, -EFAULT, "abort %d with the budget in r9", err);
 	emit_mov_imm32(j, REG_AX, pc, false);
 	emit_mov_imm32(j, R9, (u32)err, false);
 	emit_jmp(j, j->lbl[L_ABORT]);
@@ -950,15 +954,18 @@ static void emit_prologue(struct jit *j)
 	 * already has: rc->error, error_pc and stop are 0 (or it would
 	 * have ended), and r0 and r3-r9 hold values the checker lets no
 	 * one read (r6-r9 and r0 are never a helper's argument; r3-r5 are
-	 * cleared below when helpers are called: zero_late()).
+	 * cleared below when helpers are called: zero_late()).  Without a
+	 * frame the main entry has rsp == rbp already: the tail entry is
+	 * then out of line (emit_stubs(): mov rsp, rbp; jmp here), so
+	 * direct runs do not pay for it.
 	 */
-	j->tail_entry = pos(j);
-	if (j->host->flags & ABPF_JIT_IBT)
-		b4(j, 0xfa1e0ff3);				/* endbr64 */
-	if (j->frame)
+	j->tail_resume = pos(j);
+	if (j->frame) {
+		j->tail_entry = pos(j);
+		if (j->host->flags & ABPF_JIT_IBT)
+			b4(j, 0xfa1e0ff3);			/* endbr64 */
 		emit_mem(j, F_W, 0x8d, RSP, RBP, -(s32)j->frame); /* lea rsp */
-	else
-		emit_mov_reg(j, true, RSP, RBP);
+	}
 	if (j->rc_stack) {
 		emit_mem(j, F_W, 0x89, RBP, REG_CTX, RC_STACK_HI);
 		if (j->stack) {
@@ -1032,10 +1039,20 @@ static void emit_stubs(struct jit *j)
 {
 	u32 p_fail, p_next, p_next2, p_next3, p_clamp, p_chk, loop;
 
+	/* no frame: the tail entry (emit_prologue()) */
+	if (!j->frame) {
+		j->tail_entry = pos(j);
+		if (j->host->flags & ABPF_JIT_IBT)
+			b4(j, 0xfa1e0ff3);			/* endbr64 */
+		emit_mov_reg(j, true, RSP, RBP);
+		emit_jmp(j, j->tail_resume);
+	}
 	/* L_ABORT: rc->error_pc = r10d, rc->error = r9d; fall into L_EXIT0 */
 	j->lbl[L_ABORT] = pos(j);
 	emit_mem(j, 0, 0x89, REG_AX, REG_CTX, RC_ERROR_PC);
 	emit_mem(j, 0, 0x89, R9, REG_CTX, RC_ERROR);
+	if (j->budget_reg == R9)	/* only -ELOOP: the budget is spent */
+		emit_rm(j, 0, 0x31, R9, R9, 0);
 	/* L_EXIT0: r0 = 0; rsp = main r10 (== rc->stack_hi); unwind */
 	j->lbl[L_EXIT0] = pos(j);
 	emit_rm(j, 0, 0x31, RAX, RAX, 0);
@@ -1499,6 +1516,47 @@ static bool lookup_inlinable(struct jit *j, u32 i, u64 *base, u32 *stride)
 	       *stride && *stride <= (1u << 30) && m->max_entries <= 0x7fffffff;
 }
 
+/*
+ * max_entries a power of two (n): the kernel's form (array_map_gen_lookup
+ * with its index_mask), a predicted branch instead of the sbb chain, so
+ * the pointer depends on the key load through two instructions, not five:
+ *	movabs r11, base
+ *	mov r10d, [r2]; xor eax, eax	r0 = NULL
+ *	cmp r10d, n; jae done		u32 key out of range
+ *	and r10d, n - 1			in range even on a mispredicted jae
+ *	lea rax, [r11 + r10 * stride]	(or shl/imul r10 first)
+ * done:
+ */
+static void emit_array_lookup_pow2(struct jit *j, u32 n, u64 base,
+				   u32 stride)
+{
+	u32 p, sh = 0;
+
+	emit_movabs(j, REG_AUX, base);
+	emit_mem(j, 0, 0x8b, REG_AX, j->map[2], 0);
+	emit_rm(j, 0, 0x31, RAX, RAX, 0);			/* xor eax */
+	emit_alu_imm(j, false, 7, REG_AX, (s32)n);
+	p = emit_jcc8_fwd(j, CC_AE);
+	emit_alu_imm(j, false, 4, REG_AX, (s32)(n - 1));
+	if (stride == 1 || stride == 2 || stride == 4 || stride == 8) {
+		sh = stride == 1 ? 0 : stride == 2 ? 1 : stride == 4 ? 2 : 3;
+	} else if (!(stride & (stride - 1))) {
+		for (sh = 0; (1u << sh) != stride; sh++)
+			;
+		emit_shift_imm(j, true, 4, REG_AX, sh);
+		sh = 0;
+	} else {
+		emit_rm(j, F_W, 0x69, REG_AX, REG_AX, 0);	/* imul */
+		b4(j, stride);
+	}
+	/* lea rax, [r11 + r10 * (1 << sh)] */
+	b1(j, 0x4b);
+	b1(j, 0x8d);
+	b1(j, 0x04);
+	b1(j, sh << 6 | (REG_AX & 7) << 3 | (REG_AUX & 7));
+	patch8(j, p);
+}
+
 static void emit_array_lookup(struct jit *j, u32 i)
 {
 	struct abpf_map *m = call_map(j, i);
@@ -1507,6 +1565,10 @@ static void emit_array_lookup(struct jit *j, u32 i)
 
 	if (!lookup_inlinable(j, i, &base, &stride))
 		return;		/* inline_kind() said it is */
+	if (!(m->max_entries & (m->max_entries - 1))) {
+		emit_array_lookup_pow2(j, m->max_entries, base, stride);
+		return;
+	}
 	emit_mem(j, 0, 0x8b, RAX, j->map[2], 0);
 	emit_alu_imm(j, false, 7, RAX, (s32)m->max_entries);
 	emit_rm(j, F_W, 0x1b, REG_AX, REG_AX, 0);		/* sbb r10, r10 */
@@ -2246,6 +2308,7 @@ static int jit_check_prog(struct jit *j)
 static void jit_scan(struct jit *j)
 {
 	static const u8 budget_pref[] = { R15, R14, R13, RBX };
+	static const u8 budget_spare[] = { RDX, R8, RSI, R9 };
 	struct abpf_prog *prog = j->prog;
 	bool loops = false, taken;
 	u32 i, k, r;
@@ -2262,11 +2325,18 @@ static void jit_scan(struct jit *j)
 			loops = true;
 		if (prog->aux[i].flags & ABPF_AUX_MEMCHK)
 			j->memchk = true;
+		if ((BPF_CLASS(insn->code) == BPF_ALU ||
+		     BPF_CLASS(insn->code) == BPF_ALU64) &&
+		    (BPF_OP(insn->code) == BPF_DIV ||
+		     BPF_OP(insn->code) == BPF_MOD))
+			j->divs = true;
 		if (insn->code == (BPF_JMP | BPF_CALL | BPF_X) ||
 		    (insn->code == (BPF_JMP | BPF_CALL) &&
 		     insn->src_reg != BPF_PSEUDO_CALL)) {
 			k = inline_kind(j, i);
-			if (k != INL_LOOKUP)
+			if (k == INL_LOOKUP)	/* reads the key through r2 */
+				j->used |= 1u << 2;
+			else
 				j->ccalls = true;
 			if (k == INL_NONE)
 				j->calls = true;
@@ -2286,6 +2356,31 @@ static void jit_scan(struct jit *j)
 				taken = true;
 		if (!taken)
 			j->budget_reg = budget_pref[k];
+	}
+	/*
+	 * r6-r9 all named: with no C call (inline array lookups only) and
+	 * no subprogram, the x86 register of an unnamed r2, r3 or r5 is
+	 * not touched by anything else, and costs no push: better than a
+	 * read-modify-write of rc->budget on every back-edge (a store the
+	 * locked instructions of a loop wait for).  Not rdi or rcx: the
+	 * entry's rep stosq; not rdx with checked accesses: the region
+	 * stub's failure path leaves it changed.  Last r9, when no div/mod
+	 * parks rdx there and no region stub walks the regions with it:
+	 * the only abort left is then -ELOOP (budget 0), whose error code
+	 * travels in r9 (emit_abort_site(), L_ABORT).
+	 */
+	for (k = 0; loops && !j->budget_reg && !j->ccalls &&
+	     !(prog->flags & ABPF_PROG_HAS_CALLS) &&
+	     k < ARRAY_SIZE(budget_spare); k++) {
+		u8 x = budget_spare[k];
+
+		taken = (x == R9 && j->divs) ||
+			(j->memchk && (x == RDX || x == R9));
+		for (r = 1; r <= 5; r++)
+			if ((j->used & (1u << r)) && j->map[r] == x)
+				taken = true;
+		if (!taken)
+			j->budget_reg = x;
 	}
 	j->nsaved = 0;
 	for (k = 0; k < ARRAY_SIZE(callee_saved); k++) {
