@@ -166,6 +166,8 @@ struct vstate {
 /* join_changes per join slot: one per register, one for the spills */
 #define JOIN_COUNTERS	(ABPF_NR_REGS + 1)
 
+enum { S_CUR, S_TAKEN, S_JOIN_B, S_JOIN_OLD, S_CALLEE, S_ENTRY, S_COUNT };
+
 #define JOIN_HAS_STATE	0x1
 #define JOIN_PENDING	0x2
 
@@ -195,6 +197,12 @@ struct verifier {
 	bool park_full;
 	bool split;			/* states may be split (see propagate) */
 	u8 *seen;			/* insn analysed */
+	/*
+	 * Working states (S_*), off the stack: a state is ~1 KiB and the
+	 * kernel's stack is 16 KiB (run_from -> propagate -> join_state
+	 * held five of them).
+	 */
+	struct vstate *scratch;
 	u8 *in_loop;			/* insn between a back edge and its target */
 	u32 *heap;			/* pending join slots, min-heap */
 	u32 heap_len;
@@ -1369,40 +1377,42 @@ static void join_rec_ids(const struct vstate *a, struct vstate *bc)
  * changes (NULL: never widen): per register, how often it changed at this
  * join point; past WIDEN_AFTER (or the budget), growing bounds widen.
  */
-static bool join_state(struct vstate *a, const struct vstate *b, u16 *changes,
-		       bool widen_all)
+static bool join_state(struct verifier *v, struct vstate *a,
+		       const struct vstate *b, u16 *changes, bool widen_all)
 {
-	struct vstate bc = *b;
-	struct vstate old = *a;
+	struct vstate *bc = &v->scratch[S_JOIN_B];
+	struct vstate *old = &v->scratch[S_JOIN_OLD];
 	bool changed, adopt = !widen_all;
 	u32 k;
 
+	*bc = *b;
+	*old = *a;
 	/* adopting links gains information: only before widening starts */
 	for (k = 0; changes && k < ABPF_NR_REGS; k++)
 		if (changes[k] >= WIDEN_AFTER)
 			adopt = false;
-	join_links(a, &bc, adopt);
-	join_rec_ids(a, &bc);
+	join_links(a, bc, adopt);
+	join_rec_ids(a, bc);
 	for (k = 0; k < ABPF_NR_REGS; k++) {
 		bool widen = changes &&
 			     (widen_all || changes[k] >= WIDEN_AFTER);
 
-		if (!join_reg(&a->regs[k], &bc.regs[k], widen) &&
-		    !memcmp(&a->regs[k], &old.regs[k], sizeof(old.regs[k])))
+		if (!join_reg(&a->regs[k], &bc->regs[k], widen) &&
+		    !memcmp(&a->regs[k], &old->regs[k], sizeof(old->regs[k])))
 			continue;
 		if (changes && !widen)
 			changes[k]++;
 	}
-	changed = memcmp(a->regs, old.regs, sizeof(old.regs)) != 0;
-	if (join_spills(a, &bc, changes, widen_all))
+	changed = memcmp(a->regs, old->regs, sizeof(old->regs)) != 0;
+	if (join_spills(a, bc, changes, widen_all))
 		changed = true;
 	/* records: held if held on either path */
-	for (k = 0; k < bc.nr_refs; k++)
-		if (!ref_has(a, bc.refs[k])) {
-			ref_add(a, bc.refs[k]);
+	for (k = 0; k < bc->nr_refs; k++)
+		if (!ref_has(a, bc->refs[k])) {
+			ref_add(a, bc->refs[k]);
 			changed = true;
 		}
-	if (bc.refs_lost && !a->refs_lost) {
+	if (bc->refs_lost && !a->refs_lost) {
 		a->refs_lost = 1;
 		changed = true;
 	}
@@ -1635,7 +1645,7 @@ static void park(struct verifier *v, u32 t, const struct vstate *st)
 		}
 	}
 	if (v->park_at[t]) {
-		join_state(&v->park[v->park_at[t] - 1], st, NULL, false);
+		join_state(v, &v->park[v->park_at[t] - 1], st, NULL, false);
 		return;
 	}
 	if (v->nr_park >= PARK_MAX) {
@@ -1685,7 +1695,7 @@ static void propagate(struct verifier *v, u32 t, const struct vstate *st)
 		v->join_flags[slot] |= JOIN_HAS_STATE;
 		changed = true;
 	} else {
-		changed = join_state(js, st,
+		changed = join_state(v, js, st,
 				     &v->join_changes[slot * JOIN_COUNTERS],
 				     v->processed > WIDEN_BUDGET);
 	}
@@ -2673,7 +2683,7 @@ static int do_call(struct verifier *v, u32 i, struct vstate *st)
 {
 	const struct bpf_insn *insn = &v->insns[i];
 	const struct abpf_helper *h;
-	struct vstate callee;
+	struct vstate *callee = &v->scratch[S_CALLEE];
 	u32 k;
 	int err;
 
@@ -2703,8 +2713,8 @@ static int do_call(struct verifier *v, u32 i, struct vstate *st)
 	} else if (insn->src_reg == BPF_PSEUDO_CALL) {
 		u32 t = i + 1 + insn->imm;
 
-		callee_entry(st, &callee);
-		propagate(v, t, &callee);
+		callee_entry(st, callee);
+		propagate(v, t, callee);
 		v->prog->flags |= ABPF_PROG_HAS_CALLS;
 	} else {
 		h = find_helper(v, insn->imm);
@@ -2917,8 +2927,9 @@ static int alloc_joins(struct verifier *v)
 	v->chain_tail = abpf_zalloc(n * sizeof(u32));
 	v->seen = abpf_zalloc(v->len);
 	v->in_loop = abpf_zalloc(v->len);
+	v->scratch = abpf_zalloc(S_COUNT * sizeof(struct vstate));
 	depth = abpf_zalloc((v->len + 1) * sizeof(s32));
-	if (!v->in_loop || !depth) {
+	if (!v->in_loop || !v->scratch || !depth) {
 		abpf_free(depth);
 		return -ENOMEM;
 	}
@@ -3271,7 +3282,7 @@ static void record_facts(struct verifier *v, u32 i, const struct vstate *st)
 		v->facts[i] = *st;
 		v->facts_seen[i] = 1;
 	} else {
-		join_state(&v->facts[i], st, NULL, false);
+		join_state(v, &v->facts[i], st, NULL, false);
 	}
 }
 
@@ -3309,11 +3320,13 @@ static void export_facts(struct verifier *v, struct abpf_insn_facts *out)
 #endif
 
 /* Run one straight-line stretch from insn i, state st. */
-static int run_from(struct verifier *v, u32 i, struct vstate *stp)
+static int run_from(struct verifier *v, u32 i, const struct vstate *stp)
 {
-	struct vstate st = *stp;
+	struct vstate *st = &v->scratch[S_CUR];
+	struct vstate *taken = &v->scratch[S_TAKEN];
 	int err;
 
+	*st = *stp;
 	for (;;) {
 		const struct bpf_insn *insn = &v->insns[i];
 		u8 form = insn_form(insn);
@@ -3323,55 +3336,54 @@ static int run_from(struct verifier *v, u32 i, struct vstate *stp)
 		v->seen[i] = 1;
 #ifdef ABPF_CHECKER_FACTS
 		if (v->facts)
-			record_facts(v, i, &st);
+			record_facts(v, i, st);
 #endif
 		if (v->log && v->log->level >= 2)
 			abpf_log_printf(v->log, "  %u: code 0x%02x\n", i, insn->code);
-		err = do_insn(v, i, &st);
+		err = do_insn(v, i, st);
 		if (err)
 			return err;
 		if (form == ABPF_FORM_EXIT) {
-			if (st.regs[BPF_REG_0].type == RT_UNINIT)
+			if (st->regs[BPF_REG_0].type == RT_UNINIT)
 				return verr(v, -EACCES, i,
 					    "exit with uninitialised r0");
-			if (st.nr_refs || st.refs_lost)
+			if (st->nr_refs || st->refs_lost)
 				return verr(v, -EACCES, i,
 					    "exit with a ringbuf record not submitted or discarded (reserved at insn %u)",
-					    st.nr_refs ? st.refs[0] - 1 : 0);
-			escape(v, i, &st.regs[BPF_REG_0]);
+					    st->nr_refs ? st->refs[0] - 1 : 0);
+			escape(v, i, &st->regs[BPF_REG_0]);
 			return 0;
 		}
 		if (form == ABPF_FORM_JCOND_K && BPF_CLASS(insn->code) == BPF_JMP &&
 		    insn->imm == 0 &&
 		    (BPF_OP(insn->code) == BPF_JEQ ||
 		     BPF_OP(insn->code) == BPF_JNE) &&
-		    is_or_null(st.regs[insn->dst_reg].type)) {
+		    is_or_null(st->regs[insn->dst_reg].type)) {
 			/* "if rX == 0": NULL on one edge, the pointer on the other */
-			struct vstate taken = st;
 			bool eq = BPF_OP(insn->code) == BPF_JEQ;
 
-			refine_null(&taken, insn->dst_reg, eq);
-			refine_null(&st, insn->dst_reg, !eq);
-			propagate(v, jump_target(insn, i), &taken);
+			*taken = *st;
+			refine_null(taken, insn->dst_reg, eq);
+			refine_null(st, insn->dst_reg, !eq);
+			propagate(v, jump_target(insn, i), taken);
 		} else if (form == ABPF_FORM_JCOND_K ||
 			   form == ABPF_FORM_JCOND_X) {
-			struct vstate taken = st;
-
-			refine_branch(insn, &taken, &st);
-			propagate(v, jump_target(insn, i), &taken);
-			if (st.dead && v->split) {
-				park(v, next_insn(v, i), &st);
+			*taken = *st;
+			refine_branch(insn, taken, st);
+			propagate(v, jump_target(insn, i), taken);
+			if (st->dead && v->split) {
+				park(v, next_insn(v, i), st);
 				return 0;
 			}
 		} else if (is_jump_form(form)) {
-			propagate(v, jump_target(insn, i), &st);
+			propagate(v, jump_target(insn, i), st);
 			if (form == ABPF_FORM_JA || form == ABPF_FORM_JA32)
 				return 0;
 		}
 		n = next_insn(v, i);
 		/* check_cfg() guarantees n < len and stays in the subprogram. */
 		if (v->join_slot[n]) {
-			propagate(v, n, &st);
+			propagate(v, n, st);
 			return 0;
 		}
 		i = n;
@@ -3381,9 +3393,7 @@ static int run_from(struct verifier *v, u32 i, struct vstate *stp)
 /* Run one straight-line stretch from the join point in slot. */
 static int run_block(struct verifier *v, u32 slot)
 {
-	struct vstate st = *slot_state(v, slot);
-
-	return run_from(v, v->join_insn[slot], &st);
+	return run_from(v, v->join_insn[slot], slot_state(v, slot));
 }
 
 static int run_worklist(struct verifier *v)
@@ -3420,17 +3430,17 @@ static int run_parked(struct verifier *v)
 		if (v->park_full)
 			return -EAGAIN;
 		for (t = 0; v->park_at && t < v->len; t++) {
-			struct vstate st;
+			struct vstate *st = &v->scratch[S_ENTRY];
 
 			if (!v->park_at[t] || v->seen[t])
 				continue;
-			st = v->park[v->park_at[t] - 1];
+			*st = v->park[v->park_at[t] - 1];
 			again = true;
 			if (v->join_slot[t]) {
-				propagate(v, t, &st);
+				propagate(v, t, st);
 				err = run_worklist(v);
 			} else {
-				err = run_from(v, t, &st);
+				err = run_from(v, t, st);
 				if (!err)
 					err = run_worklist(v);
 			}
@@ -3443,21 +3453,22 @@ static int run_parked(struct verifier *v)
 
 static int run_dataflow(struct verifier *v)
 {
-	struct vstate entry;
+	struct vstate *entry;
 	int err;
 
 	err = alloc_joins(v);
 	if (err)
 		return err;
 
-	memset(&entry, 0, sizeof(entry));
-	set_type(&entry.regs[BPF_REG_1], RT_PTR_CTX, true, 0);
+	entry = &v->scratch[S_ENTRY];
+	memset(entry, 0, sizeof(*entry));
+	set_type(&entry->regs[BPF_REG_1], RT_PTR_CTX, true, 0);
 	/* MEM programs get the data length in r2; packet programs only r1. */
 	if (v->prog->type != ABPF_PROG_TYPE_PACKET &&
 	    v->prog->type != ABPF_PROG_TYPE_KPROBE)
-		set_scalar(&entry.regs[BPF_REG_2], false, 0);
-	set_type(&entry.regs[ABPF_REG_FP], RT_PTR_STACK, true, 0);
-	propagate(v, 0, &entry);
+		set_scalar(&entry->regs[BPF_REG_2], false, 0);
+	set_type(&entry->regs[ABPF_REG_FP], RT_PTR_STACK, true, 0);
+	propagate(v, 0, entry);
 	err = run_worklist(v);
 	if (!err && v->split)
 		err = run_parked(v);
@@ -3481,6 +3492,8 @@ static void free_joins(struct verifier *v)
 	abpf_free(v->seen);
 	abpf_free(v->in_loop);
 	v->in_loop = NULL;
+	abpf_free(v->scratch);
+	v->scratch = NULL;
 	if (v->xstate) {
 		for (i = 0; i < SPLIT_SLOTS / SPLIT_CHUNK; i++)
 			abpf_free(v->xstate[i]);
