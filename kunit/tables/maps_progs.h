@@ -679,6 +679,32 @@ static const struct abpf_map_prog_test abpf_maps_prog_tests[] = {
 	},
 	{
 		/*
+		 * Same registers, the caller with 8 bytes of stack (a
+		 * 16-byte frame), a target with no stack and no call (no
+		 * frame: its exit pops from rsp as it is, so its tail
+		 * entry must set rsp = rbp; the JIT's is out of line).
+		 */
+		.name = "tail call: same registers, into a target without a frame",
+		.maps = { MDEF(PROG_ARRAY, 4, 4, 4) },
+		.insns = {
+			ABPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+			ABPF_MOV64_IMM(BPF_REG_7, 3),
+			ABPF_ST_MEM(BPF_DW, BPF_REG_10, -8, 5),
+			TAIL_CALL(0, 1),
+			ABPF_MOV64_IMM(BPF_REG_0, 99),
+			ABPF_EXIT(),
+		},
+		.tails = {
+			{ 2, { ABPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+			       ABPF_MOV64_IMM(BPF_REG_7, 40),
+			       ABPF_MOV64_REG(BPF_REG_0, BPF_REG_7),
+			       ABPF_ALU64_IMM(BPF_ADD, BPF_REG_0, 2),
+			       ABPF_EXIT() } },
+		},
+		.result = 42,
+	},
+	{
+		/*
 		 * A helper sees r3-r5 the checker knows nothing of: the
 		 * target starts them at 0 (the JIT's tail entry too), not
 		 * at the caller's 12345 and 678.
