@@ -4,9 +4,8 @@
  * OBJDIR/NAME.kernel.o and altbpf's native JIT image of OBJDIR/NAME.altbpf.o
  * as raw files (OUT.kernel.bin, OUT.altbpf.bin, OUT.altbpf.offs: BPF insn
  * index -> image offset) for objdump -b binary -m i386:x86-64 -D.
- * A JIT-tuning aid (docs/jit.md "Native lookups and budget"), not built
- * by the Makefile: compile it with altbpf-bench's flags and link it with
- * the objects altbpf-bench links, but those of build/bench.
+ * A JIT-tuning aid (docs/jit.md "Native lookups and budget"), built as
+ * build/bin/altbpf-jit-pair-dump.
  * Needs root for the kernel's image (bpf(2), BPF_OBJ_GET_INFO_BY_FD).
  */
 #include <errno.h>
