@@ -251,6 +251,20 @@ int abpf_native_maps_live(void)
 	return __atomic_load_n(&live, __ATOMIC_SEQ_CST);
 }
 
+int abpf_native_map_new(u32 type, u32 key_size, u32 value_size,
+			u32 max_entries, u32 flags)
+{
+	union bpf_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.map_type = type;
+	a.key_size = key_size;
+	a.value_size = value_size;
+	a.max_entries = max_entries;
+	a.map_flags = flags;
+	return abpf_native_map_create(&a);
+}
+
 int abpf_native_map_create(const union bpf_attr *attr)
 {
 	u32 t = attr->map_type, ks = attr->key_size, vs = attr->value_size;

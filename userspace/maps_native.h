@@ -18,6 +18,9 @@ extern __thread u32 abpf_native_cpu;
 /* BPF_MAP_CREATE (map_type, key_size, value_size, max_entries, map_flags,
  * map_name): a map fd (>= 1000), or -errno. */
 int abpf_native_map_create(const union bpf_attr *attr);
+/* The same from the five fields tests and tools set. */
+int abpf_native_map_new(u32 type, u32 key_size, u32 value_size,
+			u32 max_entries, u32 flags);
 int abpf_native_map_close(int fd);		/* drops the fd's reference */
 struct abpf_map *abpf_native_map_get(int fd);	/* new reference or NULL */
 extern const struct abpf_map_resolver abpf_native_resolver;

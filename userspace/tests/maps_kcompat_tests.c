@@ -39,15 +39,7 @@ static u32 rnd(void)
 
 static int mk(u32 type, u32 ks, u32 vs, u32 n, u32 flags)
 {
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.map_type = type;
-	a.key_size = ks;
-	a.value_size = vs;
-	a.max_entries = n;
-	a.map_flags = flags;
-	return abpf_native_map_create(&a);
+	return abpf_native_map_new(type, ks, vs, n, flags);
 }
 
 #define CHECK(cond) do {						\

@@ -30,15 +30,7 @@ static void report(bool ok, const char *suite, const char *name,
 
 static int mk(u32 type, u32 ks, u32 vs, u32 n, u32 flags)
 {
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.map_type = type;
-	a.key_size = ks;
-	a.value_size = vs;
-	a.max_entries = n;
-	a.map_flags = flags;
-	return abpf_native_map_create(&a);
+	return abpf_native_map_new(type, ks, vs, n, flags);
 }
 
 /* ---- programs (maps_progs.h) ---- */

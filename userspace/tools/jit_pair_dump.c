@@ -88,15 +88,10 @@ static int altbpf_dump(const char *dir, const char *name, const char *out)
 		return fprintf(stderr, "%s\n", o.err), -1;
 	for (int i = 0; i < o.nr_maps; i++) {
 		struct elf_map *m = &o.maps[i];
-		union bpf_attr a;
 
-		memset(&a, 0, sizeof(a));
-		a.map_type = m->type;
-		a.key_size = m->key_size;
-		a.value_size = m->value_size;
-		a.max_entries = m->max_entries;
-		a.map_flags = m->map_flags;
-		fds[i] = abpf_native_map_create(&a);
+		fds[i] = abpf_native_map_new(m->type, m->key_size,
+					     m->value_size, m->max_entries,
+					     m->map_flags);
 	}
 	for (int i = 0; i < o.nr_progs; i++)
 		if (!strcmp(o.progs[i].name, name))
